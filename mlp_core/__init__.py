@@ -1,0 +1,31 @@
+"""mlp_core: a pure-NumPy multilayer perceptron that recognizes letters drawn on a 10x10 grid.
+
+Modules: ``data`` (templates, augmentation, noise, split), ``mlp`` (the network),
+``metrics``, ``serialize`` (model <-> JSON), ``registry`` (pure functions over the
+registry document), ``store`` (the registry in a file), ``service`` (predict / model
+info / health), ``train`` (the end-to-end training recipe) and ``cli``.
+"""
+
+from .data import default_templates, make_dataset, train_val_split
+from .metrics import evaluate
+from .mlp import MLP, TrainingCancelled, check_hyperparameters
+from .registry import RegistryError
+from .serialize import ModelFormatError, model_from_dict, model_to_dict
+from .service import Service, validate_pattern
+
+__version__ = "1.0.0"
+__all__ = [
+    "MLP",
+    "ModelFormatError",
+    "RegistryError",
+    "Service",
+    "TrainingCancelled",
+    "check_hyperparameters",
+    "default_templates",
+    "evaluate",
+    "make_dataset",
+    "model_from_dict",
+    "model_to_dict",
+    "train_val_split",
+    "validate_pattern",
+]

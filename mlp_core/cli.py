@@ -1,0 +1,152 @@
+"""Command line: ``python -m mlp_core train|predict|info|health|registry ...``.
+
+Results go to stdout as JSON (one object per line for ``predict``); progress and errors
+go to stderr. Any error exits with status 1 (2 for bad usage) and a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import registry, store
+from .mlp import HYPERPARAMETER_DEFAULTS
+from .service import Service
+from .train import DATA_DEFAULTS, train_model
+
+
+def _emit(obj: Any) -> None:
+    print(json.dumps(obj, allow_nan=False), flush=True)
+
+
+def parse_pattern(text: str) -> list[int]:
+    """A pattern written as 100 characters of 0/1 (spaces, commas and '|' ignored)."""
+    chars = [c for c in text if c not in " \t,|_"]
+    if len(chars) != 100 or any(c not in "01" for c in chars):
+        raise ValueError(f"a pattern must be 100 characters of 0 and 1, got {len(chars)} "
+                         f"characters: {text[:40]!r}")
+    return [int(c) for c in chars]
+
+
+def _cmd_train(args: argparse.Namespace) -> None:
+    hp = {k: getattr(args, k) for k in HYPERPARAMETER_DEFAULTS if getattr(args, k) is not None}
+    data = {k: getattr(args, f"data_{k}") for k in DATA_DEFAULTS
+            if getattr(args, f"data_{k}") is not None}
+
+    def progress(info: dict[str, Any]) -> None:
+        val = "" if info["val_loss"] is None else (
+            f"  val_loss {info['val_loss']:.4f}  val_acc {info['val_accuracy']:.4f}")
+        print(f"epoch {info['epoch']:4d}/{info['max_epochs']}  train_loss "
+              f"{info['train_loss']:.4f}{val}", file=sys.stderr, flush=True)
+
+    result = train_model(hp, data, callback=None if args.quiet else progress)
+    doc = store.read_registry(args.registry)
+    doc, entry = registry.register(doc, result.model, accuracy=result.accuracy,
+                                   metrics=result.metrics, dataset_info=result.dataset_info,
+                                   promote=args.promote)
+    store.write_registry(args.registry, doc)
+    _emit({"version": entry["version"], "accuracy": entry["accuracy"],
+           "is_production": entry["is_production"], "epochs": len(result.model.history_[
+               "train_loss"]), "fit_seconds": round(result.model.fit_seconds_, 3)})
+
+
+def _cmd_predict(args: argparse.Namespace) -> None:
+    texts = [line for line in sys.stdin.read().splitlines() if line.strip()] \
+        if args.patterns == ["-"] else args.patterns
+    if not texts:
+        raise ValueError("no pattern given: pass 100-character 0/1 strings, or '-' for stdin")
+    service = Service(lambda: store.read_registry(args.registry))
+    patterns = [parse_pattern(t) for t in texts]  # all validated before any output
+    for p in patterns:
+        _emit(service.predict(p))
+
+
+def _cmd_registry(args: argparse.Namespace) -> None:
+    doc = store.read_registry(args.registry)
+    if args.action == "list":
+        for s in registry.list_models(doc):
+            _emit({k: s[k] for k in ("version", "created_at", "accuracy", "is_production",
+                                     "architecture", "classes")})
+        return
+    if args.action == "export":
+        bundle = registry.export_bundle(doc, args.versions or None)
+        text = registry.dumps(bundle)
+        if args.output:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            _emit({"exported": [e["version"] for e in bundle["models"]], "file": args.output})
+        else:
+            print(text)
+        return
+    if args.action == "import":
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        doc, report = registry.import_bundle(doc, raw)
+    elif args.action == "promote":
+        doc, report = registry.set_production(doc, args.version), {"production": args.version}
+    else:
+        doc, report = registry.delete(doc, args.version), {"deleted": args.version}
+    store.write_registry(args.registry, doc)
+    _emit(report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and --help)."""
+    p = argparse.ArgumentParser(prog="python -m mlp_core", description=__doc__.split("\n")[0])
+    p.add_argument("--registry", default=str(store.DEFAULT_PATH),
+                   help="registry JSON file (default: %(default)s)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a model and register it")
+    d = HYPERPARAMETER_DEFAULTS
+    t.add_argument("--hidden-layer-sizes", dest="hidden_layer_sizes", type=int, nargs="+",
+                   metavar="N",
+                   help=f"neurons per hidden layer (default {d['hidden_layer_sizes']})")
+    t.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    for name in ("learning_rate", "momentum", "l2", "tolerance", "validation_fraction"):
+        t.add_argument(f"--{name.replace('_', '-')}", dest=name, type=float,
+                       help=f"default {d[name]}")
+    for name in ("batch_size", "max_epochs", "patience", "seed"):
+        t.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int,
+                       help=f"default {d[name]}")
+    for name, default in DATA_DEFAULTS.items():
+        kind = int if isinstance(default, int) else float
+        t.add_argument(f"--data-{name.replace('_', '-')}", dest=f"data_{name}", type=kind,
+                       help=f"data: default {default}")
+    t.add_argument("--promote", action="store_true", help="make it the production model")
+    t.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    t.set_defaults(func=_cmd_train)
+
+    pr = sub.add_parser("predict", help="predict letters; one JSON line per pattern")
+    pr.add_argument("patterns", nargs="+", metavar="PATTERN",
+                    help="100 characters of 0/1 (row-major), or '-' to read lines from stdin")
+    pr.set_defaults(func=_cmd_predict)
+
+    sub.add_parser("info", help="production model info").set_defaults(
+        func=lambda a: _emit(Service(lambda: store.read_registry(a.registry)).model_info()))
+    sub.add_parser("health", help="service health").set_defaults(
+        func=lambda a: _emit(Service(lambda: store.read_registry(a.registry)).health()))
+
+    r = sub.add_parser("registry", help="list, promote, delete, export, import")
+    rs = r.add_subparsers(dest="action", required=True)
+    rs.add_parser("list")
+    rs.add_parser("promote").add_argument("version")
+    rs.add_parser("delete").add_argument("version")
+    ex = rs.add_parser("export")
+    ex.add_argument("versions", nargs="*", help="versions to export (default: all)")
+    ex.add_argument("-o", "--output", help="file to write (default: stdout)")
+    rs.add_parser("import").add_argument("file", help="bundle JSON file, or '-' for stdin")
+    r.set_defaults(func=_cmd_registry)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (ValueError, OSError, FloatingPointError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0

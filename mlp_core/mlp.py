@@ -1,0 +1,346 @@
+"""A multilayer perceptron in pure NumPy, with scikit-learn's estimator conventions.
+
+The network is a list of weight matrices and bias vectors. Small pure functions do the
+work (``init_params``, ``forward``, ``backward``, ``cross_entropy``); the ``MLP`` class
+adds hyperparameter checking, mini-batch SGD with momentum, early stopping and labels.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+Params = tuple[list[np.ndarray], list[np.ndarray]]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # Clipping keeps exp() finite; sigmoid is saturated long before |z| = 500.
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+
+
+#: name -> (activation f(z), derivative written in terms of the output a = f(z)).
+ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
+                             Callable[[np.ndarray], np.ndarray]]] = {
+    "sigmoid": (_sigmoid, lambda a: a * (1.0 - a)),
+    "tanh": (np.tanh, lambda a: 1.0 - a * a),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda a: (a > 0).astype(a.dtype)),
+}
+
+#: Glorot-uniform scale factor per activation (as in scikit-learn).
+_INIT_FACTOR = {"sigmoid": 2.0, "tanh": 6.0, "relu": 6.0}
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, stable for large logits."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def init_params(layer_sizes: Sequence[int], activation: str,
+                rng: np.random.Generator) -> Params:
+    """Glorot-uniform weights and zero-mean uniform biases for consecutive layer sizes."""
+    weights, biases = [], []
+    for fan_in, fan_out in pairwise(layer_sizes):
+        bound = np.sqrt(_INIT_FACTOR[activation] / (fan_in + fan_out))
+        weights.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
+        biases.append(rng.uniform(-bound, bound, fan_out))
+    return weights, biases
+
+
+def forward(params: Params, X: np.ndarray, activation: str) -> list[np.ndarray]:
+    """Activations of every layer, input first; the last entry is the softmax output."""
+    f = ACTIVATIONS[activation][0]
+    weights, biases = params
+    acts = [X]
+    for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        z = acts[-1] @ W + b
+        acts.append(softmax(z) if i == len(weights) - 1 else f(z))
+    return acts
+
+
+def cross_entropy(P: np.ndarray, Y: np.ndarray) -> float:
+    """Mean categorical cross-entropy of probabilities ``P`` against one-hot ``Y``."""
+    return float(-np.sum(Y * np.log(np.clip(P, 1e-15, 1.0))) / P.shape[0])
+
+
+def l2_penalty(weights: Sequence[np.ndarray], l2: float, n: int) -> float:
+    """The L2 term added to the loss: ``l2 / (2 n) * sum of squared weights``."""
+    return 0.5 * l2 * sum(float(np.vdot(W, W)) for W in weights) / n if l2 else 0.0
+
+
+def backward(params: Params, acts: list[np.ndarray], Y: np.ndarray, activation: str,
+             l2: float = 0.0) -> Params:
+    """Gradients of mean cross-entropy (+ L2) with respect to every weight and bias."""
+    dfa = ACTIVATIONS[activation][1]
+    weights, _ = params
+    n = Y.shape[0]
+    delta = (acts[-1] - Y) / n  # softmax + cross-entropy
+    grad_w: list[np.ndarray] = [None] * len(weights)  # type: ignore[list-item]
+    grad_b: list[np.ndarray] = [None] * len(weights)  # type: ignore[list-item]
+    for i in range(len(weights) - 1, -1, -1):
+        grad_w[i] = acts[i].T @ delta
+        if l2:
+            grad_w[i] += (l2 / n) * weights[i]
+        grad_b[i] = delta.sum(axis=0)
+        if i:
+            delta = (delta @ weights[i].T) * dfa(acts[i])
+    return grad_w, grad_b
+
+
+class TrainingCancelled(Exception):
+    """Raised by ``MLP.fit`` when the epoch callback returns ``False``."""
+
+
+HYPERPARAMETER_DEFAULTS: dict[str, Any] = {
+    "hidden_layer_sizes": (32,),
+    "activation": "sigmoid",
+    "learning_rate": 0.1,
+    "momentum": 0.1,
+    "batch_size": 32,
+    "l2": 0.0,
+    "max_epochs": 200,
+    "tolerance": 1e-6,
+    "patience": 10,
+    "validation_fraction": 0.2,
+    "seed": 42,
+}
+
+#: Limits that keep a model (and a browser tab training it) a reasonable size.
+MAX_HIDDEN_LAYERS = 8
+MAX_LAYER_SIZE = 1024
+MAX_EPOCHS = 10_000
+
+
+def check_hyperparameters(hp: dict[str, Any]) -> dict[str, Any]:
+    """Validate hyperparameters; return a normalized copy with defaults filled in.
+
+    Raises ``ValueError`` naming the first bad value and what is allowed.
+    """
+    unknown = set(hp) - set(HYPERPARAMETER_DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown hyperparameter(s): {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(HYPERPARAMETER_DEFAULTS)}")
+    out = {**HYPERPARAMETER_DEFAULTS, **hp}
+
+    def number(name: str, lo: float, hi: float, *, integer: bool = False,
+               lo_open: bool = False) -> None:
+        v = out[name]
+        if isinstance(v, bool) or not isinstance(v, int | float) or (
+                integer and not float(v).is_integer()) or not np.isfinite(v):
+            kind = "an integer" if integer else "a number"
+            raise ValueError(f"{name} must be {kind}, got {v!r}")
+        if v < lo or v > hi or (lo_open and v == lo):
+            left = "(" if lo_open else "["
+            raise ValueError(f"{name} must be in {left}{lo}, {hi}], got {v!r}")
+        out[name] = int(v) if integer else float(v)
+
+    sizes = out["hidden_layer_sizes"]
+    if isinstance(sizes, int | float) and not isinstance(sizes, bool):
+        sizes = (sizes,)
+    if (not isinstance(sizes, list | tuple) or not 1 <= len(sizes) <= MAX_HIDDEN_LAYERS
+            or not all(isinstance(s, int | float) and not isinstance(s, bool)
+                       and float(s).is_integer() and 1 <= s <= MAX_LAYER_SIZE
+                       for s in sizes)):
+        raise ValueError(f"hidden_layer_sizes must be 1 to {MAX_HIDDEN_LAYERS} integers "
+                         f"between 1 and {MAX_LAYER_SIZE}, got {sizes!r}")
+    out["hidden_layer_sizes"] = tuple(int(s) for s in sizes)
+    if out["activation"] not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, "
+                         f"got {out['activation']!r}")
+    number("learning_rate", 0.0, 10.0, lo_open=True)
+    number("momentum", 0.0, 0.999)
+    number("batch_size", 1, 100_000, integer=True)
+    number("l2", 0.0, 100.0)
+    number("max_epochs", 1, MAX_EPOCHS, integer=True)
+    number("tolerance", 0.0, 1.0)
+    number("patience", 1, MAX_EPOCHS, integer=True)
+    number("validation_fraction", 0.0, 0.9)
+    number("seed", 0, 2**32 - 1, integer=True)
+    return out
+
+
+EpochCallback = Callable[[dict[str, Any]], bool | None]
+
+
+class MLP:
+    """Multilayer perceptron classifier: sigmoid/tanh/relu hidden layers, softmax output.
+
+    Trained by mini-batch SGD with momentum on cross-entropy (+ optional L2), with early
+    stopping on validation loss: training stops once the loss has not improved by more
+    than ``tolerance`` for ``patience`` epochs, and the best weights are kept.
+    """
+
+    def __init__(self, **hyperparameters: Any) -> None:
+        self.hyperparameters = check_hyperparameters(hyperparameters)
+        self.classes_: np.ndarray | None = None
+        self.weights_: list[np.ndarray] = []
+        self.biases_: list[np.ndarray] = []
+        self.history_: dict[str, list[float]] = {}
+        self.best_epoch_: int = 0
+        self.stop_reason_: str = ""
+        self.fit_seconds_: float = 0.0
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.hyperparameters.items()
+                   if v != HYPERPARAMETER_DEFAULTS[k]}
+        return f"MLP({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    # --- shape and label helpers ---------------------------------------------------------
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """Neurons per layer, input to output (only after fitting or loading)."""
+        self._check_fitted()
+        return [self.weights_[0].shape[0], *(W.shape[1] for W in self.weights_)]
+
+    @property
+    def n_features_in_(self) -> int:
+        return self.layer_sizes[0]
+
+    def _check_fitted(self) -> None:
+        if not self.weights_:
+            raise RuntimeError("this MLP is not fitted yet: call fit(X, y) or load a model")
+
+    def _check_X(self, X: Any, n_features: int | None = None) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("X contains NaN or infinite values")
+        if n_features is not None and X.shape[1] != n_features:
+            raise ValueError(f"X has {X.shape[1]} features, the model expects {n_features}")
+        return X
+
+    def _one_hot(self, y: np.ndarray) -> np.ndarray:
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.clip(idx, 0, len(self.classes_) - 1)
+        if not np.array_equal(self.classes_[idx], y):
+            unknown = sorted(set(np.asarray(y).tolist()) - set(self.classes_.tolist()))
+            raise ValueError(f"labels {unknown} were not seen in training")
+        return np.eye(len(self.classes_))[idx]
+
+    # --- training ------------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None,
+            callback: EpochCallback | None = None) -> MLP:
+        """Train on ``X`` (n_samples, n_features) and labels ``y`` (any hashable labels).
+
+        Validation data is ``X_val``/``y_val`` if given, else a stratified
+        ``validation_fraction`` of ``X``; with neither, early stopping watches the training
+        loss. ``callback`` gets a dict per epoch (epoch, train_loss, val_loss,
+        val_accuracy, elapsed, max_epochs); returning ``False`` cancels training by raising
+        ``TrainingCancelled`` and leaves the model as it was before ``fit``.
+        """
+        hp = self.hyperparameters
+        X = self._check_X(X)
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y must have one label per row of X ({X.shape[0]}), "
+                             f"got shape {y.shape}")
+        if (X_val is None) != (y_val is None):
+            raise ValueError("pass both X_val and y_val, or neither")
+        if X_val is None and hp["validation_fraction"] > 0:
+            from .data import train_val_split
+
+            X, X_val, y, y_val = train_val_split(
+                X, y, validation_ratio=hp["validation_fraction"], seed=hp["seed"])
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError("training needs at least 2 classes")
+        old_state = self.__dict__.copy()
+        self.classes_ = classes
+        Y = self._one_hot(y)
+        if X_val is not None:
+            X_val = self._check_X(X_val, X.shape[1])
+            Y_val = self._one_hot(np.asarray(y_val))
+        rng = np.random.default_rng(hp["seed"])
+        sizes = [X.shape[1], *hp["hidden_layer_sizes"], len(classes)]
+        weights, biases = init_params(sizes, hp["activation"], rng)
+        self.weights_, self.biases_ = weights, biases
+        vel_w = [np.zeros_like(W) for W in weights]
+        vel_b = [np.zeros_like(b) for b in biases]
+        lr, mom, l2, act = hp["learning_rate"], hp["momentum"], hp["l2"], hp["activation"]
+        n, bs = X.shape[0], min(hp["batch_size"], X.shape[0])
+        history: dict[str, list[float]] = {"train_loss": [], "val_loss": [],
+                                           "val_accuracy": []}
+        best_loss, best_epoch, stale = np.inf, 0, 0
+        best = ([W.copy() for W in weights], [b.copy() for b in biases])
+        stop_reason = "max_epochs"
+        start = time.perf_counter()
+        try:
+            for epoch in range(1, hp["max_epochs"] + 1):
+                order = rng.permutation(n)
+                train_loss = 0.0
+                for s in range(0, n, bs):
+                    rows = order[s:s + bs]
+                    acts = forward((weights, biases), X[rows], act)
+                    train_loss += cross_entropy(acts[-1], Y[rows]) * len(rows)
+                    gw, gb = backward((weights, biases), acts, Y[rows], act, l2)
+                    for i in range(len(weights)):
+                        vel_w[i] *= mom
+                        vel_w[i] -= lr * gw[i]
+                        weights[i] += vel_w[i]
+                        vel_b[i] *= mom
+                        vel_b[i] -= lr * gb[i]
+                        biases[i] += vel_b[i]
+                train_loss = train_loss / n + l2_penalty(weights, l2, n)
+                if not np.isfinite(train_loss):
+                    raise FloatingPointError(
+                        f"training diverged at epoch {epoch} (loss is {train_loss}); "
+                        "lower the learning_rate or momentum")
+                history["train_loss"].append(train_loss)
+                if X_val is not None:
+                    P_val = forward((weights, biases), X_val, act)[-1]
+                    val_loss = cross_entropy(P_val, Y_val)
+                    val_acc = float(np.mean(P_val.argmax(1) == Y_val.argmax(1)))
+                    history["val_loss"].append(val_loss)
+                    history["val_accuracy"].append(val_acc)
+                    watched = val_loss
+                else:
+                    val_loss = val_acc = None
+                    watched = train_loss
+                if watched < best_loss - hp["tolerance"]:
+                    stale = 0
+                else:
+                    stale += 1
+                if watched < best_loss:
+                    best_loss, best_epoch = watched, epoch
+                    best = ([W.copy() for W in weights], [b.copy() for b in biases])
+                info = {"epoch": epoch, "max_epochs": hp["max_epochs"],
+                        "train_loss": train_loss, "val_loss": val_loss,
+                        "val_accuracy": val_acc, "elapsed": time.perf_counter() - start}
+                if callback is not None and callback(info) is False:
+                    raise TrainingCancelled(f"training cancelled at epoch {epoch}")
+                if stale >= hp["patience"]:
+                    stop_reason = "converged"
+                    break
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(old_state)
+            raise
+        self.weights_, self.biases_ = best
+        self.history_ = history
+        self.best_epoch_ = best_epoch
+        self.stop_reason_ = stop_reason
+        self.fit_seconds_ = time.perf_counter() - start
+        return self
+
+    # --- inference -----------------------------------------------------------------------
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
+        self._check_fitted()
+        X = self._check_X(X, self.n_features_in_)
+        return forward((self.weights_, self.biases_), X, self.hyperparameters["activation"])[-1]
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most probable label for each row of ``X``."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Mean accuracy on ``X`` against labels ``y``."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))

@@ -1,0 +1,120 @@
+"""The serving facade: ``predict``, ``model_info`` and ``health`` over a registry.
+
+This is the in-browser counterpart of the server era's ``POST /predict``,
+``GET /model/info`` and ``GET /health``. It gets its registry from a callable, so the
+same code serves a file on CPython and IndexedDB in the browser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import registry
+from .data import GRID, N_PIXELS
+from .mlp import MLP
+
+
+def validate_pattern(pattern: Any) -> np.ndarray:
+    """A drawing as a float64 vector of 100 zeros and ones, or ``ValueError`` saying why.
+
+    Accepts 100 values (row-major) or 10 rows of 10 values; each value is 0 or 1
+    (``bool``, ``int`` or a float equal to 0.0 or 1.0). Strings are refused.
+    """
+    if isinstance(pattern, str | bytes):
+        raise ValueError("pattern must be a list of 100 numbers (0 or 1), not a string")
+    if isinstance(pattern, np.ndarray):
+        if pattern.dtype.kind not in "biuf":
+            raise ValueError(f"pattern must hold numbers, got dtype {pattern.dtype}")
+        values = pattern
+    else:
+        if not isinstance(pattern, list | tuple):
+            raise ValueError(f"pattern must be a list of {N_PIXELS} values or {GRID} rows of "
+                             f"{GRID}, got {type(pattern).__name__}")
+        nested = [isinstance(v, list | tuple) for v in pattern]
+        if any(nested):
+            if not all(nested) or len(pattern) != GRID or any(len(r) != GRID for r in pattern):
+                raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
+            flat = [v for row in pattern for v in row]
+        else:
+            flat = list(pattern)
+        for i, v in enumerate(flat):
+            if isinstance(v, bool):
+                continue
+            if not isinstance(v, int | float) or isinstance(v, complex):
+                raise ValueError(f"pattern value {i} is {v!r} ({type(v).__name__}); "
+                                 "use 0 or 1")
+            if isinstance(v, float) and math.isnan(v):
+                raise ValueError(f"pattern value {i} is NaN; use 0 or 1")
+        values = np.array(flat, dtype=np.float64)
+    if values.size != N_PIXELS or values.shape not in ((N_PIXELS,), (GRID, GRID)):
+        raise ValueError(f"pattern must have {N_PIXELS} values ({GRID}x{GRID}), "
+                         f"got shape {tuple(values.shape)}")
+    values = values.astype(np.float64).reshape(N_PIXELS)
+    if np.isnan(values).any():
+        raise ValueError("pattern contains NaN; use 0 or 1")
+    bad = np.flatnonzero((values != 0) & (values != 1))
+    if bad.size:
+        raise ValueError(f"pattern value {bad[0]} is {values[bad[0]]!r}; only 0 and 1 "
+                         "are allowed")
+    return values
+
+
+class Service:
+    """Lazily loads the production model of the registry returned by ``get_registry``.
+
+    The model is loaded once, on first use, and kept until ``reload()`` (call it after
+    the production model changes).
+    """
+
+    def __init__(self, get_registry: Callable[[], registry.Document]) -> None:
+        self._get_registry = get_registry
+        self._entry: registry.Entry | None = None
+        self._model: MLP | None = None
+
+    def reload(self) -> None:
+        """Forget the loaded model; the next call loads the current production model."""
+        self._entry = self._model = None
+
+    def _load(self) -> tuple[registry.Entry, MLP]:
+        if self._model is None:
+            entry = registry.get_production(self._get_registry())
+            self._model, self._entry = registry.load_model(entry), entry
+        return self._entry, self._model  # type: ignore[return-value]
+
+    def predict(self, pattern: Any) -> dict[str, Any]:
+        """``{"letter", "probabilities": {class: p}, "confidence", "model_version"}``."""
+        x = validate_pattern(pattern)
+        entry, model = self._load()
+        if model.n_features_in_ != N_PIXELS:
+            raise ValueError(f"the production model expects {model.n_features_in_} inputs, "
+                             f"not a {GRID}x{GRID} drawing")
+        p = model.predict_proba(x[None, :])[0]
+        best = int(p.argmax())
+        return {
+            "letter": str(model.classes_[best]),
+            "probabilities": {str(c): float(v) for c, v in zip(model.classes_, p, strict=True)},
+            "confidence": float(p[best]),
+            "model_version": entry["version"],
+        }
+
+    def model_info(self) -> dict[str, Any]:
+        """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,
+        metrics and classes of the production model."""
+        entry, _ = self._load()
+        info = registry.summary(entry)
+        del info["is_production"]
+        return info
+
+    def health(self) -> dict[str, Any]:
+        """``{"status": "healthy"|"degraded", "model_loaded", "model_version"}``;
+        when degraded, ``error`` says why."""
+        try:
+            entry, _ = self._load()
+        except (ValueError, OSError) as e:
+            return {"status": "degraded", "model_loaded": False, "model_version": None,
+                    "error": str(e)}
+        return {"status": "healthy", "model_loaded": True, "model_version": entry["version"]}
