@@ -15,7 +15,7 @@ def _positions(labels: np.ndarray, values: np.ndarray) -> np.ndarray:
     idx = sorter[np.clip(found, 0, len(labels) - 1)]
     bad = labels[idx] != values
     if bad.any():
-        raise ValueError(f"label {values[bad][0]!r} is not in labels {labels.tolist()}")
+        raise ValueError(f"label {values[bad].tolist()[0]!r} is not in labels {labels.tolist()}")
     return idx
 
 

@@ -148,7 +148,7 @@ def check_hyperparameters(hp: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"hidden_layer_sizes must be 1 to {MAX_HIDDEN_LAYERS} integers "
                          f"between 1 and {MAX_LAYER_SIZE}, got {sizes!r}")
     out["hidden_layer_sizes"] = tuple(int(s) for s in sizes)
-    if out["activation"] not in ACTIVATIONS:
+    if not isinstance(out["activation"], str) or out["activation"] not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, "
                          f"got {out['activation']!r}")
     number("learning_rate", 0.0, 10.0, lo_open=True)

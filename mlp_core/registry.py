@@ -8,6 +8,7 @@ versions are unique, and a non-empty registry has exactly one production model.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -72,7 +73,7 @@ def _migrate_legacy_entry(entry: Any, i: int) -> Any:
             "Retrain the model or export it as JSON with mlp_core.")
     out = {k: v for k, v in entry.items() if k != "filename"}
     if isinstance(out["model"], dict):
-        out["hyperparameters"] = out["model"].get("hyperparameters")
+        out["hyperparameters"] = copy.deepcopy(out["model"].get("hyperparameters"))
     out.setdefault("metrics", {"accuracy": out.get("accuracy")})
     out.setdefault("dataset_info", {})
     return out
@@ -255,7 +256,8 @@ def register(doc: Document, model: MLP | dict[str, Any], *, accuracy: float,
         "version": make_version(accuracy, now, {e["version"] for e in doc["models"]}),
         "created_at": now.isoformat(timespec="microseconds"),
         "accuracy": float(accuracy),
-        "hyperparameters": payload.get("hyperparameters") if isinstance(payload, dict) else None,
+        "hyperparameters": copy.deepcopy(payload.get("hyperparameters"))
+        if isinstance(payload, dict) else None,
         "dataset_info": dataset_info or {},
         "metrics": metrics or {"accuracy": float(accuracy)},
         "is_production": False,

@@ -50,16 +50,29 @@ def _fail(msg: str) -> ModelFormatError:
     return ModelFormatError(f"invalid model: {msg}")
 
 
+def _flat(value: Any) -> Any:
+    """Yield the leaves of nested lists."""
+    for v in value:
+        if isinstance(v, list):
+            yield from _flat(v)
+        else:
+            yield v
+
+
 def _array(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
     """A finite float64 array of exactly ``shape`` from nested lists, or a clear error."""
     if not isinstance(value, list):
         raise _fail(f"{name} must be a list, got {type(value).__name__}")
     try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise _fail(f"{name} must be a (nested) list of numbers with shape {shape}") from None
+        arr = np.array(value)
+    except ValueError:
+        raise _fail(f"{name} has shape other than {shape}") from None
     if arr.shape != shape:
         raise _fail(f"{name} has shape {arr.shape}, expected {shape}")
+    # numpy would turn "1" or true into numbers; only JSON numbers are weights.
+    if arr.dtype.kind not in "if" or any(isinstance(v, bool) for v in _flat(value)):
+        raise _fail(f"{name} must be a (nested) list of numbers")
+    arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise _fail(f"{name} contains NaN or infinite values")
     return arr

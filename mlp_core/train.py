@@ -27,7 +27,7 @@ MAX_SAMPLES = 200_000
 
 #: The configuration of the pretrained default model (``build.py pretrain``).
 DEFAULT_CONFIG: dict[str, dict[str, Any]] = {
-    "data": {"n_samples": 30000, "augment": 0.3, "noise_max": 0.4},
+    "data": {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4},
     "hyperparameters": {"hidden_layer_sizes": [128], "activation": "relu",
                         "learning_rate": 0.05, "momentum": 0.9, "l2": 0.03},
 }
