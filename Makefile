@@ -1,11 +1,15 @@
 # The two commands a newcomer needs: `make serve` and `make test`.
-# Everything else here is what those two need, installed on first use.
+# Everything else here is what those two need, installed or built on first use.
 
-VENV   := .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+NODE    := node_modules/.installed
+SITE    := build/site.stamp
+PORT    ?= 8000
+SOURCES := $(shell find mlp_core web -type f -not -name '*.pyc') trained_models/registry.json build.py pyproject.toml
 
-.PHONY: serve test lint pytest pretrain clean
+.PHONY: serve test build lint pytest pretrain chromium clean
 
 $(STAMP): pyproject.toml scripts/find-python.sh
 	@PY312=$$(./scripts/find-python.sh) || exit 1; \
@@ -15,23 +19,37 @@ $(STAMP): pyproject.toml scripts/find-python.sh
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## test: install what is needed, lint, and run every test
-test: $(STAMP) lint pytest
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## build: assemble the static site in dist/
+build: $(SITE)
+$(SITE): $(STAMP) $(NODE) $(SOURCES)
+	$(PY) build.py build
+	@mkdir -p build && touch $@
+
+## serve: build if needed, then serve the app on http://127.0.0.1:$(PORT)/
+serve: $(SITE)
+	$(PY) build.py serve $(PORT)
+
+## test: install what is needed, lint, build, and run every test (Python + browser)
+test: lint $(SITE) chromium
+	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mlp_core tests build.py
 
-pytest: $(STAMP)
-	$(PY) -m pytest
-
-## serve: demo the production model from the command line (the web app comes next)
-serve: $(STAMP)
-	$(PY) -m mlp_core info
-	$(PY) -m mlp_core health
+## chromium: Debian's Chromium for the browser tests (Playwright cannot download one here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 ## pretrain: retrain the default model into trained_models/registry.json
 pretrain: $(STAMP)
 	$(PY) build.py pretrain
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules dist build .pytest_cache .ruff_cache .hypothesis

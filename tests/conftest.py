@@ -41,3 +41,75 @@ def two_model_registry(small_model) -> registry.Document:
     doc, _ = registry.register(registry.empty_registry(), small_model, accuracy=0.99, now=t)
     doc, _ = registry.register(doc, other, accuracy=0.5, now=t)
     return doc
+
+
+# --- browser fixtures ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
+    site = ROOT / "dist"
+    if not (site / "sw.js").exists():
+        pytest.fail("dist/ is not built: run `make build` (make test does it first)")
+    return site
+
+
+@pytest.fixture(scope="session")
+def server(dist):
+    from browser import Server
+
+    s = Server(dist)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from browser import CHROMIUM_ARGS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Records what a page did that a test may want to forbid."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+
+    def request(self, req) -> None:
+        if not req.url.startswith((self.origin, "data:", "blob:")):
+            self.foreign.append(req.url)
+
+    def attach(self, page) -> None:
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+@pytest.fixture
+def context(chromium, server):
+    """A fresh browser profile (empty IndexedDB and cache); fails the test if any request
+    leaves the site's origin or a page throws."""
+    ctx = chromium.new_context()
+    watch = Watch(server.url)
+    ctx.on("request", watch.request)
+    ctx.on("page", watch.attach)
+    ctx.watch = watch
+    ctx.url = server.url
+    yield ctx
+    ctx.close()
+    assert watch.foreign == [], f"requests left the origin: {watch.foreign}"
+    assert watch.errors == [], f"uncaught errors in the page: {watch.errors}"
+
+
+@pytest.fixture
+def app(context):
+    """The app loaded and ready in a fresh profile."""
+    page = context.new_page()
+    page.goto(context.url)
+    page.evaluate("window.mlp.ready")
+    return page

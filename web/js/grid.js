@@ -30,6 +30,10 @@ export class Grid extends EventTarget {
     }
     root.addEventListener("contextmenu", (e) => e.preventDefault());
     root.addEventListener("keydown", (e) => this.#key(e));
+    // Whichever cell gets focus (Tab, click, script) becomes the keyboard's position.
+    root.addEventListener("focusin", (e) => {
+      if (e.target.dataset.index !== undefined) this.#focus(Number(e.target.dataset.index), false);
+    });
     // Activation by keyboard is handled in #key; swallow the synthetic click.
     root.addEventListener("click", (e) => e.preventDefault());
   }
@@ -105,6 +109,7 @@ export class Grid extends EventTarget {
       ArrowLeft: [r, Math.max(c - 1, 0)], ArrowRight: [r, Math.min(c + 1, SIZE - 1)],
       Home: [r, 0], End: [r, SIZE - 1],
     };
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
     if (moves[e.key]) {
       e.preventDefault();
       const [nr, nc] = moves[e.key];

@@ -55,6 +55,7 @@ export async function update(decide, currentRevision) {
     ]);
     return { revision: next, result };
   } catch (err) {
+    tx.done.catch(() => {}); // the abort below rejects it; the caller gets `err` instead
     try { tx.abort(); } catch { /* already finished */ }
     throw err;
   }

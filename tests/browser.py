@@ -1,0 +1,53 @@
+"""Browser test helpers: serve dist/ on localhost and drive Debian's Chromium."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import threading
+from functools import partial
+from pathlib import Path
+
+import build
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def chromium_path() -> str:
+    """Debian's chromium (or Chrome on a developer machine); Playwright cannot download
+    browsers here."""
+    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    raise RuntimeError("no Chromium found: `apt-get install chromium` (make test does)")
+
+
+class _TestHandler(build._Handler):
+    """Serves dist/, plus /__tests__/ from a second folder (test-only files)."""
+
+    extra: Path | None = None
+
+    def translate_path(self, path: str) -> str:
+        if self.extra is not None and path.startswith("/__tests__/"):
+            rel = path.split("?", 1)[0][len("/__tests__/"):]
+            return str(self.extra / rel)
+        return super().translate_path(path)
+
+
+class Server:
+    """A threaded static server on 127.0.0.1 (any free port)."""
+
+    def __init__(self, root: Path, extra: Path | None = None) -> None:
+        handler = type("H", (_TestHandler,), {"extra": extra})
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                     partial(handler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

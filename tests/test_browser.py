@@ -1,0 +1,165 @@
+"""The page, through its UI and window.mlp, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from drawings import DRAWINGS
+from playwright.sync_api import expect
+
+from mlp_core import MLP, make_dataset, registry, store
+
+pytestmark = pytest.mark.browser
+
+
+def draw(page, rows) -> None:
+    """Click every inked cell of a drawing, as a person would."""
+    page.get_by_role("button", name="Clear").click()
+    for r, row in enumerate(rows):
+        for c, ch in enumerate(row):
+            if ch == "#":
+                page.get_by_label(f"row {r + 1} column {c + 1}", exact=True).click()
+
+
+def test_loads_with_visible_steps_and_health(context):
+    page = context.new_page()
+    page.goto(context.url)
+    expect(page.locator('[data-step="runtime"]')).to_be_visible()
+    page.evaluate("window.mlp.ready")
+    expect(page.get_by_test_id("health")).to_contain_text("ready")
+    expect(page.locator("#loading")).to_be_hidden()
+    expect(page.locator("#model-info")).to_contain_text("v1.0_")
+    expect(page.locator("#model-info")).to_contain_text("100 → 128 → 3")
+
+
+@pytest.mark.parametrize("letter", ["b", "d", "f"])
+def test_draw_each_letter_by_clicking_cells(app, letter):
+    for rows in DRAWINGS[letter][:2]:
+        draw(app, rows)
+        expect(app.get_by_test_id("prediction-letter")).to_have_text(letter)
+        expect(app.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
+        expect(app.locator("#bars li")).to_have_count(3)
+        expect(app.locator("#bars li.top")).to_have_attribute("data-letter", letter)
+
+
+def test_predict_button_clear_and_empty_grid(app):
+    app.get_by_role("button", name="Predict").click()
+    expect(app.get_by_test_id("prediction-confidence")).to_contain_text("grid is empty")
+    draw(app, DRAWINGS["f"][0])
+    app.get_by_role("button", name="Predict").click()
+    expect(app.get_by_test_id("prediction-letter")).to_have_text("f")
+    app.get_by_role("button", name="Clear").click()
+    expect(app.get_by_test_id("prediction-letter")).to_have_text("?")
+    assert app.evaluate("window.mlp.grid.isEmpty()")
+
+
+def test_drag_right_click_erase_and_keyboard(app):
+    cell = lambda r, c: app.get_by_label(f"row {r} column {c}", exact=True)  # noqa: E731
+    box = cell(2, 2).bounding_box()
+    end = cell(2, 6).bounding_box()
+    app.mouse.move(box["x"] + 5, box["y"] + 5)
+    app.mouse.down()
+    app.mouse.move(end["x"] + 5, end["y"] + 5, steps=12)
+    app.mouse.up()
+    for c in range(2, 7):  # a dragged stroke paints every cell it crosses
+        expect(cell(2, c)).to_have_attribute("aria-pressed", "true")
+    cell(2, 4).click(button="right")
+    expect(cell(2, 4)).to_have_attribute("aria-pressed", "false")
+    app.get_by_label("Erase").check()
+    cell(2, 5).click()
+    expect(cell(2, 5)).to_have_attribute("aria-pressed", "false")
+    app.get_by_label("Erase").uncheck()
+    cell(5, 5).focus()
+    app.keyboard.press("ArrowDown")
+    app.keyboard.press("ArrowRight")
+    app.keyboard.press("Space")
+    expect(cell(6, 6)).to_have_attribute("aria-pressed", "true")
+    expect(cell(6, 6)).to_be_focused()
+    expect(app.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
+
+
+def test_javascript_api(app):
+    bits = [1 if ch == "#" else 0 for row in DRAWINGS["d"][0] for ch in row]
+    result = app.evaluate("p => window.mlp.predict(p)", bits)
+    assert result["letter"] == "d" and set(result["probabilities"]) == {"b", "d", "f"}
+    nested = app.evaluate("p => window.mlp.predict(p)", [bits[i:i + 10] for i in range(0, 100, 10)])
+    assert nested == result
+    info = app.evaluate("window.mlp.modelInfo()")
+    assert info["version"] == result["model_version"]
+    assert app.evaluate("window.mlp.health()")["status"] == "healthy"
+    listed = app.evaluate("window.mlp.registry.list()")
+    assert [m["version"] for m in listed] == [info["version"]] and listed[0]["is_production"]
+    assert app.evaluate("v => window.mlp.registry.get(v)", info["version"])["model"]["classes"] \
+        == ["b", "d", "f"]
+    bundle = app.evaluate("window.mlp.registry.export()")
+    committed = store.read_registry(store.DEFAULT_PATH)
+    assert bundle == json.loads(registry.dumps(committed))
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ([0] * 99, "100 values"),
+    ([0] * 99 + [2], "only 0 and 1"),
+    ([0] * 99 + ["1"], "use 0 or 1"),
+    ("0" * 100, "not a string"),
+])
+def test_bad_patterns_rejected_with_message(app, pattern, message):
+    err = app.evaluate("""async p => {
+        try { await window.mlp.predict(p); return null; }
+        catch (e) { return {name: e.name, message: e.message}; } }""", pattern)
+    assert err["name"] == "ValueError" and message in err["message"]
+
+
+def _second_model_bundle() -> dict:
+    model = MLP(hidden_layer_sizes=(8,), max_epochs=20, seed=5).fit(*make_dataset(300, seed=5))
+    doc, _ = registry.register(registry.empty_registry(), model, accuracy=0.42)
+    return doc
+
+
+def test_registry_persists_across_reload(app):
+    bundle = _second_model_bundle()
+    version = bundle["models"][0]["version"]
+    report = app.evaluate("b => window.mlp.registry.import(b)", bundle)
+    assert report == {"imported": [version], "skipped": []}
+    default = app.evaluate("window.mlp.modelInfo()")["version"]
+    assert default != version  # importing keeps the production model
+    app.evaluate("v => window.mlp.registry.setProduction(v)", version)
+    expect(app.locator("#model-info")).to_contain_text(version)
+    app.reload()
+    app.evaluate("window.mlp.ready")
+    listed = app.evaluate("window.mlp.registry.list()")
+    assert {m["version"]: m["is_production"] for m in listed} == {default: False, version: True}
+    assert app.evaluate("p => window.mlp.predict(p)", [0] * 100)["model_version"] == version
+    err = app.evaluate("""v => window.mlp.registry.delete(v).then(() => null, e => e.message)""",
+                       version)
+    assert "promote another model first" in err
+    app.evaluate("v => window.mlp.registry.setProduction(v)", default)
+    app.evaluate("v => window.mlp.registry.delete(v)", version)
+    app.reload()
+    app.evaluate("window.mlp.ready")
+    assert [m["version"] for m in app.evaluate("window.mlp.registry.list()")] == [default]
+
+
+def test_broken_import_rejected_and_nothing_changes(app):
+    before = app.evaluate("window.mlp.registry.export()")
+    bad = _second_model_bundle()
+    bad["models"][0]["model"]["weights"][0][0][0] = "x"
+    err = app.evaluate("b => window.mlp.registry.import(b).then(() => null, e => e.message)",
+                       bad)
+    assert "list of numbers" in err
+    assert app.evaluate("window.mlp.registry.export()") == before
+
+
+def test_offline_reload_still_predicts(context):
+    page = context.new_page()
+    page.goto(context.url)
+    page.evaluate("window.mlp.ready")
+    page.evaluate("navigator.serviceWorker.ready")
+    expect(page.get_by_test_id("health")).to_contain_text("works offline")
+    context.set_offline(True)
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    draw(page, DRAWINGS["b"][0])
+    expect(page.get_by_test_id("prediction-letter")).to_have_text("b")
+    context.set_offline(False)

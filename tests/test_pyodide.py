@@ -1,0 +1,87 @@
+"""The core unit tests, run again inside Pyodide in Chromium: CPython and wasm agree.
+
+The built site's Pyodide loads the site's own mlp_core wheel, then pytest and
+hypothesis (pure-Python wheels from PyPI, cached outside the repo) and runs the same test
+modules that run on CPython, including the check that retraining the default model
+reproduces the committed weights exactly.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from browser import Server
+from conftest import ROOT
+
+import build
+
+pytestmark = pytest.mark.browser
+
+CORE_TESTS = ["tests/test_mlp.py", "tests/test_data.py", "tests/test_metrics.py",
+              "tests/test_serialize.py", "tests/test_registry.py", "tests/test_service.py",
+              "tests/test_properties.py", "tests/test_webapi.py"]
+# Pure-Python test dependencies for Pyodide, pinned to the versions used on CPython.
+TEST_WHEELS = ["pytest==8.3.5", "pluggy==1.5.0", "iniconfig==2.1.0", "packaging==25.0",
+               "hypothesis==6.131.0", "attrs==25.3.0", "sortedcontainers==2.4.0"]
+
+
+def _wheels() -> list[Path]:
+    cache = build.CACHE / "pyodide-test-wheels"
+    wanted = {spec.split("==")[0].replace("-", "_").lower(): spec for spec in TEST_WHEELS}
+    have = {p.name.split("-")[0].lower(): p for p in cache.glob("*.whl")} if cache.exists() \
+        else {}
+    if set(wanted) - set(have):
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                        "--only-binary", ":all:", "--python-version", "3.12",
+                        "--platform", "any", "-d", str(cache), *TEST_WHEELS], check=True)
+        have = {p.name.split("-")[0].lower(): p for p in cache.glob("*.whl")}
+    return [have[name] for name in wanted]
+
+
+def _project_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for path in [*ROOT.glob("tests/*.py"), ROOT / "pyproject.toml",
+                     ROOT / "trained_models" / "registry.json"]:
+            z.write(path, path.relative_to(ROOT).as_posix())
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def test_server(dist, tmp_path_factory):
+    extra = tmp_path_factory.mktemp("pyodide-tests")
+    (extra / "wheels").mkdir()
+    names = []
+    for wheel in _wheels():
+        (extra / "wheels" / wheel.name).write_bytes(wheel.read_bytes())
+        names.append(wheel.name)
+    (extra / "project.zip").write_bytes(_project_zip())
+    (extra / "runner.js").write_text((ROOT / "tests" / "pyodide" / "runner.js").read_text())
+    (extra / "index.html").write_text("<!doctype html><title>pyodide tests</title>")
+    s = Server(dist, extra)
+    s.wheels = names
+    yield s
+    s.close()
+
+
+def test_core_suite_passes_in_pyodide(chromium, test_server):
+    ctx = chromium.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto(test_server.url + "__tests__/index.html")
+        result = page.evaluate("""([wheels, args]) => new Promise((resolve) => {
+            const w = new Worker("runner.js", {type: "module"});
+            w.onmessage = (e) => resolve(e.data);
+            w.onerror = (e) => resolve({code: -2, output: e.message});
+            w.postMessage({wheels, args});
+        })""", [test_server.wheels, ["-q", "-p", "no:cacheprovider", "-W", "ignore", *CORE_TESTS]])
+    finally:
+        ctx.close()
+    print(result["output"])
+    assert result["code"] == 0, result["output"][-4000:]
+    assert " passed" in result["output"] and " failed" not in result["output"]
