@@ -40,7 +40,7 @@ def test_draw_each_letter_by_clicking_cells(app, letter):
         expect(app.get_by_test_id("prediction-letter")).to_have_text(letter)
         expect(app.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
         expect(app.locator("#bars li")).to_have_count(3)
-        expect(app.locator("#bars li.top")).to_have_attribute("data-letter", letter)
+        expect(app.locator("#bars li.best")).to_have_attribute("data-letter", letter)
 
 
 def test_predict_button_clear_and_empty_grid(app):
@@ -163,3 +163,27 @@ def test_offline_reload_still_predicts(context):
     draw(page, DRAWINGS["b"][0])
     expect(page.get_by_test_id("prediction-letter")).to_have_text("b")
     context.set_offline(False)
+
+
+def test_unsupported_browser_is_told_in_words(context):
+    page = context.new_page()
+    page.add_init_script("delete window.WebAssembly")
+    page.goto(context.url)
+    expect(page.locator("#load-error")).to_contain_text("cannot run WebAssembly")
+    expect(page.get_by_test_id("health")).to_have_text("unsupported browser")
+    expect(page.get_by_role("button", name="Predict")).to_be_disabled()
+
+
+def test_failed_load_says_why_and_offers_retry(context):
+    context.route("**/numpy-*.whl", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(context.url)
+    expect(page.locator("#load-error")).to_contain_text("could not load Python packages",
+                                                        timeout=30_000)
+    expect(page.locator('[data-step="packages"]')).to_have_class("failed")
+    expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    context.unroute("**/numpy-*.whl")
+    page.get_by_role("button", name="Retry").click()
+    page.wait_for_function("window.mlp !== undefined")
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#loading")).to_be_hidden()

@@ -10,7 +10,10 @@ let stale = true;            // another tab changed the registry since we loaded
 
 const post = (message) => self.postMessage(message);
 const event = (name, data = {}) => post({ event: name, data });
-const step = (name, state, detail) => event("step", { step: name, state, detail });
+const step = (name, state, detail) => {
+  current = name;
+  event("step", { step: name, state, detail });
+};
 
 /** Run a Python method that takes and returns JSON text. */
 function py(method, ...args) {
@@ -111,10 +114,14 @@ async function boot() {
   return health;
 }
 
+let current = "runtime";
 const ready = boot();
 ready.then(
   (health) => event("ready", health),
-  (err) => event("boot-failed", describe(err)),
+  (err) => {
+    step(current, "failed");
+    event("boot-failed", describe(err));
+  },
 );
 
 self.onmessage = async ({ data: { id, op, args } }) => {

@@ -12,7 +12,7 @@ export function showPrediction(result, emptyMessage = "draw a letter") {
   if (!result) return;
   for (const [letter, p] of Object.entries(result.probabilities)) {
     const li = document.createElement("li");
-    li.className = letter === result.letter ? "top" : "";
+    li.className = letter === result.letter ? "best" : "";
     li.dataset.letter = letter;
     const name = document.createElement("strong");
     name.textContent = letter;
@@ -41,6 +41,15 @@ export function showError(message) {
   el.textContent = message || "";
 }
 
+function describeData(d) {
+  if (!d.n_samples) return "not recorded";
+  const parts = [`${d.train_samples} train / ${d.val_samples} validation samples`];
+  if (d.augment) parts.push(`${Math.round(d.augment * 100)}% moved, resized or re-stroked`);
+  parts.push(`${Math.round(d.noise_min * 100)}–${Math.round(d.noise_max * 100)}% of pixels flipped`);
+  if (d.user_samples) parts.push(`${d.user_samples} drawn by you`);
+  return parts.join(", ");
+}
+
 /** Fill the model panel from model_info(). */
 export function showModelInfo(info) {
   const hp = info.hyperparameters;
@@ -53,9 +62,7 @@ export function showModelInfo(info) {
     ["Architecture", `${sizes.join(" → ")} (${info.architecture.activation}, softmax output)`],
     ["Optimizer", `SGD, learning rate ${hp.learning_rate}, momentum ${hp.momentum}, batch ${hp.batch_size}, L2 ${hp.l2}`],
     ["Stopping", `at most ${hp.max_epochs} epochs, patience ${hp.patience}, tolerance ${hp.tolerance}`],
-    ["Training data", info.dataset_info.n_samples
-      ? `${info.dataset_info.train_samples} train / ${info.dataset_info.val_samples} validation samples`
-      : "not recorded"],
+    ["Training data", describeData(info.dataset_info)],
   ];
   const dl = $("model-info");
   dl.replaceChildren();
