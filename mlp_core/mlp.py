@@ -8,7 +8,7 @@ adds hyperparameter checking, mini-batch SGD with momentum, early stopping and l
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -89,6 +89,15 @@ def backward(params: Params, acts: list[np.ndarray], Y: np.ndarray, activation: 
         if i:
             delta = (delta @ weights[i].T) * dfa(acts[i])
     return grad_w, grad_b
+
+
+def one_hot(classes: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """One-hot rows for labels ``y`` over sorted ``classes``; unknown labels are an error."""
+    idx = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    if not np.array_equal(classes[idx], y):
+        unknown = sorted(set(np.asarray(y).tolist()) - set(classes.tolist()))
+        raise ValueError(f"labels {unknown} were not seen in training")
+    return np.eye(len(classes))[idx]
 
 
 class TrainingCancelled(Exception):
@@ -215,14 +224,6 @@ class MLP:
             raise ValueError(f"X has {X.shape[1]} features, the model expects {n_features}")
         return X
 
-    def _one_hot(self, y: np.ndarray) -> np.ndarray:
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, len(self.classes_) - 1)
-        if not np.array_equal(self.classes_[idx], y):
-            unknown = sorted(set(np.asarray(y).tolist()) - set(self.classes_.tolist()))
-            raise ValueError(f"labels {unknown} were not seen in training")
-        return np.eye(len(self.classes_))[idx]
-
     # --- training ------------------------------------------------------------------------
 
     def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None,
@@ -234,6 +235,20 @@ class MLP:
         loss. ``callback`` gets a dict per epoch (epoch, train_loss, val_loss,
         val_accuracy, elapsed, max_epochs); returning ``False`` cancels training by raising
         ``TrainingCancelled`` and leaves the model as it was before ``fit``.
+        """
+        epochs = self.fit_epochs(X, y, X_val=X_val, y_val=y_val)
+        for info in epochs:
+            if callback is not None and callback(info) is False:
+                epochs.close()
+                raise TrainingCancelled(f"training cancelled at epoch {info['epoch']}")
+        return self
+
+    def fit_epochs(self, X: Any, y: Any, *, X_val: Any = None,
+                   y_val: Any = None) -> Iterator[dict[str, Any]]:
+        """``fit`` one epoch at a time: a generator that trains an epoch per ``next()`` and
+        yields its info dict. The model changes only when the generator finishes, so
+        abandoning it (e.g. a cancelled training in the browser) leaves the model as it
+        was. Arguments are checked now, before the first epoch.
         """
         hp = self.hyperparameters
         X = self._check_X(X)
@@ -251,16 +266,19 @@ class MLP:
         classes = np.unique(y)
         if len(classes) < 2:
             raise ValueError("training needs at least 2 classes")
-        old_state = self.__dict__.copy()
-        self.classes_ = classes
-        Y = self._one_hot(y)
+        Y = one_hot(classes, y)
+        Y_val = None
         if X_val is not None:
             X_val = self._check_X(X_val, X.shape[1])
-            Y_val = self._one_hot(np.asarray(y_val))
+            Y_val = one_hot(classes, np.asarray(y_val))
+        return self._epochs(X, Y, X_val, Y_val, classes)
+
+    def _epochs(self, X: np.ndarray, Y: np.ndarray, X_val: np.ndarray | None,
+                Y_val: np.ndarray | None, classes: np.ndarray) -> Iterator[dict[str, Any]]:
+        hp = self.hyperparameters
         rng = np.random.default_rng(hp["seed"])
         sizes = [X.shape[1], *hp["hidden_layer_sizes"], len(classes)]
         weights, biases = init_params(sizes, hp["activation"], rng)
-        self.weights_, self.biases_ = weights, biases
         vel_w = [np.zeros_like(W) for W in weights]
         vel_b = [np.zeros_like(b) for b in biases]
         lr, mom, l2, act = hp["learning_rate"], hp["momentum"], hp["l2"], hp["activation"]
@@ -271,63 +289,56 @@ class MLP:
         best = ([W.copy() for W in weights], [b.copy() for b in biases])
         stop_reason = "max_epochs"
         start = time.perf_counter()
-        try:
-            for epoch in range(1, hp["max_epochs"] + 1):
-                order = rng.permutation(n)
-                train_loss = 0.0
-                for s in range(0, n, bs):
-                    rows = order[s:s + bs]
-                    acts = forward((weights, biases), X[rows], act)
-                    train_loss += cross_entropy(acts[-1], Y[rows]) * len(rows)
-                    gw, gb = backward((weights, biases), acts, Y[rows], act, l2)
-                    for i in range(len(weights)):
-                        vel_w[i] *= mom
-                        vel_w[i] -= lr * gw[i]
-                        weights[i] += vel_w[i]
-                        vel_b[i] *= mom
-                        vel_b[i] -= lr * gb[i]
-                        biases[i] += vel_b[i]
-                train_loss = train_loss / n + l2_penalty(weights, l2, n)
-                if not np.isfinite(train_loss):
-                    raise FloatingPointError(
-                        f"training diverged at epoch {epoch} (loss is {train_loss}); "
-                        "lower the learning_rate or momentum")
-                history["train_loss"].append(train_loss)
-                if X_val is not None:
-                    P_val = forward((weights, biases), X_val, act)[-1]
-                    val_loss = cross_entropy(P_val, Y_val)
-                    val_acc = float(np.mean(P_val.argmax(1) == Y_val.argmax(1)))
-                    history["val_loss"].append(val_loss)
-                    history["val_accuracy"].append(val_acc)
-                    watched = val_loss
-                else:
-                    val_loss = val_acc = None
-                    watched = train_loss
-                if watched < best_loss - hp["tolerance"]:
-                    stale = 0
-                else:
-                    stale += 1
-                if watched < best_loss:
-                    best_loss, best_epoch = watched, epoch
-                    best = ([W.copy() for W in weights], [b.copy() for b in biases])
-                info = {"epoch": epoch, "max_epochs": hp["max_epochs"],
-                        "train_loss": train_loss, "val_loss": val_loss,
-                        "val_accuracy": val_acc, "elapsed": time.perf_counter() - start}
-                if callback is not None and callback(info) is False:
-                    raise TrainingCancelled(f"training cancelled at epoch {epoch}")
-                if stale >= hp["patience"]:
-                    stop_reason = "converged"
-                    break
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(old_state)
-            raise
+        for epoch in range(1, hp["max_epochs"] + 1):
+            order = rng.permutation(n)
+            train_loss = 0.0
+            for s in range(0, n, bs):
+                rows = order[s:s + bs]
+                acts = forward((weights, biases), X[rows], act)
+                train_loss += cross_entropy(acts[-1], Y[rows]) * len(rows)
+                gw, gb = backward((weights, biases), acts, Y[rows], act, l2)
+                for i in range(len(weights)):
+                    vel_w[i] *= mom
+                    vel_w[i] -= lr * gw[i]
+                    weights[i] += vel_w[i]
+                    vel_b[i] *= mom
+                    vel_b[i] -= lr * gb[i]
+                    biases[i] += vel_b[i]
+            train_loss = train_loss / n + l2_penalty(weights, l2, n)
+            if not np.isfinite(train_loss):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch} (loss is {train_loss}); "
+                    "lower the learning_rate or momentum")
+            history["train_loss"].append(train_loss)
+            if X_val is not None:
+                P_val = forward((weights, biases), X_val, act)[-1]
+                val_loss = cross_entropy(P_val, Y_val)
+                val_acc = float(np.mean(P_val.argmax(1) == Y_val.argmax(1)))
+                history["val_loss"].append(val_loss)
+                history["val_accuracy"].append(val_acc)
+                watched = val_loss
+            else:
+                val_loss = val_acc = None
+                watched = train_loss
+            if watched < best_loss - hp["tolerance"]:
+                stale = 0
+            else:
+                stale += 1
+            if watched < best_loss:
+                best_loss, best_epoch = watched, epoch
+                best = ([W.copy() for W in weights], [b.copy() for b in biases])
+            yield {"epoch": epoch, "max_epochs": hp["max_epochs"], "train_loss": train_loss,
+                   "val_loss": val_loss, "val_accuracy": val_acc,
+                   "elapsed": time.perf_counter() - start}
+            if stale >= hp["patience"]:
+                stop_reason = "converged"
+                break
+        self.classes_ = classes
         self.weights_, self.biases_ = best
         self.history_ = history
         self.best_epoch_ = best_epoch
         self.stop_reason_ = stop_reason
         self.fit_seconds_ = time.perf_counter() - start
-        return self
 
     # --- inference -----------------------------------------------------------------------
 

@@ -3,15 +3,17 @@ make data, split, fit, evaluate, and describe the result for the registry."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .data import check_template, make_dataset, train_val_split
+from .data import N_PIXELS, check_template, default_templates, make_dataset, train_val_split
 from .metrics import evaluate
-from .mlp import MLP, EpochCallback, check_hyperparameters
+from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
+from .serialize import MAX_CLASSES
+from .service import validate_pattern
 
 DATA_DEFAULTS: dict[str, Any] = {
     "n_samples": 3000,
@@ -24,6 +26,7 @@ DATA_DEFAULTS: dict[str, Any] = {
     "seed": 42,
 }
 MAX_SAMPLES = 200_000
+MAX_USER_SAMPLES = 10_000
 
 #: The configuration of the pretrained default model (``build.py pretrain``).
 DEFAULT_CONFIG: dict[str, dict[str, Any]] = {
@@ -67,34 +70,86 @@ class TrainResult:
     dataset_info: dict[str, Any]
 
 
+def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A person's drawn examples ``[{"label", "pattern"}, ...]`` as ``(X, y)``; every
+    label must be one of ``classes``."""
+    if not isinstance(samples, list) or len(samples) > MAX_USER_SAMPLES:
+        raise ValueError(f"samples must be a list of at most {MAX_USER_SAMPLES} examples")
+    X, y = [], []
+    for i, s in enumerate(samples):
+        label = s.get("label") if isinstance(s, dict) else None
+        if label not in classes:
+            raise ValueError(f"sample {i + 1} is labelled {label!r}, which is not one of "
+                             f"the classes {list(classes)}")
+        try:
+            X.append(validate_pattern(s.get("pattern")))
+        except ValueError as e:
+            raise ValueError(f"sample {i + 1} ({s['label']}): {e}") from None
+        y.append(s["label"])
+    return np.array(X).reshape(-1, N_PIXELS), np.array(y, dtype=str)
+
+
+def train_steps(
+    hyperparameters: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    templates: Mapping[str, Any] | None = None,
+    samples: Any = None,
+) -> Generator[dict[str, Any], None, TrainResult]:
+    """The training recipe one epoch at a time: generate synthetic letters from the
+    templates (default b, d, f, plus any given), add the person's ``samples``
+    (``[{"label", "pattern"}]``), split, then yield each epoch's info; the generator's
+    return value is the ``TrainResult``. Settings are checked before it is returned.
+    """
+    hp = check_hyperparameters(dict(hyperparameters or {}))
+    cfg = check_data_config(data or {})
+    all_templates = default_templates()
+    for letter, pattern in (templates or {}).items():
+        all_templates[letter] = check_template(letter, pattern)
+    if len(all_templates) > MAX_CLASSES:
+        raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
+    X, y = make_dataset(cfg["n_samples"], templates=all_templates,
+                        clean_fraction=cfg["clean_fraction"],
+                        noise_range=(cfg["noise_min"], cfg["noise_max"]),
+                        augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
+                        seed=cfg["seed"])
+    y = y.astype(str)
+    Xs, ys = check_samples(samples if samples is not None else [], sorted(all_templates))
+    X, y = np.vstack([X, Xs]), np.concatenate([y, ys])
+    X_tr, X_val, y_tr, y_val = train_val_split(X, y, validation_ratio=cfg["validation_ratio"],
+                                               seed=cfg["seed"])
+    model = MLP(**hp)
+    epochs = model.fit_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
+
+    def run() -> Generator[dict[str, Any], None, TrainResult]:
+        yield from epochs
+        metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
+        dataset_info = {**cfg, "train_samples": len(y_tr), "val_samples": len(y_val),
+                        "user_samples": len(ys), "classes": [str(c) for c in model.classes_]}
+        if templates:
+            dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
+                                         for k, v in all_templates.items() if k in templates}
+        return TrainResult(model, metrics["accuracy"], metrics, dataset_info)
+
+    return run()
+
+
 def train_model(
     hyperparameters: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
     *,
     templates: Mapping[str, Any] | None = None,
-    samples: tuple[Any, Any] | None = None,
+    samples: Any = None,
     callback: EpochCallback | None = None,
 ) -> TrainResult:
-    """Generate synthetic letters (plus optional user ``samples`` as ``(X, y)``), split,
-    fit an ``MLP`` and evaluate it on the validation split."""
-    hp = check_hyperparameters(dict(hyperparameters or {}))
-    cfg = check_data_config(data or {})
-    if templates is not None:
-        templates = {k: check_template(k, v) for k, v in templates.items()}
-    X, y = make_dataset(cfg["n_samples"], templates=templates,
-                        clean_fraction=cfg["clean_fraction"],
-                        noise_range=(cfg["noise_min"], cfg["noise_max"]),
-                        augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
-                        seed=cfg["seed"])
-    n_user = 0
-    if samples is not None:
-        Xs = np.asarray(samples[0], dtype=np.float64).reshape(-1, X.shape[1])
-        ys = np.asarray(samples[1]).astype(y.dtype if y.dtype.kind == "U" else str)
-        X, y, n_user = np.vstack([X, Xs]), np.concatenate([y.astype(str), ys]), len(ys)
-    X_tr, X_val, y_tr, y_val = train_val_split(X, y, validation_ratio=cfg["validation_ratio"],
-                                               seed=cfg["seed"])
-    model = MLP(**hp).fit(X_tr, y_tr, X_val=X_val, y_val=y_val, callback=callback)
-    metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
-    dataset_info = {**cfg, "train_samples": len(y_tr), "val_samples": len(y_val),
-                    "user_samples": n_user, "classes": [str(c) for c in model.classes_]}
-    return TrainResult(model, metrics["accuracy"], metrics, dataset_info)
+    """``train_steps`` run to the end. ``callback`` gets each epoch's info; returning
+    ``False`` raises ``TrainingCancelled``."""
+    steps = train_steps(hyperparameters, data, templates=templates, samples=samples)
+    while True:
+        try:
+            info = next(steps)
+        except StopIteration as done:
+            return done.value
+        if callback is not None and callback(info) is False:
+            steps.close()
+            raise TrainingCancelled(f"training cancelled at epoch {info['epoch']}")

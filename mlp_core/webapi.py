@@ -13,7 +13,8 @@ from typing import Any
 
 from . import registry
 from .registry import RegistryError
-from .service import Service
+from .service import Service, validate_pattern
+from .train import TrainResult, train_steps
 
 
 def _dump(obj: Any) -> str:
@@ -27,6 +28,9 @@ class App:
         self.doc: registry.Document = registry.empty_registry()
         self.bad: list[dict[str, str]] = []
         self.service = Service(lambda: self.doc)
+        self._training: Any = None  # the epoch generator of a training in progress
+        self._trained: TrainResult | None = None  # finished, not yet registered
+        self._models: dict[str, Any] = {}  # loaded models for predict_all, by version
 
     # --- loading -------------------------------------------------------------------------
 
@@ -50,6 +54,7 @@ class App:
             self.doc = {"schema_version": registry.SCHEMA_VERSION,
                         "models": [{**m, "is_production": False} for m in good]}
         self.bad = bad
+        self._models.clear()
         self.service.reload()
         return _dump({"models": len(self.doc["models"]), "bad": bad})
 
@@ -62,6 +67,24 @@ class App:
 
     def predict(self, pattern_json: str) -> str:
         return _dump(self.service.predict(json.loads(pattern_json)))
+
+    def predict_all(self, pattern_json: str) -> str:
+        """The drawing through every model: ``[{"version", "letter", "confidence",
+        "probabilities"}]`` in registry order."""
+        x = validate_pattern(json.loads(pattern_json))[None, :]
+        out = []
+        for entry in self.doc["models"]:
+            if entry["version"] not in self._models:
+                self._models[entry["version"]] = registry.load_model(entry)
+            model = self._models[entry["version"]]
+            if model.n_features_in_ != x.shape[1]:
+                continue
+            p = model.predict_proba(x)[0]
+            out.append({"version": entry["version"], "letter": str(model.classes_[p.argmax()]),
+                        "confidence": float(p.max()),
+                        "probabilities": dict(zip(map(str, model.classes_), map(float, p),
+                                                  strict=True))})
+        return _dump(out)
 
     def model_info(self) -> str:
         return _dump(self.service.model_info())
@@ -79,14 +102,57 @@ class App:
     def export(self, versions_json: str = "null") -> str:
         return _dump(registry.export_bundle(self.doc, json.loads(versions_json)))
 
+    # --- training ------------------------------------------------------------------------
+
+    def start_training(self, config_json: str) -> str:
+        """Check a training configuration and get ready to train one epoch per
+        ``train_step``. Config: ``{"hyperparameters", "data", "templates": {letter:
+        pattern}, "samples": [{"label", "pattern"}]}``."""
+        config = json.loads(config_json)
+        unknown = set(config) - {"hyperparameters", "data", "templates", "samples"}
+        if unknown:
+            raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}")
+        self._training = train_steps(config.get("hyperparameters"), config.get("data"),
+                                     templates=config.get("templates"),
+                                     samples=config.get("samples"))
+        self._trained = None
+        return _dump({"started": True})
+
+    def train_step(self) -> str:
+        """Train one epoch: ``{"epoch", "train_loss", ...}``, or, after the last one,
+        ``{"done": true, "accuracy", "metrics", "dataset_info", "history", ...}``."""
+        if self._training is None:
+            raise RuntimeError("no training in progress: start one first")
+        try:
+            return _dump(next(self._training))
+        except StopIteration as finished:
+            self._training, self._trained = None, finished.value
+            result = finished.value
+            return _dump({"done": True, "accuracy": result.accuracy, "metrics": result.metrics,
+                          "dataset_info": result.dataset_info,
+                          "history": result.model.history_,
+                          "epochs": len(result.model.history_["train_loss"]),
+                          "stop_reason": result.model.stop_reason_})
+        except BaseException:
+            self._training = None
+            raise
+
+    def cancel_training(self) -> None:
+        """Drop the training in progress (or the trained, unregistered model)."""
+        if self._training is not None:
+            self._training.close()
+        self._training = self._trained = None
+
     # --- changes -------------------------------------------------------------------------
 
     def mutate(self, op: str, args_json: str = "{}") -> str:
         """Apply one registry operation to the loaded registry.
 
-        ``op`` is ``set_production`` (version), ``delete`` (version) or ``import``
-        (bundle: JSON text or object). Returns ``{"result", "put", "removed"}``: the
-        records the worker must write and the versions it must delete, in one transaction.
+        ``op`` is ``set_production`` (version), ``delete`` (version), ``import``
+        (bundle: JSON text or object), ``register`` (the model ``train_step`` just
+        finished; promote: bool) or ``reset`` (bundle: replaces every model). Returns
+        ``{"result", "put", "removed"}``: the records the worker must write and the
+        versions it must delete, in one transaction.
         """
         args = json.loads(args_json)
         before = {e["version"]: e for e in self.doc["models"]}
@@ -98,6 +164,16 @@ class App:
                 "deleted": args["version"]}
         elif op == "import":
             doc, result = registry.import_bundle(self.doc, args["bundle"])
+        elif op == "register":
+            if self._trained is None:
+                raise RegistryError("there is no trained model to register: train one first")
+            t = self._trained
+            doc, entry = registry.register(self.doc, t.model, accuracy=t.accuracy,
+                                           metrics=t.metrics, dataset_info=t.dataset_info,
+                                           promote=bool(args.get("promote")))
+            self._trained, result = None, registry.summary(entry)
+        elif op == "reset":
+            doc, result = registry.import_bundle(registry.empty_registry(), args["bundle"])
         else:
             raise ValueError(f"unknown registry operation {op!r}")
         return _dump(self._commit(doc, before, result))
@@ -109,6 +185,8 @@ class App:
         removed = [v for v in before if v not in after]
         old_production = next((v for v, e in before.items() if e["is_production"]), None)
         self.doc = doc
+        for version in removed:
+            self._models.pop(version, None)
         if old_production is None or old_production not in after or not after[
                 old_production]["is_production"]:
             self.service.reload()

@@ -69,3 +69,88 @@ def test_damaged_entries_are_set_aside_not_fatal(two_model_registry):
     assert json.loads(app.health())["bad_entries"] == 2
     assert json.loads(app.predict(json.dumps([0] * 100)))["model_version"] == entries[0][
         "version"]
+
+
+SMALL = {"hyperparameters": {"hidden_layer_sizes": [8], "max_epochs": 3, "patience": 10},
+         "data": {"n_samples": 300}}
+
+
+def _train(app: App, config: dict) -> tuple[list[dict], dict]:
+    app.start_training(json.dumps(config))
+    steps = []
+    while True:
+        step = json.loads(app.train_step())
+        if step.get("done"):
+            return steps, step
+        steps.append(step)
+
+
+def test_training_step_by_step_then_register(two_model_registry):
+    app = _app(two_model_registry)
+    steps, done = _train(app, SMALL)
+    assert [s["epoch"] for s in steps] == [1, 2, 3]
+    assert {"train_loss", "val_loss", "val_accuracy", "elapsed", "max_epochs"} <= set(steps[0])
+    assert done["epochs"] == 3 and 0 <= done["accuracy"] <= 1
+    assert set(done["metrics"]["per_class"]) == {"b", "d", "f"}
+    assert len(done["metrics"]["confusion_matrix"]) == 3
+    out = json.loads(app.mutate("register", json.dumps({"promote": True})))
+    version = out["result"]["version"]
+    assert out["result"]["is_production"] and "model" not in out["result"]
+    assert version in {e["version"] for e in out["put"]}
+    assert json.loads(app.predict(json.dumps([0] * 100)))["model_version"] == version
+    with pytest.raises(RegistryError, match="no trained model to register"):
+        app.mutate("register", "{}")
+
+
+def test_cancelled_training_registers_nothing(two_model_registry):
+    app = _app(two_model_registry)
+    before = app.export()
+    app.start_training(json.dumps(SMALL))
+    json.loads(app.train_step())
+    app.cancel_training()
+    with pytest.raises(RuntimeError, match="no training in progress"):
+        app.train_step()
+    with pytest.raises(RegistryError, match="no trained model"):
+        app.mutate("register", "{}")
+    assert app.export() == before
+
+
+def test_new_letter_and_drawn_samples_are_trained(two_model_registry):
+    from drawings import DRAWINGS, as_bits
+
+    x = [[1 if (r == c or r + c == 9) else 0 for c in range(10)] for r in range(10)]
+    samples = [{"label": "x", "pattern": [v for row in x for v in row]}] * 5 + [
+        {"label": "b", "pattern": as_bits(DRAWINGS["b"][0])}] * 5
+    config = {"hyperparameters": {"hidden_layer_sizes": [32], "activation": "relu",
+                                  "learning_rate": 0.05, "momentum": 0.9, "max_epochs": 40},
+              "data": {"n_samples": 1200, "augment": 0.3}, "templates": {"x": x},
+              "samples": samples}
+    app = _app(two_model_registry)
+    _, done = _train(app, config)
+    assert done["dataset_info"]["classes"] == ["b", "d", "f", "x"]
+    assert done["dataset_info"]["user_samples"] == 10
+    app.mutate("register", json.dumps({"promote": True}))
+    result = json.loads(app.predict(json.dumps(x)))
+    assert result["letter"] == "x" and set(result["probabilities"]) == {"b", "d", "f", "x"}
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"hyperparameters": {"activation": "gelu"}}, "activation must be one of"),
+    ({"data": {"n_samples": 5}}, "n_samples must be"),
+    ({"samples": [{"label": "q", "pattern": [0] * 100}]}, "not one of the classes"),
+    ({"samples": [{"label": "b", "pattern": [2] * 100}]}, r"sample 1 \(b\): pattern value"),
+    ({"templates": {"x": [0] * 100}}, "at least 3 inked cells"),
+    ({"epochs": 3}, "unknown training setting"),
+])
+def test_bad_training_config_is_refused_before_training(config, message):
+    with pytest.raises(ValueError, match=message):
+        App().start_training(json.dumps(config))
+
+
+def test_predict_all_runs_every_model(two_model_registry):
+    app = _app(two_model_registry)
+    out = json.loads(app.predict_all(json.dumps([1] * 100)))
+    assert [o["version"] for o in out] == [e["version"] for e in two_model_registry["models"]]
+    assert all(set(o["probabilities"]) == {"b", "d", "f"} for o in out)
+    with pytest.raises(ValueError, match="100 values"):
+        app.predict_all("[1]")
