@@ -38,7 +38,7 @@ test: lint $(SITE) chromium
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check mlp_core tests build.py
+	$(VENV)/bin/ruff check mlp_core tests build.py bench
 
 ## chromium: Debian's Chromium for the browser tests (Playwright cannot download one here)
 chromium:

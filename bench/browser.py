@@ -34,9 +34,15 @@ FIRST_PREDICTION_MS = """async (bits) => {
 }"""
 
 ROUND_TRIPS = """async ([bits, n]) => {
-    const time = async (f) => { const out = [];
-        for (let i = 0; i < n; i++) { const t = performance.now(); await f(); out.push(performance.now() - t); }
-        return out; };
+    const time = async (f) => {
+        const out = [];
+        for (let i = 0; i < n; i++) {
+            const t = performance.now();
+            await f();
+            out.push(performance.now() - t);
+        }
+        return out;
+    };
     return { echo: await time(() => window.mlp.echo(1)),
              predict: await time(() => window.mlp.predict(bits)) };
 }"""
@@ -55,8 +61,11 @@ def measure(url: str, runs: int, calls: int) -> dict:
                 ctx = p.chromium.launch_persistent_context(
                     profile, executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 sizes: dict[str, int] = {}
-                ctx.on("requestfinished",
-                       lambda r: sizes.__setitem__(r.url, r.sizes()["responseBodySize"]))
+
+                def record(request, sizes=sizes) -> None:
+                    sizes[request.url] = request.sizes()["responseBodySize"]
+
+                ctx.on("requestfinished", record)
                 page = ctx.new_page()
                 page.goto(url)
                 cold.append(page.evaluate(FIRST_PREDICTION_MS, B_BITS))

@@ -12,9 +12,10 @@ import json
 from typing import Any
 
 from . import registry
+from .data import check_template, default_templates
 from .registry import RegistryError
 from .service import Service, validate_pattern
-from .train import TrainResult, train_steps
+from .train import TrainResult, check_samples, train_steps
 
 
 def _dump(obj: Any) -> str:
@@ -101,6 +102,33 @@ class App:
 
     def export(self, versions_json: str = "null") -> str:
         return _dump(registry.export_bundle(self.doc, json.loads(versions_json)))
+
+    # --- the person's own data -----------------------------------------------------------
+
+    @staticmethod
+    def templates() -> str:
+        """The built-in letters and their templates: ``[{"letter", "template"}]``."""
+        return _dump([{"letter": k, "template": v.ravel().astype(int).tolist()}
+                      for k, v in sorted(default_templates().items())])
+
+    @staticmethod
+    def check_sample(sample_json: str, letters_json: str) -> str:
+        """A drawn example ``{"label", "pattern"}`` checked against the known letters;
+        returns it normalized (pattern as 100 ints)."""
+        X, y = check_samples([json.loads(sample_json)], json.loads(letters_json))
+        return _dump({"label": str(y[0]), "pattern": X[0].astype(int).tolist()})
+
+    @staticmethod
+    def check_class(class_json: str, letters_json: str) -> str:
+        """A new letter ``{"letter", "template"}``: a fresh name and a drawable template."""
+        c = json.loads(class_json)
+        letter = c.get("letter") if isinstance(c, dict) else None
+        if isinstance(letter, str):
+            letter = letter.strip()
+        if letter in json.loads(letters_json):
+            raise ValueError(f"there is already a letter called {letter!r}")
+        template = check_template(letter, validate_pattern(c.get("template")))
+        return _dump({"letter": letter, "template": template.ravel().astype(int).tolist()})
 
     # --- training ------------------------------------------------------------------------
 

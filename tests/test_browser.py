@@ -183,7 +183,7 @@ def test_failed_load_says_why_and_offers_retry(context):
     expect(page.locator('[data-step="packages"]')).to_have_class("failed")
     expect(page.get_by_role("button", name="Retry")).to_be_visible()
     context.unroute("**/numpy-*.whl")
-    page.get_by_role("button", name="Retry").click()
-    page.wait_for_function("window.mlp !== undefined")
+    with page.expect_navigation(wait_until="domcontentloaded"):  # module scripts have run
+        page.get_by_role("button", name="Retry").click()
     page.evaluate("window.mlp.ready")
     expect(page.locator("#loading")).to_be_hidden()

@@ -154,3 +154,20 @@ def test_predict_all_runs_every_model(two_model_registry):
     assert all(set(o["probabilities"]) == {"b", "d", "f"} for o in out)
     with pytest.raises(ValueError, match="100 values"):
         app.predict_all("[1]")
+
+
+def test_checking_samples_and_new_letters():
+    ok = json.loads(App.check_sample(json.dumps({"label": "b", "pattern": [True] * 100}),
+                                     '["b", "d", "f"]'))
+    assert ok == {"label": "b", "pattern": [1] * 100}
+    with pytest.raises(ValueError, match="not one of the classes"):
+        App.check_sample(json.dumps({"label": "z", "pattern": [0] * 100}), '["b"]')
+    x = json.loads(App.check_class(json.dumps({"letter": " x ", "template": [1] * 100}),
+                                   '["b", "d", "f"]'))
+    assert x["letter"] == "x" and len(x["template"]) == 100
+    with pytest.raises(ValueError, match="already a letter called 'b'"):
+        App.check_class(json.dumps({"letter": "b", "template": [1] * 100}), '["b"]')
+    with pytest.raises(ValueError, match="non-empty string"):
+        App.check_class(json.dumps({"letter": "", "template": [1] * 100}), '["b"]')
+    with pytest.raises(ValueError, match="100 values"):
+        App.check_class(json.dumps({"letter": "q", "template": [1]}), '["b"]')

@@ -25,7 +25,9 @@ function describe(err) {
   if (err && err.type && typeof err.message === "string") {
     const lines = err.message.trim().split("\n");
     const last = lines[lines.length - 1];
-    const message = last.startsWith(`${err.type}: `) ? last.slice(err.type.length + 2) : last;
+    // "mlp_core.registry.RegistryError: not valid JSON" -> "not valid JSON"
+    const prefix = new RegExp(`^([\\w.]*\\.)?${err.type}: `);
+    const message = last.replace(prefix, "");
     return { type: err.type, message };
   }
   return { type: err?.name || "Error", message: err?.message || String(err) };
@@ -80,6 +82,50 @@ channel.onmessage = () => {
   event("registry-changed", {});
 };
 
+let training = false;
+let cancelRequested = false;
+
+function cancelled() {
+  const err = new Error("training was cancelled; the registry is unchanged");
+  err.name = "TrainingCancelled";
+  return err;
+}
+
+/** Train one epoch per turn of the event loop, so Cancel (and predictions) get in. */
+async function train({ config = {} }, progress) {
+  if (training) throw new Error("a training is already running; wait for it or cancel it");
+  training = true;
+  cancelRequested = false;
+  try {
+    const { include_samples: includeSamples = true, promote = false, ...settings } = config;
+    const classes = await storage.listClasses();
+    const samples = includeSamples ? await storage.listSamples() : [];
+    py("start_training", JSON.stringify({
+      ...settings,
+      templates: Object.fromEntries(classes.map((c) => [c.letter, c.template])),
+      samples: samples.map(({ label, pattern }) => ({ label, pattern })),
+    }));
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (cancelRequested) {
+        app.cancel_training();
+        throw cancelled();
+      }
+      const step = py("train_step");
+      progress(step);
+      if (step.done) break;
+    }
+    return await mutate("register", { promote });
+  } finally {
+    training = false;
+  }
+}
+
+async function knownLetters() {
+  const custom = await storage.listClasses();
+  return [...py("templates").map((t) => t.letter), ...custom.map((c) => c.letter)];
+}
+
 const handlers = {
   echo: (args) => args,
   predict: async ({ pattern }) => (await freshen(), py("predict", JSON.stringify(pattern))),
@@ -91,6 +137,30 @@ const handlers = {
   setProduction: ({ version }) => mutate("set_production", { version }),
   delete: ({ version }) => mutate("delete", { version }),
   import: ({ bundle }) => mutate("import", { bundle }),
+  reset: async () => {
+    const response = await fetch(new URL("./registry.json", import.meta.url));
+    if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
+    return mutate("reset", { bundle: await response.text() });
+  },
+  predictAll: async ({ pattern }) => (await freshen(), py("predict_all", JSON.stringify(pattern))),
+  train,
+  cancelTraining: () => {
+    cancelRequested = training;
+    return { cancelling: training };
+  },
+  templates: () => py("templates"),
+  listSamples: () => storage.listSamples(),
+  addSample: async ({ label, pattern }) => {
+    const sample = py("check_sample", JSON.stringify({ label, pattern }), JSON.stringify(await knownLetters()));
+    return storage.addSample(sample);
+  },
+  deleteSample: ({ id }) => storage.deleteSample(id),
+  listClasses: () => storage.listClasses(),
+  addClass: async ({ letter, template }) => {
+    const checked = py("check_class", JSON.stringify({ letter, template }), JSON.stringify(await knownLetters()));
+    return storage.addClass(checked);
+  },
+  deleteClass: async ({ letter }) => ({ deleted_samples: await storage.deleteClass(letter) }),
 };
 
 async function boot() {

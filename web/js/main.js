@@ -1,6 +1,11 @@
 // Page entry: wires the grid, the worker and the views, and exposes window.mlp.
+import { setupData } from "./data-view.js";
 import { Grid } from "./grid.js";
 import { connect } from "./protocol.js";
+import { setupRegistry } from "./registry-view.js";
+import { setupTabs } from "./tabs.js";
+import { weightThumb } from "./thumbs.js";
+import { setupTraining } from "./train-view.js";
 import * as views from "./views.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,45 +20,15 @@ function unsupported() {
 let client = null;
 let readyPromise = null;
 
-function start() {
-  client = connect(new URL("../worker.js", import.meta.url));
-  readyPromise = new Promise((resolve, reject) => {
-    client.on((event, data) => {
-      if (event === "step") views.showStep(data.step, data.state);
-      else if (event === "ready") resolve(data);
-      else if (event === "boot-failed") reject(new Error(data.message));
-      else if (event === "crashed") reject(new Error(data.message));
-      else if (event === "registry-changed") refreshModel();
-    });
-  });
-  readyPromise.then(
-    (health) => {
-      views.showLoadResult(null);
-      views.showHealth(health);
-      $("predict").disabled = false;
-      refreshModel();
-      if (!grid.isEmpty()) predict();
-    },
-    (err) => {
-      views.showHealth("failed to load");
-      views.showLoadResult(`The recognizer could not start: ${err.message}`);
-    },
-  );
-  return readyPromise;
-}
-
-async function refreshModel() {
-  try {
-    views.showModelInfo(await client.call("modelInfo"));
-    views.showHealth(await client.call("health"));
-  } catch (err) {
-    views.showHealth({ status: "degraded", error: err.message });
-  }
-}
+const call = async (op, args, onProgress) => {
+  await readyPromise;
+  return client.call(op, args, onProgress);
+};
 
 // --- drawing and predicting -----------------------------------------------------------
 
 const grid = new Grid($("grid"), { isErasing: () => $("erase").checked });
+const currentPattern = () => (grid.isEmpty() ? null : grid.pattern());
 let latest = 0;
 
 async function predict() {
@@ -88,29 +63,106 @@ $("retry").addEventListener("click", () => location.reload());
 
 // --- public JavaScript API ------------------------------------------------------------
 
-const call = async (op, args) => {
-  await readyPromise;
-  return client.call(op, args);
+const registry = {
+  list: () => call("list"),
+  get: (version) => call("get", { version }),
+  setProduction: (version) => call("setProduction", { version }),
+  delete: (version) => call("delete", { version }),
+  export: (versions = null) => call("export", { versions }),
+  import: (bundle) => call("import", { bundle: typeof bundle === "string" ? bundle : JSON.stringify(bundle) }),
+  reset: () => call("reset"),
 };
 
 window.mlp = {
   get ready() { return readyPromise; },
   predict: (pattern) => call("predict", { pattern }),
+  predictAll: (pattern) => call("predictAll", { pattern }),
   modelInfo: () => call("modelInfo"),
   health: () => call("health"),
   echo: (value) => call("echo", { value }),
-  grid,
-  registry: {
-    list: () => call("list"),
-    get: (version) => call("get", { version }),
-    setProduction: (version) => call("setProduction", { version }),
-    delete: (version) => call("delete", { version }),
-    export: (versions = null) => call("export", { versions }),
-    import: (bundle) => call("import", { bundle: typeof bundle === "string" ? bundle : JSON.stringify(bundle) }),
+  train: (config = {}, onProgress = null) => call("train", { config }, onProgress),
+  cancelTraining: () => call("cancelTraining"),
+  registry,
+  samples: {
+    add: (label, pattern) => call("addSample", { label, pattern }),
+    list: () => call("listSamples"),
+    delete: (id) => call("deleteSample", { id }),
   },
+  classes: {
+    add: (letter, template) => call("addClass", { letter, template }),
+    list: () => call("listClasses"),
+    delete: (letter) => call("deleteClass", { letter }),
+  },
+  grid,
 };
 
+// --- panels -----------------------------------------------------------------------------
+
+const tabs = setupTabs(document.querySelector('[role="tablist"]'));
+const trainer = setupTraining({
+  train: window.mlp.train,
+  cancel: () => window.mlp.cancelTraining(),
+  promote: (version) => registry.setProduction(version),
+});
+if (trainer.openedFromUrl) tabs.show("panel-train");
+const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, currentPattern });
+const data = setupData({ call, currentPattern });
+
+async function showWeights(version) {
+  const entry = await registry.get(version);
+  const W = entry.model.weights[0]; // 100 x hidden
+  const units = W[0].length;
+  let max = 0;
+  for (const row of W) for (const w of row) max = Math.max(max, Math.abs(w));
+  const box = $("weights");
+  box.replaceChildren();
+  for (let j = 0; j < units; j++) {
+    box.append(weightThumb(W.map((row) => row[j]), max, { label: `hidden unit ${j + 1}` }));
+  }
+  box.dataset.units = String(units);
+}
+
+async function refreshModel() {
+  try {
+    const info = await client.call("modelInfo");
+    views.showModelInfo(info);
+    views.showHealth(await client.call("health"));
+    await showWeights(info.version);
+  } catch (err) {
+    views.showHealth({ status: "degraded", error: err.message });
+  }
+  await models.refresh().catch((err) => views.showError(err.message));
+  if (!grid.isEmpty()) predict();
+}
+
 // --- start ------------------------------------------------------------------------------
+
+function start() {
+  client = connect(new URL("../worker.js", import.meta.url));
+  readyPromise = new Promise((resolve, reject) => {
+    client.on((event, data) => {
+      if (event === "step") views.showStep(data.step, data.state);
+      else if (event === "ready") resolve(data);
+      else if (event === "boot-failed") reject(new Error(data.message));
+      else if (event === "crashed") reject(new Error(data.message));
+      else if (event === "registry-changed") refreshModel();
+    });
+  });
+  readyPromise.then(
+    (health) => {
+      views.showLoadResult(null);
+      views.showHealth(health);
+      $("predict").disabled = false;
+      trainer.enable();
+      refreshModel();
+      data.start();
+    },
+    (err) => {
+      views.showHealth("failed to load");
+      views.showLoadResult(`The recognizer could not start: ${err.message}`);
+    },
+  );
+}
 
 const problem = unsupported();
 if (problem) {

@@ -3,16 +3,23 @@
 import { openDB } from "../vendor/idb.js";
 
 const DB_NAME = "letter-recognizer";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 let dbPromise = null;
 
 /** The database, created on first use. */
 export function db() {
   dbPromise ??= openDB(DB_NAME, DB_VERSION, {
-    upgrade(database) {
-      database.createObjectStore("models", { keyPath: "version" });
-      database.createObjectStore("meta");
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore("models", { keyPath: "version" });
+        database.createObjectStore("meta");
+      }
+      if (oldVersion < 2) {
+        // The person's own data: drawn examples and the templates of new letters.
+        database.createObjectStore("samples", { keyPath: "id", autoIncrement: true });
+        database.createObjectStore("classes", { keyPath: "letter" });
+      }
     },
     blocked() {
       throw new Error("another tab holds an older version of the database open; close it and reload");
@@ -59,4 +66,43 @@ export async function update(decide, currentRevision) {
     try { tx.abort(); } catch { /* already finished */ }
     throw err;
   }
+}
+
+// --- the person's own data ------------------------------------------------------------
+
+/** Every drawn example: [{id, label, pattern, created_at}]. */
+export async function listSamples() {
+  return (await db()).getAll("samples");
+}
+
+/** Store one example (already validated); resolves with the stored record. */
+export async function addSample({ label, pattern }) {
+  const record = { label, pattern, created_at: new Date().toISOString() };
+  record.id = await (await db()).add("samples", record);
+  return record;
+}
+
+export async function deleteSample(id) {
+  await (await db()).delete("samples", id);
+}
+
+/** Every letter added by the person: [{letter, template, created_at}]. */
+export async function listClasses() {
+  return (await db()).getAll("classes");
+}
+
+export async function addClass({ letter, template }) {
+  const record = { letter, template, created_at: new Date().toISOString() };
+  await (await db()).add("classes", record);
+  return record;
+}
+
+/** Remove a letter and, in the same transaction, every example labelled with it. */
+export async function deleteClass(letter) {
+  const tx = (await db()).transaction(["classes", "samples"], "readwrite");
+  const samples = tx.objectStore("samples");
+  const doomed = (await samples.getAll()).filter((s) => s.label === letter);
+  await Promise.all([tx.objectStore("classes").delete(letter),
+    ...doomed.map((s) => samples.delete(s.id)), tx.done]);
+  return doomed.length;
 }

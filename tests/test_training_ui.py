@@ -1,0 +1,237 @@
+"""Training, the person's own data and registry management, through the page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from drawings import DRAWINGS
+from playwright.sync_api import expect
+from test_browser import draw
+
+pytestmark = pytest.mark.browser
+
+SMALL = "?hidden=16&max_epochs=6&patience=50&n_samples=600"
+X_ROWS = ("#........#", ".#......#.", "..#....#..", "...#..#...", "....##....",
+          "....##....", "...#..#...", "..#....#..", ".#......#.", "#........#")
+
+
+def open_app(context, query: str = ""):
+    page = context.new_page()
+    page.goto(context.url + query)
+    page.evaluate("window.mlp.ready")
+    return page
+
+
+def versions(page) -> list[str]:
+    return [m["version"] for m in page.evaluate("window.mlp.registry.list()")]
+
+
+def test_train_in_the_page_with_live_progress(context):
+    page = open_app(context, SMALL)
+    expect(page.get_by_role("tab", name="Train")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("[name=hidden]")).to_have_value("16")
+    before = versions(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator("#train-status")).to_contain_text("Done", timeout=60_000)
+    expect(page.get_by_test_id("chart-loss")).to_have_attribute("data-points", "6")
+    expect(page.get_by_test_id("chart-accuracy")).to_have_attribute("data-points", "6")
+    expect(page.locator("#train-bar")).to_have_attribute("value", "1")
+    result = page.locator("#train-result")
+    expect(result).to_contain_text("Registered v1.0_")
+    expect(result.locator("table.metrics tbody tr")).to_have_count(3)
+    expect(result.locator("table.confusion tbody td")).to_have_count(9)
+    after = versions(page)
+    assert len(after) == len(before) + 1
+    page.get_by_role("tab", name="Models").click()
+    expect(page.locator("#models-table tbody tr")).to_have_count(2)
+
+
+def test_javascript_train_reports_every_epoch(context):
+    page = open_app(context)
+    out = page.evaluate("""async () => {
+        const seen = [];
+        const entry = await window.mlp.train(
+            {hyperparameters: {hidden_layer_sizes: [8], max_epochs: 4, patience: 50},
+             data: {n_samples: 300}, promote: true},
+            (p) => seen.push(p));
+        return {entry, seen};
+    }""")
+    epochs = [p["epoch"] for p in out["seen"] if not p.get("done")]
+    assert epochs == [1, 2, 3, 4] and out["seen"][-1]["done"]
+    entry = out["entry"]
+    assert entry["is_production"] and entry["version"].startswith("v1.0_")
+    bits = [1 if c == "#" else 0 for r in DRAWINGS["b"][0] for c in r]
+    assert page.evaluate("p => window.mlp.predict(p)", bits)["model_version"] == entry["version"]
+    err = page.evaluate("""() => window.mlp.train({hyperparameters: {activation: "swish"}})
+        .then(() => null, (e) => e.message)""")
+    assert "activation must be one of" in err
+
+
+def test_cancel_stops_and_leaves_registry_unchanged(context):
+    page = open_app(context, "?hidden=128&max_epochs=400&patience=400&n_samples=20000")
+    before = page.evaluate("window.mlp.registry.export()")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_test_id("chart-loss")).to_have_attribute(
+        "data-points", re.compile(r"^([2-9]|\d\d+)$"), timeout=60_000)
+    # The page stays responsive while training: a prediction goes through.
+    assert page.evaluate("window.mlp.predict(new Array(100).fill(0))")["letter"]
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#train-error")).to_contain_text("Cancelled", timeout=30_000)
+    points = int(page.get_by_test_id("chart-loss").get_attribute("data-points"))
+    assert points < 400
+    assert page.evaluate("window.mlp.registry.export()") == before
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert page.evaluate("window.mlp.registry.export()") == before
+
+
+def test_promote_when_done_then_reload_keeps_it(context):
+    page = open_app(context, SMALL + "&promote=1")
+    expect(page.locator("[name=promote]")).to_be_checked()
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator("#train-result")).to_contain_text("in production", timeout=60_000)
+    version = page.evaluate("window.mlp.modelInfo()")["version"]
+    draw(page, DRAWINGS["d"][0])
+    expect(page.get_by_test_id("prediction-letter")).not_to_have_text("?")
+    assert page.evaluate("window.mlp.predict(window.mlp.grid.pattern())")[
+        "model_version"] == version
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert page.evaluate("window.mlp.modelInfo()")["version"] == version
+    expect(page.locator("#model-info")).to_contain_text(version)
+
+
+def test_setup_is_shared_as_a_link(context):
+    page = open_app(context)
+    page.get_by_role("tab", name="Train").click()
+    page.locator("[name=hidden]").fill("32, 16")
+    page.locator("[name=activation]").select_option("tanh")
+    page.locator("[name=learning_rate]").fill("0.2")
+    expect(page).to_have_url(re.compile(r"learning_rate=0\.2"))
+    url = page.url
+    assert "hidden=32" in url and "activation=tanh" in url
+    other = context.new_page()
+    other.goto(url)
+    expect(other.get_by_role("tab", name="Train")).to_have_attribute("aria-selected", "true")
+    expect(other.locator("[name=hidden]")).to_have_value("32, 16")
+    expect(other.locator("[name=activation]")).to_have_value("tanh")
+    expect(other.locator("[name=learning_rate]")).to_have_value("0.2")
+
+
+def test_own_examples_and_a_new_letter(context):
+    page = open_app(context)
+    page.get_by_role("tab", name="My data").click()
+    draw(page, X_ROWS)
+    page.get_by_label("New letter").fill("x")
+    page.get_by_role("button", name="Add from my drawing").click()
+    expect(page.locator("#class-list li[data-letter=x]")).to_be_visible()
+    expect(page.locator("#sample-label")).to_have_value("x")
+    for _ in range(3):
+        page.get_by_role("button", name="Add example").click()
+    draw(page, DRAWINGS["b"][1])
+    page.locator("#sample-label").select_option("b")
+    page.get_by_role("button", name="Add example").click()
+    expect(page.locator("#sample-list li")).to_have_count(4)
+    expect(page.locator("#sample-list canvas").first).to_be_visible()
+    page.get_by_role("button", name="delete example 4 (b)").click()
+    expect(page.locator("#sample-list li")).to_have_count(3)
+    assert [s["label"] for s in page.evaluate("window.mlp.samples.list()")] == ["x"] * 3
+    err = page.evaluate("""() => window.mlp.classes.add("b", new Array(100).fill(1))
+        .then(() => null, (e) => e.message)""")
+    assert "already a letter called 'b'" in err
+
+    entry = page.evaluate("""() => window.mlp.train({
+        hyperparameters: {hidden_layer_sizes: [32], activation: "relu", learning_rate: 0.05,
+                          momentum: 0.9, max_epochs: 40},
+        data: {n_samples: 1500, augment: 0.3}, promote: true})""")
+    assert entry["classes"] == ["b", "d", "f", "x"]
+    assert entry["dataset_info"]["user_samples"] == 3
+    draw(page, X_ROWS)
+    expect(page.get_by_test_id("prediction-letter")).to_have_text("x")
+    expect(page.locator("#bars li")).to_have_count(4)
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    page.get_by_role("tab", name="My data").click()
+    expect(page.locator("#sample-list li")).to_have_count(3)
+    page.get_by_role("button", name="delete letter x").click()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#class-list li[data-letter=x]")).to_have_count(0)
+    assert page.evaluate("window.mlp.samples.list()") == []
+
+
+def test_export_then_import_into_a_fresh_profile(context, chromium, tmp_path):
+    page = open_app(context)
+    page.evaluate("""() => window.mlp.train({hyperparameters: {hidden_layer_sizes: [8],
+        max_epochs: 3}, data: {n_samples: 300}})""")
+    page.get_by_role("tab", name="Models").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export all").click()
+    path = tmp_path / "bundle.json"
+    download.value.save_as(path)
+    bundle = json.loads(path.read_text())
+    assert len(bundle["models"]) == 2 and bundle["schema_version"] == 1
+
+    fresh = chromium.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(context.url)
+        other.evaluate("window.mlp.ready")
+        other.get_by_role("tab", name="Models").click()
+        other.locator("#import-file").set_input_files(str(path))
+        expect(other.locator("#models-status")).to_contain_text("Imported 1 model(s)")
+        expect(other.locator("#models-table tbody tr")).to_have_count(2)
+        assert other.evaluate("window.mlp.registry.export()") == bundle
+    finally:
+        fresh.close()
+
+
+def test_broken_bundle_file_is_refused_with_reason(context, tmp_path):
+    page = open_app(context)
+    before = page.evaluate("window.mlp.registry.export()")
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(before)[:-40])
+    page.get_by_role("tab", name="Models").click()
+    page.locator("#import-file").set_input_files(str(broken))
+    expect(page.locator("#models-error")).to_contain_text("broken.json was not imported, "
+                                                          "nothing changed: not valid JSON")
+    assert page.evaluate("window.mlp.registry.export()") == before
+
+
+def test_compare_run_all_delete_and_reset(context):
+    page = open_app(context)
+    trained = page.evaluate("""() => window.mlp.train({hyperparameters: {hidden_layer_sizes: [8],
+        max_epochs: 3}, data: {n_samples: 300}})""")["version"]
+    page.get_by_role("tab", name="Models").click()
+    expect(page.locator("#models-table tbody tr")).to_have_count(2)
+    for cb in page.locator("#models-table tbody input[type=checkbox]").all():
+        cb.check()
+    page.get_by_role("button", name="Compare selected").click()
+    expect(page.get_by_role("table", name="Side by side")).to_contain_text("hidden_layer_sizes")
+    expect(page.get_by_test_id("chart-compare")).to_have_attribute("data-points", "49")
+    draw(page, DRAWINGS["f"][0])
+    page.get_by_role("button", name="Run my drawing through every model").click()
+    expect(page.locator("#run-all-result tbody tr")).to_have_count(2)
+    page.locator("#models-table thead button[data-sort=accuracy]").click()
+    expect(page.locator("#models-table thead th").nth(3)).to_have_attribute("aria-sort",
+                                                                             "ascending")
+    lowest = min(page.evaluate("window.mlp.registry.list()"), key=lambda m: m["accuracy"])
+    expect(page.locator("#models-table tbody tr").first).to_have_attribute(
+        "data-version", lowest["version"])
+    page.locator("#models-table thead button[data-sort=accuracy]").click()
+    expect(page.locator("#models-table tbody tr").last).to_have_attribute(
+        "data-version", lowest["version"])
+    page.get_by_role("button", name=f"delete {trained}").click()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#models-table tbody tr")).to_have_count(2)
+    page.get_by_role("button", name=f"delete {trained}").click()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#models-table tbody tr")).to_have_count(1)
+    page.evaluate("""() => window.mlp.train({hyperparameters: {hidden_layer_sizes: [8],
+        max_epochs: 2}, data: {n_samples: 300}, promote: true})""")
+    page.get_by_role("button", name="Reset to default models").click()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#models-status")).to_contain_text("back to the default models")
+    assert len(versions(page)) == 1
+    expect(page.locator("#weights canvas")).to_have_count(128)

@@ -1,0 +1,208 @@
+// The Models tab: sortable registry table, promote/delete, compare, export/import/reset.
+import { lineChart } from "./charts.js";
+import { el, pct } from "./results.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** Ask before something that cannot be undone; resolves true if confirmed. */
+export function confirmAction(text) {
+  const dialog = $("confirm");
+  $("confirm-text").textContent = text;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+  });
+}
+
+/** Offer `data` (an object) as a JSON file download. */
+function download(data, name) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data)], { type: "application/json" }));
+  const a = el("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const architecture = (m) => `${m.architecture.layer_sizes.join("→")} ${m.architecture.activation}`;
+
+export function setupRegistry({ registry, predictAll, currentPattern, onChange }) {
+  let models = [];
+  let sortKey = "created_at";
+  let ascending = false;
+  const selected = new Set();
+  const status = (text) => { $("models-status").textContent = text; };
+  const fail = (text) => {
+    const box = $("models-error");
+    box.hidden = !text;
+    box.textContent = text || "";
+  };
+  const guard = (fn) => async (...args) => {
+    fail(null);
+    try {
+      await fn(...args);
+    } catch (err) {
+      fail(err.message);
+    }
+  };
+
+  function sortValue(m) {
+    return sortKey === "architecture" ? architecture(m) : m[sortKey];
+  }
+
+  function render() {
+    const body = $("models-table").tBodies[0];
+    body.replaceChildren();
+    const rows = [...models].sort((a, b) => {
+      const x = sortValue(a), y = sortValue(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+    });
+    for (const m of rows) {
+      const tr = body.insertRow();
+      tr.dataset.version = m.version;
+      const pick = el("input");
+      pick.type = "checkbox";
+      pick.checked = selected.has(m.version);
+      pick.setAttribute("aria-label", `compare ${m.version}`);
+      pick.addEventListener("change", () => {
+        if (pick.checked) selected.add(m.version); else selected.delete(m.version);
+        $("compare").disabled = selected.size !== 2;
+      });
+      tr.insertCell().append(pick);
+      const th = el("th", m.version);
+      th.scope = "row";
+      tr.append(th);
+      tr.insertCell().textContent = new Date(m.created_at).toLocaleString();
+      tr.insertCell().textContent = pct(m.accuracy);
+      tr.insertCell().textContent = architecture(m);
+      tr.insertCell().textContent = m.is_production ? "★ production" : "";
+      const actions = el("div", undefined, "actions");
+      tr.insertCell().append(actions);
+      if (!m.is_production) {
+        actions.append(button("Promote", `promote ${m.version}`, guard(async () => {
+          await registry.setProduction(m.version);
+          status(`${m.version} is now in production.`);
+        })));
+      }
+      actions.append(button("Export", `export ${m.version}`, guard(async () => {
+        download(await registry.export([m.version]), `${m.version}.json`);
+      })));
+      if (!m.is_production) {
+        actions.append(button("Delete", `delete ${m.version}`, guard(async () => {
+          if (!(await confirmAction(`Delete model ${m.version}? This cannot be undone.`))) return;
+          await registry.delete(m.version);
+          selected.delete(m.version);
+          status(`Deleted ${m.version}.`);
+        })));
+      }
+    }
+    $("compare").disabled = selected.size !== 2;
+    for (const b of document.querySelectorAll("#models-table [data-sort]")) {
+      const th = b.parentElement;
+      th.setAttribute("aria-sort", b.dataset.sort === sortKey ? (ascending ? "ascending" : "descending") : "none");
+    }
+  }
+
+  function button(text, label, onClick) {
+    const b = el("button", text);
+    b.type = "button";
+    b.setAttribute("aria-label", label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  for (const b of document.querySelectorAll("#models-table [data-sort]")) {
+    b.addEventListener("click", () => {
+      ascending = b.dataset.sort === sortKey ? !ascending : true;
+      sortKey = b.dataset.sort;
+      render();
+    });
+  }
+
+  $("export-all").addEventListener("click", guard(async () => {
+    download(await registry.export(), "letter-recognizer-registry.json");
+  }));
+  $("import-file").addEventListener("change", guard(async (e) => {
+    const file = e.target.files[0];
+    e.target.value = "";
+    if (!file) return;
+    try {
+      const report = await registry.import(await file.text());
+      status(`Imported ${report.imported.length} model(s)` + (report.skipped.length ? `, skipped ${report.skipped.length} already present.` : "."));
+    } catch (err) {
+      throw new Error(`${file.name} was not imported, nothing changed: ${err.message}`);
+    }
+  }));
+  $("reset").addEventListener("click", guard(async () => {
+    if (!(await confirmAction("Replace every model with the default models? Models you trained will be deleted (export them first if you want to keep them)."))) return;
+    await registry.reset();
+    selected.clear();
+    status("The registry is back to the default models.");
+  }));
+  $("run-all").addEventListener("click", guard(async () => {
+    const pattern = currentPattern();
+    if (!pattern) throw new Error("The grid is empty: draw a letter first.");
+    const results = await predictAll(pattern);
+    const table = el("table", undefined, "metrics");
+    table.createCaption().textContent = "Your drawing, through every model";
+    const head = table.createTHead().insertRow();
+    for (const h of ["Model", "Letter", "Confidence"]) head.append(el("th", h));
+    for (const r of results) {
+      const row = table.createTBody().insertRow();
+      row.insertCell().textContent = r.version;
+      row.insertCell().textContent = r.letter;
+      row.insertCell().textContent = pct(r.confidence);
+    }
+    $("run-all-result").replaceChildren(table);
+  }));
+  $("compare").addEventListener("click", guard(async () => {
+    const [a, b] = await Promise.all([...selected].map((v) => registry.get(v)));
+    renderComparison(a, b);
+  }));
+
+  return {
+    async refresh() {
+      models = await registry.list();
+      for (const v of [...selected]) if (!models.some((m) => m.version === v)) selected.delete(v);
+      render();
+      onChange?.(models);
+    },
+  };
+}
+
+function renderComparison(a, b) {
+  const box = $("compare-result");
+  box.replaceChildren();
+  const table = el("table", undefined, "metrics compare");
+  table.createCaption().textContent = "Side by side";
+  const head = table.createTHead().insertRow();
+  head.append(el("th", ""), el("th", a.version), el("th", b.version));
+  const body = table.createTBody();
+  const row = (name, x, y) => {
+    const tr = body.insertRow();
+    const th = el("th", name);
+    th.scope = "row";
+    tr.append(th);
+    tr.insertCell().textContent = x;
+    tr.insertCell().textContent = y;
+    if (x !== y) tr.className = "differs";
+  };
+  row("accuracy", pct(a.accuracy), pct(b.accuracy));
+  row("macro F1", pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
+  row("letters", a.model.classes.join(" "), b.model.classes.join(" "));
+  row("layers", a.model.architecture.layer_sizes.join("→"), b.model.architecture.layer_sizes.join("→"));
+  for (const k of Object.keys(a.hyperparameters)) row(k, String(a.hyperparameters[k]), String(b.hyperparameters[k]));
+  row("epochs", String(a.model.history.train_loss.length), String(b.model.history.train_loss.length));
+  const figure = el("figure");
+  const chart = el("div");
+  chart.dataset.testid = "chart-compare";
+  figure.append(chart, el("figcaption", "Validation loss per epoch"));
+  box.append(table, figure);
+  const la = a.model.history.val_loss, lb = b.model.history.val_loss;
+  const n = Math.max(la.length, lb.length);
+  const xs = Array.from({ length: n }, (_, i) => i + 1);
+  lineChart(chart, [a.version, b.version]).set(xs, xs.map((_, i) => la[i] ?? null), xs.map((_, i) => lb[i] ?? null));
+}

@@ -1,0 +1,66 @@
+// Metrics display shared by the training and comparison views.
+
+const pct = (p) => `${(p * 100).toFixed(1)}%`;
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** Per-class precision / recall / F1 / support as a table. */
+export function perClassTable(metrics) {
+  const table = el("table", undefined, "metrics");
+  table.createCaption().textContent = "Per letter (validation set)";
+  const head = table.createTHead().insertRow();
+  for (const h of ["Letter", "Precision", "Recall", "F1", "Examples"]) {
+    const th = el("th", h);
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const [letter, m] of Object.entries(metrics.per_class)) {
+    const row = body.insertRow();
+    const th = el("th", letter);
+    th.scope = "row";
+    row.append(th);
+    for (const v of [pct(m.precision), pct(m.recall), pct(m.f1), String(m.support)]) row.insertCell().textContent = v;
+  }
+  return table;
+}
+
+/** The confusion matrix as a heat-map table: rows are true letters, columns predictions. */
+export function confusionTable(metrics) {
+  const { labels, confusion_matrix: cm } = metrics;
+  const table = el("table", undefined, "confusion");
+  table.dataset.testid = "confusion-matrix";
+  table.createCaption().textContent = "Confusion matrix (rows: true letter, columns: predicted)";
+  const head = table.createTHead().insertRow();
+  head.append(el("th", ""));
+  for (const l of labels) {
+    const th = el("th", l);
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = table.createTBody();
+  cm.forEach((counts, i) => {
+    const row = body.insertRow();
+    const th = el("th", labels[i]);
+    th.scope = "row";
+    row.append(th);
+    const total = counts.reduce((a, b) => a + b, 0) || 1;
+    counts.forEach((n, j) => {
+      const cell = row.insertCell();
+      cell.textContent = String(n);
+      const share = n / total;
+      const hue = i === j ? "48,86,211" : "197,48,48";
+      cell.style.backgroundColor = `rgba(${hue},${(0.08 + 0.8 * share).toFixed(3)})`;
+      if (share > 0.5) cell.style.color = "#fff";
+      cell.setAttribute("aria-label", `${n} ${labels[i]} predicted as ${labels[j]}`);
+    });
+  });
+  return table;
+}
+
+export { el, pct };
