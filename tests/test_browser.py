@@ -187,3 +187,17 @@ def test_failed_load_says_why_and_offers_retry(context):
         page.get_by_role("button", name="Retry").click()
     page.evaluate("window.mlp.ready")
     expect(page.locator("#loading")).to_be_hidden()
+
+
+def test_touch_paints_cells(chromium, server):
+    ctx = chromium.new_context(has_touch=True, viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        page.goto(server.url)
+        page.evaluate("window.mlp.ready")
+        cell = page.get_by_label("row 3 column 4", exact=True)
+        cell.tap()
+        expect(cell).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
+    finally:
+        ctx.close()

@@ -10,7 +10,10 @@ let stale = true;            // another tab changed the registry since we loaded
 
 const post = (message) => self.postMessage(message);
 const event = (name, data = {}) => post({ event: name, data });
+let stepStart = performance.now();
 const step = (name, state, detail) => {
+  if (state === "active") stepStart = performance.now();
+  else timings[name] = Math.round(performance.now() - stepStart);
   current = name;
   event("step", { step: name, state, detail });
 };
@@ -185,9 +188,10 @@ async function boot() {
 }
 
 let current = "runtime";
+const timings = {}; // ms spent in each loading step, reported with "ready"
 const ready = boot();
 ready.then(
-  (health) => event("ready", health),
+  (health) => event("ready", { ...health, timings }),
   (err) => {
     step(current, "failed");
     event("boot-failed", describe(err));
