@@ -45,13 +45,13 @@ class App:
                 good.append(registry.validate_entry(entry, f"stored model {i + 1}"))
             except RegistryError as e:
                 version = entry.get("version") if isinstance(entry, dict) else None
-                bad.append({"version": str(version), "error": str(e)})
+                bad.append({"index": i, "version": str(version), "error": str(e)})
         good.sort(key=lambda e: e["created_at"])
         try:
             self.doc = registry.validate({"schema_version": registry.SCHEMA_VERSION,
                                           "models": good})
         except RegistryError as e:  # e.g. two production flags written by a bad edit
-            bad.append({"version": "*", "error": str(e)})
+            bad.append({"index": None, "version": "*", "error": str(e)})
             self.doc = {"schema_version": registry.SCHEMA_VERSION,
                         "models": [{**m, "is_production": False} for m in good]}
         self.bad = bad
@@ -178,7 +178,8 @@ class App:
 
         ``op`` is ``set_production`` (version), ``delete`` (version), ``import``
         (bundle: JSON text or object), ``register`` (the model ``train_step`` just
-        finished; promote: bool) or ``reset`` (bundle: replaces every model). Returns
+        finished; promote: bool), ``repair`` (make sure there is a production model) or
+        ``reset`` (bundle: replaces every model). Returns
         ``{"result", "put", "removed"}``: the records the worker must write and the
         versions it must delete, in one transaction.
         """
@@ -200,6 +201,11 @@ class App:
                                            metrics=t.metrics, dataset_info=t.dataset_info,
                                            promote=bool(args.get("promote")))
             self._trained, result = None, registry.summary(entry)
+        elif op == "repair":  # after damaged records are dropped: keep one production model
+            doc, result = self.doc, {"promoted": None}
+            if doc["models"] and not any(e["is_production"] for e in doc["models"]):
+                newest = max(doc["models"], key=lambda e: e["created_at"])["version"]
+                doc, result = registry.set_production(doc, newest), {"promoted": newest}
         elif op == "reset":
             doc, result = registry.import_bundle(registry.empty_registry(), args["bundle"])
         else:

@@ -102,8 +102,15 @@ def test_javascript_api(app):
     ([0] * 99 + [2], "only 0 and 1"),
     ([0] * 99 + ["1"], "use 0 or 1"),
     ("0" * 100, "not a string"),
+    ("NaN", "use 0 or 1"),
+    ("nested", "10 rows of 10"),
+    (None, "got NoneType"),
 ])
 def test_bad_patterns_rejected_with_message(app, pattern, message):
+    if pattern == "NaN":  # JSON has no NaN: the page sends null, which is refused
+        pattern = [0] * 99 + [float("nan")]
+    elif pattern == "nested":
+        pattern = [[0] * 10] * 9 + [[0] * 11]
     err = app.evaluate("""async p => {
         try { await window.mlp.predict(p); return null; }
         catch (e) { return {name: e.name, message: e.message}; } }""", pattern)

@@ -102,3 +102,61 @@ def test_mutated_bundle_imports_completely_or_not_at_all(two_model_registry, dat
     assert len(doc["models"]) == len(bundle["models"]) == len(report["imported"])
     registry.validate(doc)
     assert sum(e["is_production"] for e in doc["models"]) == (1 if doc["models"] else 0)
+
+
+@given(cut=st.integers(min_value=0, max_value=10**9))
+def test_truncated_bundle_text_is_rejected(two_model_registry, cut):
+    text = registry.dumps(two_model_registry)
+    cut = cut % len(text)
+    before = registry.dumps(two_model_registry)
+    try:
+        registry.import_bundle(two_model_registry, text[:cut])
+    except RegistryError as e:
+        assert str(e)
+    else:
+        raise AssertionError(f"a bundle cut at {cut} of {len(text)} characters was accepted")
+    assert registry.dumps(two_model_registry) == before
+
+
+@given(token=st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-1e999"]),
+       data=st.data())
+def test_non_finite_numbers_in_weights_are_rejected(two_model_registry, token, data):
+    text = registry.dumps(registry.export_bundle(two_model_registry))
+    # Replace one weight (a number after "weights":[[[ ) with the token.
+    start = text.index('"weights":[[[') + len('"weights":[[[')
+    end = text.index(",", start)
+    bad = text[:start] + token + text[end:]
+    try:
+        registry.import_bundle(registry.empty_registry(), bad)
+    except RegistryError as e:
+        assert "NaN" in str(e) or "Infinity" in str(e) or "finite" in str(e)
+    else:
+        raise AssertionError(f"{token} accepted")
+
+
+@given(rows=st.integers(1, 3), extra=st.integers(1, 50))
+def test_inconsistent_shapes_are_rejected(two_model_registry, rows, extra):
+    bundle = copy.deepcopy(registry.export_bundle(two_model_registry))
+    w = bundle["models"][0]["model"]["weights"][0]
+    for r in range(rows):
+        w[r] = w[r] + [0.0] * extra  # ragged rows
+    try:
+        registry.import_bundle(registry.empty_registry(), bundle)
+    except RegistryError as e:
+        assert "shape" in str(e)
+    else:
+        raise AssertionError("ragged weights accepted")
+
+
+def test_huge_model_is_refused_before_its_arrays_are_built(two_model_registry):
+    bundle = copy.deepcopy(registry.export_bundle(two_model_registry))
+    m = bundle["models"][0]
+    m["model"]["architecture"]["layer_sizes"] = [100, 1024, 1024, 1024, 3]
+    m["model"]["hyperparameters"]["hidden_layer_sizes"] = [1024, 1024, 1024]
+    m["hyperparameters"]["hidden_layer_sizes"] = [1024, 1024, 1024]
+    try:
+        registry.import_bundle(registry.empty_registry(), bundle)
+    except RegistryError as e:
+        assert "exceed the limit of 1000000" in str(e)
+    else:
+        raise AssertionError("accepted")

@@ -171,3 +171,30 @@ def test_checking_samples_and_new_letters():
         App.check_class(json.dumps({"letter": "", "template": [1] * 100}), '["b"]')
     with pytest.raises(ValueError, match="100 values"):
         App.check_class(json.dumps({"letter": "q", "template": [1]}), '["b"]')
+
+
+def test_repair_promotes_newest_when_production_was_damaged(two_model_registry):
+    entries = copy.deepcopy(two_model_registry["models"])
+    entries[0]["model"]["biases"] = None  # the production model's record is damaged
+    app = App()
+    report = json.loads(app.load(json.dumps(entries)))
+    assert [b["index"] for b in report["bad"]] == [0]
+    assert json.loads(app.health())["status"] == "degraded"
+    out = json.loads(app.mutate("repair"))
+    survivor = entries[1]["version"]
+    assert out["result"] == {"promoted": survivor}
+    assert [(e["version"], e["is_production"]) for e in out["put"]] == [(survivor, True)]
+    assert json.loads(app.health())["status"] == "healthy"
+    assert json.loads(app.mutate("repair"))["result"] == {"promoted": None}
+
+
+def test_two_production_flags_are_reported_and_repaired(two_model_registry):
+    entries = copy.deepcopy(two_model_registry["models"])
+    for e in entries:
+        e["is_production"] = True
+    app = App()
+    report = json.loads(app.load(json.dumps(entries)))
+    assert "more than one production" in report["bad"][0]["error"]
+    assert json.loads(app.load(json.dumps(entries)))["models"] == 2  # both kept
+    out = json.loads(app.mutate("repair"))
+    assert out["result"]["promoted"] in {e["version"] for e in entries}

@@ -7,6 +7,9 @@ const channel = new BroadcastChannel("letter-recognizer-registry");
 let app = null;              // mlp_core.webapi.App (a PyProxy)
 let loadedRevision = null;   // the IndexedDB revision `app` holds
 let stale = true;            // another tab changed the registry since we loaded it
+let storageProblem = null;   // why IndexedDB cannot be used (models then live in memory)
+let damagedKeys = [];        // keys of stored records that failed validation
+const MAX_BUNDLE_CHARS = 64 * 1024 * 1024;
 
 const post = (message) => self.postMessage(message);
 const event = (name, data = {}) => post({ event: name, data });
@@ -36,12 +39,26 @@ function describe(err) {
   return { type: err?.name || "Error", message: err?.message || String(err) };
 }
 
+async function fetchDefaultBundle() {
+  const response = await fetch(new URL("./registry.json", import.meta.url));
+  if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
+  return response.text();
+}
+
+/** Say what a storage failure means for the person, in words. */
+function storageError(err) {
+  if (err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError") {
+    const e = new Error("your browser's storage for this site is full: delete models or examples you no longer need (export them first), then try again");
+    e.name = "StorageFull";
+    return e;
+  }
+  return err;
+}
+
 async function seedIfEmpty() {
   const { revision } = await storage.readAll();
   if (revision !== undefined) return;
-  const response = await fetch(new URL("./registry.json", import.meta.url));
-  if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
-  const entries = py("bundle_entries", await response.text());
+  const entries = py("bundle_entries", await fetchDefaultBundle());
   await storage.update(({ revision: now }) => {
     // Another tab may have seeded meanwhile: then write nothing.
     return now === undefined ? { put: entries } : {};
@@ -53,27 +70,51 @@ async function loadFromStorage() {
   const report = py("load", JSON.stringify(entries));
   loadedRevision = revision;
   stale = false;
+  damagedKeys = report.bad.map((b) => entries[b.index]?.version).filter((k) => k !== undefined);
   if (report.bad.length) event("bad-entries", report.bad);
   return report;
 }
 
+/** Load the registry from IndexedDB; if the browser refuses storage, run from memory. */
+async function openRegistry() {
+  try {
+    await seedIfEmpty();
+    await loadFromStorage();
+  } catch (err) {
+    storageProblem = `this browser does not let the page store data (${err?.message || err}); private browsing often does this. Predictions work with the default models, but nothing you train or add is kept`;
+    py("load", JSON.stringify(py("bundle_entries", await fetchDefaultBundle())));
+    stale = false;
+    event("storage-unavailable", { message: storageProblem });
+  }
+}
+
+function requireStorage() {
+  if (storageProblem) throw new Error(`cannot save: ${storageProblem}`);
+}
+
 async function freshen() {
-  if (stale) await loadFromStorage();
+  if (stale && !storageProblem) await loadFromStorage();
+}
+
+function loadEntries(entries) {
+  const report = py("load", JSON.stringify(entries));
+  damagedKeys = report.bad.map((b) => entries[b.index]?.version).filter((k) => k !== undefined);
 }
 
 /** A registry change: Python decides inside one IndexedDB transaction. */
-async function mutate(op, args) {
+async function mutate(op, args, alsoRemove = () => []) {
+  requireStorage();
   let out;
   try {
     const { revision } = await storage.update(({ entries }) => {
-      if (entries) app.load(JSON.stringify(entries)); // re-read: another tab wrote
+      if (entries) loadEntries(entries); // re-read: another tab wrote
       out = py("mutate", op, JSON.stringify(args));
-      return out;
+      return { ...out, removed: [...out.removed, ...alsoRemove()] };
     }, loadedRevision);
     loadedRevision = revision;
   } catch (err) {
     stale = true; // Python's copy may be ahead of storage: reload before the next request
-    throw err;
+    throw storageError(err);
   }
   channel.postMessage({ revision: loadedRevision });
   event("registry-changed", { revision: loadedRevision });
@@ -97,6 +138,7 @@ function cancelled() {
 /** Train one epoch per turn of the event loop, so Cancel (and predictions) get in. */
 async function train({ config = {} }, progress) {
   if (training) throw new Error("a training is already running; wait for it or cancel it");
+  requireStorage();
   training = true;
   cancelRequested = false;
   try {
@@ -133,17 +175,29 @@ const handlers = {
   echo: (args) => args,
   predict: async ({ pattern }) => (await freshen(), py("predict", JSON.stringify(pattern))),
   modelInfo: async () => (await freshen(), py("model_info")),
-  health: async () => (await freshen(), py("health")),
+  health: async () => (await freshen(), { ...py("health"), storage: storageProblem ? "memory" : "indexeddb" }),
   list: async () => (await freshen(), py("list")),
   get: async ({ version }) => (await freshen(), py("get", version)),
   export: async ({ versions = null }) => (await freshen(), py("export", JSON.stringify(versions))),
   setProduction: ({ version }) => mutate("set_production", { version }),
   delete: ({ version }) => mutate("delete", { version }),
-  import: ({ bundle }) => mutate("import", { bundle }),
+  import: ({ bundle }) => {
+    if (typeof bundle === "string" && bundle.length > MAX_BUNDLE_CHARS) {
+      throw new Error(`the bundle is ${bundle.length} characters; the limit is ${MAX_BUNDLE_CHARS}`);
+    }
+    return mutate("import", { bundle });
+  },
+  removeDamaged: async () => {
+    const keys = [...damagedKeys];
+    const result = await mutate("repair", {}, () => damagedKeys);
+    damagedKeys = [];
+    return { removed: keys.length, ...result };
+  },
   reset: async () => {
-    const response = await fetch(new URL("./registry.json", import.meta.url));
-    if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
-    return mutate("reset", { bundle: await response.text() });
+    const bundle = await fetchDefaultBundle();
+    const result = await mutate("reset", { bundle }, () => damagedKeys);
+    damagedKeys = [];
+    return result;
   },
   predictAll: async ({ pattern }) => (await freshen(), py("predict_all", JSON.stringify(pattern))),
   train,
@@ -154,12 +208,14 @@ const handlers = {
   templates: () => py("templates"),
   listSamples: () => storage.listSamples(),
   addSample: async ({ label, pattern }) => {
+    requireStorage();
     const sample = py("check_sample", JSON.stringify({ label, pattern }), JSON.stringify(await knownLetters()));
-    return storage.addSample(sample);
+    return storage.addSample(sample).catch((err) => { throw storageError(err); });
   },
   deleteSample: ({ id }) => storage.deleteSample(id),
   listClasses: () => storage.listClasses(),
   addClass: async ({ letter, template }) => {
+    requireStorage();
     const checked = py("check_class", JSON.stringify({ letter, template }), JSON.stringify(await knownLetters()));
     return storage.addClass(checked);
   },
@@ -180,16 +236,26 @@ async function boot() {
   app = pyodide.pyimport("mlp_core.webapi").App();
   step("packages", "done");
   step("model", "active");
-  await seedIfEmpty();
-  await loadFromStorage();
-  const health = py("health");
+  await openRegistry();
+  const health = { ...py("health"), storage: storageProblem ? "memory" : "indexeddb" };
   step("model", health.model_loaded ? "done" : "failed", health.error);
   return health;
 }
 
 let current = "runtime";
 const timings = {}; // ms spent in each loading step, reported with "ready"
-const ready = boot();
+// Pyodide does not always reject when a file fails to arrive (e.g. its wasm): an
+// unhandled rejection while booting is a failed boot, and must say so.
+let booting = true;
+let failBoot = () => {};
+self.addEventListener("unhandledrejection", (e) => {
+  if (!booting) return;
+  e.preventDefault();
+  failBoot(e.reason);
+});
+const ready = Promise.race([boot(), new Promise((_, reject) => { failBoot = reject; })]);
+const settled = () => { booting = false; };
+ready.then(settled, settled);
 ready.then(
   (health) => event("ready", { ...health, timings }),
   (err) => {

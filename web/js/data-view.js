@@ -8,6 +8,13 @@ const $ = (id) => document.getElementById(id);
 
 export function setupData({ call, currentPattern }) {
   let builtIn = [];
+  const safely = (fn) => async (...args) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      $("sample-status").textContent = `That did not work: ${err.message}`;
+    }
+  };
 
   async function refresh() {
     const [classes, samples] = await Promise.all([call("listClasses"), call("listSamples")]);
@@ -31,12 +38,12 @@ export function setupData({ call, currentPattern }) {
       const del = el("button", "Delete");
       del.type = "button";
       del.setAttribute("aria-label", `delete letter ${c.letter}`);
-      del.addEventListener("click", async () => {
+      del.addEventListener("click", safely(async () => {
         const n = samples.filter((s) => s.label === c.letter).length;
         if (!(await confirmAction(`Delete the letter ${c.letter} and its ${n} example(s)?`))) return;
         await call("deleteClass", { letter: c.letter });
         await refresh();
-      });
+      }));
       li.append(patternThumb(c.template, { label: `template of ${c.letter}` }), el("span", c.letter), del);
       list.append(li);
     }
@@ -54,10 +61,10 @@ export function setupData({ call, currentPattern }) {
       const del = el("button", "Delete");
       del.type = "button";
       del.setAttribute("aria-label", `delete example ${s.id} (${s.label})`);
-      del.addEventListener("click", async () => {
+      del.addEventListener("click", safely(async () => {
         await call("deleteSample", { id: s.id });
         await refresh();
-      });
+      }));
       li.append(patternThumb(s.pattern, { label: `example of ${s.label}` }), el("span", s.label), del);
       items.append(li);
     }

@@ -19,6 +19,7 @@ function unsupported() {
 
 let client = null;
 let readyPromise = null;
+let ready = false;
 
 const call = async (op, args, onProgress) => {
   await readyPromise;
@@ -135,6 +136,24 @@ async function refreshModel() {
   if (!grid.isEmpty()) predict();
 }
 
+function showDamaged(bad) {
+  const list = bad.map((b) => `${b.version}: ${b.error}`).join("; ");
+  views.showNotice(`${bad.length} stored model record(s) are damaged and were set aside (${list}). Every intact model still works.`, [
+    { label: "Remove damaged entries", onClick: async () => {
+      try {
+        const r = await call("removeDamaged");
+        views.showNotice(`Removed ${r.removed} damaged record(s).` + (r.promoted ? ` ${r.promoted} is now in production.` : ""));
+      } catch (err) { views.showNotice(`Could not remove them: ${err.message}`); }
+    } },
+    { label: "Reset to default models", onClick: async () => {
+      try {
+        await registry.reset();
+        views.showNotice("The registry is back to the default models.");
+      } catch (err) { views.showNotice(`Could not reset: ${err.message}`); }
+    } },
+  ]);
+}
+
 // --- start ------------------------------------------------------------------------------
 
 function start() {
@@ -144,18 +163,31 @@ function start() {
       if (event === "step") views.showStep(data.step, data.state);
       else if (event === "ready") resolve(data);
       else if (event === "boot-failed") reject(new Error(data.message));
-      else if (event === "crashed") reject(new Error(data.message));
       else if (event === "registry-changed") refreshModel();
+      else if (event === "bad-entries") showDamaged(data);
+      else if (event === "storage-unavailable") views.showNotice(`Storage unavailable: ${data.message}.`);
+      else if (event === "crashed" && !ready) reject(new Error(data.message));
+      else if (event === "crashed") {
+        views.showHealth("stopped");
+        $("predict").disabled = true;
+        views.showNotice(`The recognizer stopped working: ${data.message}. Your saved models are safe.`,
+          [{ label: "Retry", onClick: () => location.reload() }]);
+      }
     });
   });
+  const slow = setTimeout(() => {
+    if (!ready) views.showNotice("Still loading: the first visit downloads about 17 MB; later visits load from this device.", [{ label: "Retry", onClick: () => location.reload() }]);
+  }, 45_000);
+  readyPromise.then(() => clearTimeout(slow), () => clearTimeout(slow));
   readyPromise.then(
     (health) => {
+      ready = true;
       views.showLoadResult(null);
       views.showHealth(health);
       $("predict").disabled = false;
       trainer.enable();
       refreshModel();
-      data.start();
+      data.start().catch((err) => views.showError(`Could not read your examples: ${err.message}`));
     },
     (err) => {
       views.showHealth("failed to load");

@@ -3,6 +3,7 @@ import { lineChart } from "./charts.js";
 import { el, pct } from "./results.js";
 
 const $ = (id) => document.getElementById(id);
+const MAX_BUNDLE_BYTES = 64 * 1024 * 1024; // the same limit the Python side enforces
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
 export function confirmAction(text) {
@@ -129,6 +130,9 @@ export function setupRegistry({ registry, predictAll, currentPattern, onChange }
     const file = e.target.files[0];
     e.target.value = "";
     if (!file) return;
+    if (file.size > MAX_BUNDLE_BYTES) {
+      throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; bundles are limited to ${MAX_BUNDLE_BYTES / 1e6} MB. Nothing changed.`);
+    }
     try {
       const report = await registry.import(await file.text());
       status(`Imported ${report.imported.length} model(s)` + (report.skipped.length ? `, skipped ${report.skipped.length} already present.` : "."));

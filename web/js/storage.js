@@ -53,7 +53,7 @@ export async function update(decide, currentRevision) {
     const revision = await meta.get("revision");
     const entries = revision === currentRevision ? null : await models.getAll();
     const { put = [], removed = [], result } = decide({ revision, entries });
-    const next = (revision ?? 0) + 1;
+    const next = (Number.isSafeInteger(revision) ? revision : 0) + 1; // survives a hand-edited meta
     await Promise.all([
       ...removed.map((version) => models.delete(version)),
       ...put.map((entry) => models.put(entry)),
@@ -62,9 +62,12 @@ export async function update(decide, currentRevision) {
     ]);
     return { revision: next, result };
   } catch (err) {
-    tx.done.catch(() => {}); // the abort below rejects it; the caller gets `err` instead
+    tx.done.catch(() => {}); // the abort below rejects it; the caller gets the cause instead
+    // A failing transaction (e.g. QuotaExceededError) fails each request with AbortError;
+    // its own error says why.
+    const cause = tx.error && tx.error.name !== "AbortError" ? tx.error : err;
     try { tx.abort(); } catch { /* already finished */ }
-    throw err;
+    throw cause;
   }
 }
 
@@ -72,7 +75,11 @@ export async function update(decide, currentRevision) {
 
 /** Every drawn example: [{id, label, pattern, created_at}]. */
 export async function listSamples() {
-  return (await db()).getAll("samples");
+  try {
+    return await (await db()).getAll("samples");
+  } catch {
+    return []; // no storage: the worker has already said so
+  }
 }
 
 /** Store one example (already validated); resolves with the stored record. */
@@ -88,7 +95,11 @@ export async function deleteSample(id) {
 
 /** Every letter added by the person: [{letter, template, created_at}]. */
 export async function listClasses() {
-  return (await db()).getAll("classes");
+  try {
+    return await (await db()).getAll("classes");
+  } catch {
+    return []; // no storage: the worker has already said so
+  }
 }
 
 export async function addClass({ letter, template }) {

@@ -119,3 +119,17 @@ export function showLoadResult(error) {
   el.textContent = error;
   $("retry").hidden = false;
 }
+
+/** A banner under the header: `message` plus buttons [{label, onClick}]; null hides it. */
+export function showNotice(message, actions = []) {
+  const box = $("notice");
+  box.hidden = !message;
+  $("notice-text").textContent = message || "";
+  $("notice-actions").replaceChildren(...actions.map(({ label, onClick }) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }));
+}

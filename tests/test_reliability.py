@@ -1,0 +1,311 @@
+"""Reliability and security in the browser: damaged storage, two tabs, interrupted work,
+storage and runtime failures, and what the page refuses to run or send."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+
+import pytest
+from conftest import CSP_BLOCKED
+from playwright.sync_api import expect
+
+from mlp_core import MLP, make_dataset, registry
+
+pytestmark = pytest.mark.browser
+
+CORRUPT = """async ([version, field, value]) => {
+    const db = await new Promise((ok, fail) => {
+        const r = indexedDB.open("letter-recognizer");
+        r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+    });
+    await new Promise((ok, fail) => {
+        const tx = db.transaction("models", "readwrite");
+        const store = tx.objectStore("models");
+        const get = store.get(version);
+        get.onsuccess = () => {
+            const rec = get.result;
+            rec.model[field] = value;
+            store.put(rec);
+        };
+        tx.oncomplete = ok; tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+}"""
+
+
+def open_app(context, query: str = ""):
+    page = context.new_page()
+    page.goto(context.url + query)
+    page.evaluate("window.mlp.ready")
+    return page
+
+
+@pytest.fixture(scope="module")
+def extra_models() -> registry.Document:
+    """Ten small models with unique versions, to import one by one."""
+    doc = registry.empty_registry()
+    t = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    for seed in range(10):
+        m = MLP(hidden_layer_sizes=(4,), max_epochs=2, seed=seed).fit(
+            *make_dataset(60, seed=seed))
+        doc, _ = registry.register(doc, m, accuracy=0.5, now=t)
+    return doc
+
+
+def single(doc, i) -> dict:
+    b = copy.deepcopy(registry.export_bundle(doc, [doc["models"][i]["version"]]))
+    b["models"][0]["is_production"] = False
+    return b
+
+
+def test_damaged_record_is_reported_and_can_be_removed(context, extra_models):
+    page = open_app(context)
+    default = page.evaluate("window.mlp.modelInfo()")["version"]
+    extra = single(extra_models, 0)
+    page.evaluate("b => window.mlp.registry.import(b)", extra)
+    page.evaluate(CORRUPT, [extra["models"][0]["version"], "weights", "garbage"])
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#notice")).to_contain_text("1 stored model record(s) are damaged")
+    expect(page.locator("#notice")).to_contain_text("weights")
+    # Every intact model keeps working.
+    assert page.evaluate("window.mlp.health()")["status"] == "healthy"
+    assert page.evaluate("window.mlp.predict(new Array(100).fill(0))")["model_version"] == default
+    page.get_by_role("button", name="Remove damaged entries").click()
+    expect(page.locator("#notice")).to_contain_text("Removed 1 damaged record(s).")
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert [m["version"] for m in page.evaluate("window.mlp.registry.list()")] == [default]
+
+
+def test_damaged_production_record_degrades_then_reset(context, extra_models):
+    page = open_app(context)
+    default = page.evaluate("window.mlp.modelInfo()")["version"]
+    page.evaluate("b => window.mlp.registry.import(b)", single(extra_models, 1))
+    page.evaluate(CORRUPT, [default, "biases", [[float("inf")]]])
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#notice")).to_contain_text("damaged")
+    assert page.evaluate("window.mlp.health()")["status"] == "degraded"
+    expect(page.get_by_test_id("health")).to_contain_text("degraded")
+    page.get_by_role("button", name="Reset to default models").first.click()
+    expect(page.locator("#notice")).to_contain_text("back to the default models")
+    assert page.evaluate("window.mlp.health()")["status"] == "healthy"
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert [m["version"] for m in page.evaluate("window.mlp.registry.list()")] == [default]
+
+
+def test_two_tabs_registering_and_promoting_at_once(context, extra_models):
+    a, b = open_app(context), open_app(context)
+    default = a.evaluate("window.mlp.modelInfo()")["version"]
+    job = """async (bundles) => {
+        for (const bundle of bundles) {
+            const {imported} = await window.mlp.registry.import(bundle);
+            await window.mlp.registry.setProduction(imported[0]);
+        }
+    }"""
+    bundles = [single(extra_models, i) for i in range(10)]
+    # Start both without waiting, then wait for both.
+    a.evaluate("bs => { window.__job = (" + job + ")(bs); }", bundles[0::2])
+    b.evaluate("bs => { window.__job = (" + job + ")(bs); }", bundles[1::2])
+    a.evaluate("window.__job")
+    b.evaluate("window.__job")
+    c = open_app(context)
+    listed = c.evaluate("window.mlp.registry.list()")
+    assert {m["version"] for m in listed} == {default} | {x["models"][0]["version"]
+                                                          for x in bundles}
+    assert sum(m["is_production"] for m in listed) == 1
+    # The other tabs see the same registry (they were told to re-read it).
+    by_version = {m["version"]: m for m in listed}
+    for page in (a, b):
+        assert {m["version"]: m for m in page.evaluate("window.mlp.registry.list()")} \
+            == by_version
+
+
+def test_closing_the_tab_mid_training_keeps_the_registry(context):
+    page = open_app(context, "?hidden=128&max_epochs=400&patience=400&n_samples=20000")
+    before = page.evaluate("window.mlp.registry.export()")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_test_id("chart-loss")).to_have_attribute("data-points", "1",
+                                                                   timeout=60_000)
+    page.close()
+    again = open_app(context)
+    assert again.evaluate("window.mlp.registry.export()") == before
+
+
+def test_reload_during_import_is_all_or_nothing(context, extra_models):
+    page = open_app(context)
+    before = {m["version"] for m in page.evaluate("window.mlp.registry.list()")}
+    bundle = registry.export_bundle(extra_models)
+    bundle = {**bundle, "models": [{**e, "is_production": False} for e in bundle["models"]]}
+    page.evaluate("b => { window.mlp.registry.import(b); }", bundle)
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    after = {m["version"] for m in page.evaluate("window.mlp.registry.list()")}
+    assert after in (before, before | {e["version"] for e in bundle["models"]})
+
+
+def test_full_storage_is_explained_and_nothing_half_written(chromium, server, extra_models):
+    # Fault injection: every record write fails the way a full disk fails in IndexedDB
+    # (QuotaExceededError, transaction aborted). Chromium's quota override does not make
+    # IndexedDB refuse writes, so the storage module is patched on its way to the worker.
+    def full_disk(route):
+        body = route.fetch().text()
+        patched = body.replace(
+            "      tx.done,\n",
+            '      Promise.reject(new DOMException("The quota has been exceeded.", '
+            '"QuotaExceededError")),\n')
+        assert patched != body, "storage.js changed: update this fault injection"
+        route.fulfill(body=patched, content_type="text/javascript")
+
+    # No service worker here: it would serve the unpatched module from its cache.
+    context = chromium.new_context(service_workers="block")
+    context.url = server.url
+    page = open_app(context)
+    before = page.evaluate("window.mlp.registry.export()")
+    context.route("**/js/storage.js", full_disk)
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    bundle = registry.export_bundle(extra_models)
+    bundle = {**bundle, "models": [{**e, "is_production": False} for e in bundle["models"]]}
+    err = page.evaluate("b => window.mlp.registry.import(b).then(() => null, "
+                        "e => ({name: e.name, message: e.message}))", bundle)
+    assert err["name"] == "StorageFull" and "storage for this site is full" in err["message"]
+    page.get_by_role("tab", name="Models").click()
+    assert page.evaluate("window.mlp.registry.export()") == before
+    assert page.evaluate("window.mlp.predict(new Array(100).fill(1))")["letter"]
+    context.unroute("**/js/storage.js")
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert page.evaluate("window.mlp.registry.export()") == before
+    context.close()
+
+
+def test_no_storage_still_predicts_from_memory(context):
+    # Fault injection: the worker's storage module gets an IndexedDB that refuses to open.
+    def broken_storage(route):
+        body = route.fetch().text().replace(
+            'import { openDB } from "../vendor/idb.js";',
+            'const openDB = () => Promise.reject(new DOMException("access denied", '
+            '"SecurityError"));')
+        route.fulfill(body=body, content_type="text/javascript")
+
+    context.route("**/js/storage.js", broken_storage)
+    page = open_app(context)
+    expect(page.locator("#notice")).to_contain_text("Storage unavailable")
+    assert page.evaluate("window.mlp.health()")["storage"] == "memory"
+    bits = [1 if c == "#" else 0 for r in ("##........",) * 4 + (
+        "######....", "#######...", "##...##...", "##...##...", "#######...", "######....")
+        for c in r]
+    assert page.evaluate("p => window.mlp.predict(p)", bits)["letter"] == "b"
+    err = page.evaluate("""() => window.mlp.train({hyperparameters: {max_epochs: 1}})
+        .then(() => null, (e) => e.message)""")
+    assert err.startswith("cannot save: this browser does not let the page store data")
+
+
+def test_worker_crash_is_shown_with_retry(context):
+    def crashing_worker(route):
+        body = route.fetch().text() + """
+self.addEventListener("message", (e) => {
+  if (e.data?.op === "echo" && e.data.args?.value === "crash") {
+    setTimeout(() => { throw new Error("injected crash"); });
+  }
+});"""
+        route.fulfill(body=body, content_type="text/javascript")
+
+    context.route("**/worker.js", crashing_worker)
+    page = open_app(context)
+    page.evaluate("window.mlp.echo('crash').catch(() => null)")
+    expect(page.locator("#notice")).to_contain_text("The recognizer stopped working")
+    expect(page.locator("#notice")).to_contain_text("injected crash")
+    expect(page.get_by_role("button", name="Predict")).to_be_disabled()
+    err = page.evaluate("window.mlp.predict(new Array(100).fill(0)).then(() => null, "
+                        "e => e.message)")
+    assert "stopped" in err
+    context.unroute("**/worker.js")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("button", name="Retry").click()
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#notice")).to_be_hidden()
+
+
+def test_pyodide_failing_to_load_is_shown_with_retry(context):
+    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(context.url)
+    expect(page.locator("#load-error")).to_contain_text("could not start", timeout=30_000)
+    expect(page.locator('[data-step="runtime"]')).to_have_class("failed")
+    expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    # Pyodide leaves its failed fetch unhandled; that one error is the point of this test.
+    context.watch.errors = [e for e in context.watch.errors if e != "Failed to fetch"]
+
+
+def test_content_security_policy_blocks_eval_and_other_origins(context):
+    page = open_app(context)
+    csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "default-src 'self'" in csp and "script-src 'self' 'wasm-unsafe-eval'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval'" not in csp.replace(
+        "wasm-unsafe-eval'", "")
+    context.route("http://example.invalid/**", lambda route: route.abort())  # belt and braces
+    out = page.evaluate("""() => new Promise((resolve) => {
+        const violations = [];
+        document.addEventListener("securitypolicyviolation",
+            (e) => violations.push(e.violatedDirective));
+        const s = document.createElement("script");
+        s.textContent = "window.__inline = 1";           // inline script: blocked
+        document.head.append(s);
+        setTimeout("window.__stringTimer = 1");          // string eval: blocked
+        const img = document.createElement("img");      // other origin: blocked
+        img.src = "http://example.invalid/pixel.png";
+        document.body.append(img);
+        setTimeout(() => resolve({violations, inline: window.__inline ?? null,
+                                  timer: window.__stringTimer ?? null}), 300);
+    })""")
+    assert out["inline"] is None and out["timer"] is None
+    assert {"script-src-elem", "script-src", "img-src"} <= set(out["violations"])
+    blocked = [r for r in context.watch.foreign if "example.invalid" in r.url]
+    assert len(blocked) == 1 and blocked[0].failure in CSP_BLOCKED
+
+
+def test_exported_files_hold_only_model_data(context):
+    page = open_app(context)
+    page.evaluate("window.mlp.samples.add('b', new Array(100).fill(1))")
+    bundle = page.evaluate("window.mlp.registry.export()")
+    assert set(bundle) == {"schema_version", "models"}
+    for entry in bundle["models"]:
+        assert set(entry) == set(registry.ENTRY_KEYS)
+    keys: set[str] = set()
+
+    def walk(v):
+        if isinstance(v, dict):
+            keys.update(v)
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(bundle)
+    assert not keys & {"samples", "pattern", "label", "template"}  # no personal drawings
+    registry.validate(bundle)  # and it is a valid registry document
+
+
+def test_markup_in_a_model_is_shown_as_text_not_run(context):
+    x = "<img src=x onerror=alert(1)>"
+    X, y = make_dataset(90, seed=1)
+    y = [x if v == "b" else v for v in y]
+    m = MLP(hidden_layer_sizes=(4,), max_epochs=2).fit(X, y)
+    doc, _ = registry.register(registry.empty_registry(), m, accuracy=0.5)
+    page = open_app(context)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    v = page.evaluate("b => window.mlp.registry.import(b)", doc)["imported"][0]
+    page.evaluate("v => window.mlp.registry.setProduction(v)", v)
+    expect(page.locator("#model-info")).to_contain_text(x)
+    page.get_by_label("row 1 column 1", exact=True).click()
+    expect(page.locator("#bars")).to_contain_text(x)
+    assert page.locator("#bars img, #model-info img").count() == 0
+    assert dialogs == []
