@@ -9,7 +9,7 @@ SITE    := build/site.stamp
 PORT    ?= 8000
 SOURCES := $(shell find mlp_core web -type f -not -name '*.pyc') trained_models/registry.json build.py pyproject.toml
 
-.PHONY: serve test build lint pytest pretrain chromium clean
+.PHONY: serve test build bench lint pretrain chromium clean
 
 $(STAMP): pyproject.toml scripts/find-python.sh
 	@PY312=$$(./scripts/find-python.sh) || exit 1; \
@@ -36,6 +36,10 @@ serve: $(SITE)
 ## test: install what is needed, lint, build, and run every test (Python + browser)
 test: lint $(SITE) chromium
 	$(PY) -m pytest
+
+## bench: measure (about 10 minutes) -> bench/results.json, bench/report.md, plots
+bench: $(SITE) chromium
+	$(PY) bench/run.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mlp_core tests build.py bench

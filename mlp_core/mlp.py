@@ -7,6 +7,7 @@ adds hyperparameter checking, mini-batch SGD with momentum, early stopping and l
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
@@ -34,6 +35,16 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
 _INIT_FACTOR = {"sigmoid": 2.0, "tanh": 6.0, "relu": 6.0}
 
 
+def _einsum_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,jk->ik", a, b)
+
+
+#: Matrix product used by forward and backward. NumPy in Pyodide has no BLAS: there its
+#: matmul is a plain loop that einsum's unrolled loops beat 2-3x (measured: 100x128 layer,
+#: batch 32: 441 us vs 167 us). With BLAS (CPython wheels) matmul is 5x faster than einsum.
+matmul = _einsum_matmul if sys.platform == "emscripten" else np.matmul
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax, stable for large logits."""
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -57,7 +68,7 @@ def forward(params: Params, X: np.ndarray, activation: str) -> list[np.ndarray]:
     weights, biases = params
     acts = [X]
     for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
-        z = acts[-1] @ W + b
+        z = matmul(acts[-1], W) + b
         acts.append(softmax(z) if i == len(weights) - 1 else f(z))
     return acts
 
@@ -82,12 +93,12 @@ def backward(params: Params, acts: list[np.ndarray], Y: np.ndarray, activation: 
     grad_w: list[np.ndarray] = [None] * len(weights)  # type: ignore[list-item]
     grad_b: list[np.ndarray] = [None] * len(weights)  # type: ignore[list-item]
     for i in range(len(weights) - 1, -1, -1):
-        grad_w[i] = acts[i].T @ delta
+        grad_w[i] = matmul(acts[i].T, delta)
         if l2:
             grad_w[i] += (l2 / n) * weights[i]
         grad_b[i] = delta.sum(axis=0)
         if i:
-            delta = (delta @ weights[i].T) * dfa(acts[i])
+            delta = matmul(delta, weights[i].T) * dfa(acts[i])
     return grad_w, grad_b
 
 

@@ -7,7 +7,6 @@ same code serves a file on CPython and IndexedDB in the browser.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,29 @@ import numpy as np
 from . import registry
 from .data import GRID, N_PIXELS
 from .mlp import MLP
+
+
+def _numeric_array(pattern: list | tuple) -> np.ndarray:
+    """The list as a numeric array (one C call in the common case); when numpy cannot
+    make one, find the first offending value and say what it is."""
+    try:
+        values = np.array(pattern)
+    except ValueError:  # ragged rows
+        values = None
+    if values is not None and values.dtype.kind in "biuf":
+        return values
+    nested = [isinstance(v, list | tuple) for v in pattern]
+    if any(nested):
+        if not all(nested) or len(pattern) != GRID or any(len(r) != GRID for r in pattern):
+            raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
+        flat = [v for row in pattern for v in row]
+    else:
+        flat = list(pattern)
+    for i, v in enumerate(flat):
+        if isinstance(v, bool) or (isinstance(v, int | float) and not isinstance(v, complex)):
+            continue
+        raise ValueError(f"pattern value {i} is {v!r} ({type(v).__name__}); use 0 or 1")
+    raise ValueError("pattern must hold only numbers (0 or 1)")
 
 
 def validate_pattern(pattern: Any) -> np.ndarray:
@@ -30,27 +52,14 @@ def validate_pattern(pattern: Any) -> np.ndarray:
         if pattern.dtype.kind not in "biuf":
             raise ValueError(f"pattern must hold numbers, got dtype {pattern.dtype}")
         values = pattern
+    elif not isinstance(pattern, list | tuple):
+        raise ValueError(f"pattern must be a list of {N_PIXELS} values or {GRID} rows of "
+                         f"{GRID}, got {type(pattern).__name__}")
     else:
-        if not isinstance(pattern, list | tuple):
-            raise ValueError(f"pattern must be a list of {N_PIXELS} values or {GRID} rows of "
-                             f"{GRID}, got {type(pattern).__name__}")
-        nested = [isinstance(v, list | tuple) for v in pattern]
-        if any(nested):
-            if not all(nested) or len(pattern) != GRID or any(len(r) != GRID for r in pattern):
-                raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
-            flat = [v for row in pattern for v in row]
-        else:
-            flat = list(pattern)
-        for i, v in enumerate(flat):
-            if isinstance(v, bool):
-                continue
-            if not isinstance(v, int | float) or isinstance(v, complex):
-                raise ValueError(f"pattern value {i} is {v!r} ({type(v).__name__}); "
-                                 "use 0 or 1")
-            if isinstance(v, float) and math.isnan(v):
-                raise ValueError(f"pattern value {i} is NaN; use 0 or 1")
-        values = np.array(flat, dtype=np.float64)
-    if values.size != N_PIXELS or values.shape not in ((N_PIXELS,), (GRID, GRID)):
+        values = _numeric_array(pattern)
+        if values.ndim >= 2 and values.shape != (GRID, GRID):
+            raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
+    if values.shape not in ((N_PIXELS,), (GRID, GRID)):
         raise ValueError(f"pattern must have {N_PIXELS} values ({GRID}x{GRID}), "
                          f"got shape {tuple(values.shape)}")
     values = values.astype(np.float64).reshape(N_PIXELS)

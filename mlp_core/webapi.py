@@ -18,8 +18,11 @@ from .service import Service, validate_pattern
 from .train import TrainResult, check_samples, train_steps
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
+
+
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(obj)
 
 
 class App:

@@ -21,9 +21,15 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Pyodide's pyodide.asm.wasm and pyodide.asm.js are left to the browser while online:
+// V8 reuses their compiled code only for responses from the HTTP cache, not from a
+// service worker (measured on a second visit: Python runtime ready in 1.23-1.26 s instead
+// of 1.65-1.9 s). Everything else, and those two when offline, comes from the precache.
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (/\.asm\.(wasm|js)$/.test(url.pathname) && self.navigator.onLine) return;
   event.respondWith(
     caches.open(CACHE)
       .then((cache) => cache.match(request, { ignoreSearch: true }))

@@ -1,0 +1,120 @@
+"""Browser measurements of the built site in headless Chromium (a script, not a test).
+
+Each run uses a fresh browser profile: the first navigation has an empty cache, the
+second (same profile) a primed one. The bare page (bench/bare/, served next to the same
+dist/) only boots Pyodide in a worker and imports numpy: the floor for any Pyodide app.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from browser import CHROMIUM_ARGS, Server, chromium_path  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+B_BITS = [1 if c == "#" else 0 for r in (
+    "##........", "##........", "##........", "##........", "######....",
+    "#######...", "##...##...", "##...##...", "#######...", "######....") for c in r]
+
+APP_READY = """async (bits) => {
+    await window.mlp.ready;
+    const t = performance.now();   // ms since navigation started
+    await window.mlp.predict(bits);
+    return t;
+}"""
+BARE_READY = "() => window.bareReady"
+# The page's clock ticks in 0.1 ms (no cross-origin isolation), about one echo: so time
+# batches of BATCH sequential calls and report the mean call time of each batch.
+BATCH = 10
+ROUND_TRIPS = """async ([bits, n, batch]) => {
+    const time = async (f) => {
+        const out = [];
+        for (let i = 0; i < n / batch; i++) {
+            const t = performance.now();
+            for (let j = 0; j < batch; j++) await f();
+            out.push((performance.now() - t) / batch);
+        }
+        return out;
+    };
+    return { echo: await time(() => window.mlp.echo(1)),
+             predict: await time(() => window.mlp.predict(bits)) };
+}"""
+TRAIN = """async (config) => {
+    const t = performance.now();
+    await window.mlp.train(config);
+    return (performance.now() - t) / 1000;
+}"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))]
+
+
+def _cold_warm(p, url: str, ready_js: str, arg=None) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as profile:
+        ctx = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(),
+                                                   args=CHROMIUM_ARGS)
+        try:
+            page = ctx.new_page()
+            page.goto(url)
+            cold = page.evaluate(ready_js, arg)
+            if "mlp" in ready_js:  # let the service worker finish precaching
+                page.evaluate("navigator.serviceWorker.ready")
+                page.wait_for_timeout(1000)
+            page.close()
+            page = ctx.new_page()
+            page.goto(url)
+            warm = page.evaluate(ready_js, arg)
+            return cold, warm
+        finally:
+            ctx.close()
+
+
+def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None) -> dict:
+    """Medians over `runs` of every browser figure; raw samples under "samples"."""
+    server = Server(ROOT / "dist", ROOT / "bench" / "bare")
+    out: dict = {"samples": {}}
+    try:
+        with sync_playwright() as p:
+            bare = [_cold_warm(p, server.url + "__tests__/index.html", BARE_READY)
+                    for _ in range(runs)]
+            app = [_cold_warm(p, server.url, APP_READY, B_BITS) for _ in range(runs)]
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(server.url)
+            page.evaluate("window.mlp.ready")
+            page.evaluate(ROUND_TRIPS, [B_BITS, 50, BATCH])  # warm up
+            trips = page.evaluate(ROUND_TRIPS, [B_BITS, calls, BATCH])
+            train = []
+            if train_config is not None:
+                for _ in range(runs):
+                    ctx = browser.new_context()
+                    tpage = ctx.new_page()
+                    tpage.goto(server.url)
+                    tpage.evaluate("window.mlp.ready")
+                    train.append(tpage.evaluate(TRAIN, train_config))
+                    ctx.close()
+            browser.close()
+    finally:
+        server.close()
+    out.update({
+        "bare_ready_cold_ms": statistics.median(b[0] for b in bare),
+        "bare_ready_warm_ms": statistics.median(b[1] for b in bare),
+        "ready_cold_ms": statistics.median(a[0] for a in app),
+        "ready_warm_ms": statistics.median(a[1] for a in app),
+        "echo_p50_ms": percentile(trips["echo"], 0.5),
+        "predict_p50_ms": percentile(trips["predict"], 0.5),
+        "predict_p95_ms": percentile(trips["predict"], 0.95),
+    })
+    if train:
+        out["train_seconds"] = statistics.median(train)
+    out["samples"] = {"bare": bare, "app": app, "train": train,
+                      "echo_ms": trips["echo"], "predict_ms": trips["predict"]}
+    return out

@@ -1,0 +1,174 @@
+"""`make bench`: measure, then write bench/results.json, bench/report.md and plots.
+
+    .venv/bin/python bench/run.py [--runs 3] [--calls 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests"), str(HERE)]
+
+import browser_bench  # noqa: E402
+import cpython_bench as cpython  # noqa: E402
+from browser import chromium_path  # noqa: E402  (tests/browser.py)
+
+from mlp_core.train import DEFAULT_CONFIG  # noqa: E402
+
+
+def dist_size(dist: Path) -> dict:
+    files = [p for p in dist.rglob("*") if p.is_file()]
+    return {"bytes": sum(p.stat().st_size for p in files),
+            "gzip_bytes": sum(len(gzip.compress(p.read_bytes(), 9)) for p in files),
+            "files": len(files)}
+
+
+def machine() -> dict:
+    import numpy
+    import sklearn
+
+    chromium = subprocess.run([chromium_path(), "--version"], capture_output=True,
+                              text=True).stdout.strip()
+    return {"platform": platform.platform(), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "numpy": numpy.__version__,
+            "sklearn": sklearn.__version__, "chromium": chromium,
+            "pyodide": "0.27.7 (numpy 2.0.2, no BLAS)"}
+
+
+def _ratio(section: str, a: str, b: str):
+    return lambda r: r[section][a] / r[section][b]
+
+
+def _min_accuracy_to_03(r: dict) -> float:
+    return min(v for k, v in r["cpython"]["accuracy_by_noise"].items() if float(k) <= 0.3)
+
+
+# (what, measured value, is it met?)
+TARGETS = [
+    ("CPython fit time <= scikit-learn's (ratio)",
+     _ratio("cpython", "fit_seconds", "sklearn_fit_seconds"), lambda v: v <= 1.0),
+    ("at equal or better accuracy (mlp_core - sklearn)",
+     lambda r: r["cpython"]["accuracy"] - r["cpython"]["sklearn_accuracy"], lambda v: v >= 0),
+    ("ready_cold <= 1.2 x bare_ready_cold",
+     _ratio("browser", "ready_cold_ms", "bare_ready_cold_ms"), lambda v: v <= 1.2),
+    ("ready_warm <= 1.1 x bare_ready_warm",
+     _ratio("browser", "ready_warm_ms", "bare_ready_warm_ms"), lambda v: v <= 1.1),
+    ("predict_p50 <= 2 x echo_p50",
+     _ratio("browser", "predict_p50_ms", "echo_p50_ms"), lambda v: v <= 2.0),
+    ("train_seconds <= 3 x cpython_train_seconds",
+     _ratio("browser", "train_seconds", "cpython_train_seconds"), lambda v: v <= 3.0),
+    ("accuracy >= 99% at every flip rate up to 0.3 (lowest)",
+     _min_accuracy_to_03, lambda v: v >= 0.99),
+]
+
+
+def plots(results: dict) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    made = []
+    noise = results["cpython"]["accuracy_by_noise"]
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    ax.plot([float(k) for k in noise], [v * 100 for v in noise.values()], "o-")
+    ax.axhline(99, color="grey", lw=0.8, ls="--")
+    ax.set(xlabel="pixel-flip rate", ylabel="accuracy (%)", title="Default model vs noise")
+    fig.tight_layout()
+    fig.savefig(HERE / "accuracy_vs_noise.svg")
+    made.append("accuracy_vs_noise.svg")
+
+    curves = results["cpython"]["loss_curves"]
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for name, values in curves.items():
+        ax.plot(range(1, len(values) + 1), values, label=name)
+    ax.set(xlabel="epoch", ylabel="training loss", yscale="log",
+           title="Same data, architecture, optimizer")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(HERE / "loss_curves.svg")
+    made.append("loss_curves.svg")
+
+    s = results["browser"]["samples"]
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    top = max(1.0, sorted(s["predict_ms"])[int(0.99 * len(s["predict_ms"]))])
+    bins = [i * top / 40 for i in range(41)]
+    ax.hist([min(v, top) for v in s["echo_ms"]], bins=bins, alpha=0.6, label="echo")
+    ax.hist([min(v, top) for v in s["predict_ms"]], bins=bins, alpha=0.6, label="predict")
+    ax.set(xlabel="round trip (ms, clipped at p99)", ylabel="calls",
+           title="Page → worker → Python → page")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(HERE / "latency_histogram.svg")
+    made.append("latency_histogram.svg")
+    plt.close("all")
+    return made
+
+
+def report(results: dict, figures: list[str]) -> str:
+    c, b, d = results["cpython"], results["browser"], results["dist"]
+    m = results["machine"]
+    lines = [
+        "# Benchmark report", "",
+        f"Medians of {results['runs']} runs on {m['platform']} ({m['cpus']} CPUs), "
+        f"{m['chromium']}. Timings on these shared machines are noisy: read ratios, "
+        "not absolute values.", "",
+        "| measure | value |", "|---|---|",
+        f"| CPython fit, mlp_core / scikit-learn | {c['fit_seconds']:.2f} s / "
+        f"{c['sklearn_fit_seconds']:.2f} s |",
+        f"| test accuracy, mlp_core / scikit-learn | {c['accuracy']:.4f} / "
+        f"{c['sklearn_accuracy']:.4f} |",
+        *(f"| default model accuracy, flip rate {k} | {v:.4f} |"
+          for k, v in c["accuracy_by_noise"].items()),
+        f"| bare Pyodide + numpy ready, cold / warm | {b['bare_ready_cold_ms']:.0f} ms / "
+        f"{b['bare_ready_warm_ms']:.0f} ms |",
+        f"| app ready (first prediction possible), cold / warm | {b['ready_cold_ms']:.0f} ms"
+        f" / {b['ready_warm_ms']:.0f} ms |",
+        f"| echo round trip p50 | {b['echo_p50_ms']:.2f} ms |",
+        f"| predict round trip p50 / p95 | {b['predict_p50_ms']:.2f} ms / "
+        f"{b['predict_p95_ms']:.2f} ms |",
+        f"| default training, browser / CPython | {b['train_seconds']:.1f} s / "
+        f"{b['cpython_train_seconds']:.1f} s |",
+        f"| site size / gzip | {d['bytes'] / 1e6:.1f} MB / {d['gzip_bytes'] / 1e6:.1f} MB |",
+        "", "## Targets", "", "| target | measured | met |", "|---|---|---|",
+    ]
+    for text, value, met in TARGETS:
+        v = value(results)
+        lines.append(f"| {text} | {v:.3f} | {'yes' if met(v) else 'no'} |")
+    lines += ["", *(f"![{f}]({f})" for f in figures), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--calls", type=int, default=1000)
+    args = ap.parse_args()
+    start = time.perf_counter()
+    print("CPython: mlp_core vs scikit-learn…", flush=True)
+    c = cpython.compare_with_sklearn(args.runs)
+    c["accuracy_by_noise"] = cpython.accuracy_by_noise()
+    print("browser: start-up, round trips, training…", flush=True)
+    train_config = {"hyperparameters": DEFAULT_CONFIG["hyperparameters"],
+                    "data": DEFAULT_CONFIG["data"], "include_samples": False}
+    b = browser_bench.measure(args.runs, args.calls, train_config)
+    b["cpython_train_seconds"] = cpython.default_training_seconds(args.runs)
+    results = {"cpython": c, "browser": b, "dist": dist_size(HERE.parent / "dist"),
+               "machine": machine(), "runs": args.runs,
+               "seconds": round(time.perf_counter() - start, 1)}
+    (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (HERE / "report.md").write_text(report(results, plots(results)))
+    print((HERE / "report.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
