@@ -17,7 +17,6 @@ from .registry import RegistryError
 from .service import Service, validate_pattern
 from .train import TrainResult, check_samples, train_steps
 
-
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
 
 
