@@ -73,13 +73,17 @@ export async function update(decide, currentRevision) {
 
 // --- the person's own data ------------------------------------------------------------
 
-/** Every drawn example: [{id, label, pattern, created_at}]. */
-export async function listSamples() {
+async function allOrNone(store) {
   try {
-    return await (await db()).getAll("samples");
+    return await (await db()).getAll(store);
   } catch {
     return []; // no storage: the worker has already said so
   }
+}
+
+/** Every drawn example: [{id, label, pattern, created_at}]. */
+export function listSamples() {
+  return allOrNone("samples");
 }
 
 /** Store one example (already validated); resolves with the stored record. */
@@ -94,12 +98,8 @@ export async function deleteSample(id) {
 }
 
 /** Every letter added by the person: [{letter, template, created_at}]. */
-export async function listClasses() {
-  try {
-    return await (await db()).getAll("classes");
-  } catch {
-    return []; // no storage: the worker has already said so
-  }
+export function listClasses() {
+  return allOrNone("classes");
 }
 
 export async function addClass({ letter, template }) {

@@ -2,13 +2,19 @@
 
 const SIZE = 10;
 
-/** A canvas showing a 0/1 pattern of 100 values. */
-export function patternThumb(pattern, { px = 4, label = "" } = {}) {
+/** An accessible square canvas for a 10x10 picture with `px`-pixel cells. */
+function thumbCanvas(px, label) {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = SIZE * px;
   canvas.className = "thumb";
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", label);
+  return canvas;
+}
+
+/** A canvas showing a 0/1 pattern of 100 values. */
+export function patternThumb(pattern, { px = 4, label = "" } = {}) {
+  const canvas = thumbCanvas(px, label);
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#eef1f7";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -21,11 +27,7 @@ export function patternThumb(pattern, { px = 4, label = "" } = {}) {
 
 /** A canvas showing 100 weights: red positive, blue negative, white zero (scaled by `max`). */
 export function weightThumb(weights, max, { px = 5, label = "" } = {}) {
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = SIZE * px;
-  canvas.className = "thumb";
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", label);
+  const canvas = thumbCanvas(px, label);
   const ctx = canvas.getContext("2d");
   weights.forEach((w, i) => {
     const t = Math.min(1, Math.abs(w) / (max || 1));
