@@ -1,7 +1,7 @@
 // Page entry: wires the grid, the worker and the views, and exposes window.mlp.
 import { setupData } from "./data-view.js";
 import { Grid } from "./grid.js";
-import { connect } from "./protocol.js";
+import { client, problem } from "./boot.js";
 import { setupRegistry } from "./registry-view.js";
 import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
@@ -10,14 +10,6 @@ import * as views from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 
-function unsupported() {
-  if (typeof WebAssembly !== "object") return "This browser cannot run WebAssembly, which the model needs. Use a current Chrome, Edge, Firefox or Safari.";
-  if (typeof Worker !== "function") return "This browser cannot run Web Workers, which the model needs.";
-  if (!("indexedDB" in self)) return "This browser offers no IndexedDB storage, which the model registry needs.";
-  return null;
-}
-
-let client = null;
 let readyPromise = null;
 let ready = false;
 
@@ -157,7 +149,6 @@ function showDamaged(bad) {
 // --- start ------------------------------------------------------------------------------
 
 function start() {
-  client = connect(new URL("../worker.js", import.meta.url));
   readyPromise = new Promise((resolve, reject) => {
     client.on((event, data) => {
       if (event === "step") views.showStep(data.step, data.state);
@@ -196,7 +187,6 @@ function start() {
   );
 }
 
-const problem = unsupported();
 if (problem) {
   views.showHealth("unsupported browser");
   views.showLoadResult(problem);

@@ -17,10 +17,14 @@ export function connect(url) {
   const worker = new Worker(url, { type: "module" });
   const pending = new Map();
   const listeners = new Set();
+  const early = []; // events that arrived before anyone listened (the worker starts first)
   let nextId = 1;
   let dead = null;
 
-  const emit = (event, data) => listeners.forEach((fn) => fn(event, data));
+  const emit = (event, data) => {
+    if (listeners.size) listeners.forEach((fn) => fn(event, data));
+    else early.push([event, data]);
+  };
 
   worker.addEventListener("message", ({ data }) => {
     if (data.event) return emit(data.event, data.data);
@@ -57,6 +61,7 @@ export function connect(url) {
     /** Listen to worker events: fn(eventName, data). Returns an unsubscribe function. */
     on(fn) {
       listeners.add(fn);
+      early.splice(0).forEach(([event, data]) => fn(event, data));
       return () => listeners.delete(fn);
     },
     terminate() {
