@@ -3,7 +3,8 @@
 Modules: ``data`` (templates, augmentation, noise, split), ``mlp`` (the network),
 ``metrics``, ``serialize`` (model <-> JSON), ``registry`` (pure functions over the
 registry document), ``store`` (the registry in a file), ``service`` (predict / model
-info / health), ``train`` (the end-to-end training recipe) and ``cli``.
+info / health), ``train`` (the end-to-end training recipe), ``webapi`` (the browser
+worker's Python side) and ``cli``.
 """
 
 from .data import default_templates, make_dataset, train_val_split

@@ -43,7 +43,8 @@ export async function readAll() {
  * Read-modify-write in one readwrite transaction, so concurrent tabs never interleave.
  * `decide({revision, entries})` runs synchronously inside the transaction and returns
  * {put: [entries], removed: [versions], result} (or throws to abort: nothing is written).
- * `entries` is fetched lazily: `decide` receives a getter that reads them only when needed.
+ * `entries` holds every stored record when the revision differs from `currentRevision`
+ * (another tab wrote since the caller last read), and is null otherwise.
  */
 export async function update(decide, currentRevision) {
   const tx = (await db()).transaction(["models", "meta"], "readwrite");
