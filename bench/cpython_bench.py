@@ -16,18 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mlp_core import MLP, make_dataset, registry, store  # noqa: E402
-from mlp_core.train import DEFAULT_CONFIG, check_data_config, train_model  # noqa: E402
+from mlp_core.train import DEFAULT_CONFIG, check_data_config, dataset, train_model  # noqa: E402
 
 NOISE_LEVELS = (0.0, 0.1, 0.2, 0.3, 0.4)
 
 
 def letter_data(seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The default model's data recipe (40,000 samples, half augmented)."""
-    cfg = check_data_config({**DEFAULT_CONFIG["data"], "seed": seed})
-    return make_dataset(cfg["n_samples"], clean_fraction=cfg["clean_fraction"],
-                        noise_range=(cfg["noise_min"], cfg["noise_max"]),
-                        augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
-                        seed=seed)
+    return dataset(check_data_config({**DEFAULT_CONFIG["data"], "seed": seed}))
 
 
 def compare_with_sklearn(runs: int) -> dict:

@@ -7,7 +7,7 @@ round-trip form), so ``model_from_dict(model_to_dict(m))`` predicts bit-identica
 from __future__ import annotations
 
 import math
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -50,15 +50,6 @@ def _fail(msg: str) -> ModelFormatError:
     return ModelFormatError(f"invalid model: {msg}")
 
 
-def _flat(value: Any) -> Any:
-    """Yield the leaves of nested lists."""
-    for v in value:
-        if isinstance(v, list):
-            yield from _flat(v)
-        else:
-            yield v
-
-
 def _array(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
     """A finite float64 array of exactly ``shape`` from nested lists, or a clear error."""
     if not isinstance(value, list):
@@ -69,8 +60,10 @@ def _array(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
         raise _fail(f"{name} has shape other than {shape}") from None
     if arr.shape != shape:
         raise _fail(f"{name} has shape {arr.shape}, expected {shape}")
-    # numpy would turn "1" or true into numbers; only JSON numbers are weights.
-    if arr.dtype.kind not in "if" or any(isinstance(v, bool) for v in _flat(value)):
+    # numpy would turn "1" or true into numbers; only JSON numbers are weights. The leaf
+    # types are collected by C loops (map/chain), not a Python loop over every weight.
+    leaves = chain.from_iterable(value) if len(shape) == 2 else value
+    if arr.dtype.kind not in "if" or not set(map(type, leaves)) <= {float, int}:
         raise _fail(f"{name} must be a (nested) list of numbers")
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():

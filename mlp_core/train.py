@@ -60,6 +60,16 @@ def check_data_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """``make_dataset`` driven by a data configuration (as ``check_data_config`` returns)."""
+    return make_dataset(cfg["n_samples"], templates=templates,
+                        clean_fraction=cfg["clean_fraction"],
+                        noise_range=(cfg["noise_min"], cfg["noise_max"]),
+                        augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
+                        seed=cfg["seed"])
+
+
 @dataclass
 class TrainResult:
     """A fitted model with what the registry records about it."""
@@ -108,11 +118,7 @@ def train_steps(
         all_templates[letter] = check_template(letter, pattern)
     if len(all_templates) > MAX_CLASSES:
         raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
-    X, y = make_dataset(cfg["n_samples"], templates=all_templates,
-                        clean_fraction=cfg["clean_fraction"],
-                        noise_range=(cfg["noise_min"], cfg["noise_max"]),
-                        augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
-                        seed=cfg["seed"])
+    X, y = dataset(cfg, all_templates)
     y = y.astype(str)
     Xs, ys = check_samples(samples if samples is not None else [], sorted(all_templates))
     X, y = np.vstack([X, Xs]), np.concatenate([y, ys])

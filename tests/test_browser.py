@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from drawings import DRAWINGS
+from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
 from mlp_core import MLP, make_dataset, registry, store
@@ -80,7 +80,7 @@ def test_drag_right_click_erase_and_keyboard(app):
 
 
 def test_javascript_api(app):
-    bits = [1 if ch == "#" else 0 for row in DRAWINGS["d"][0] for ch in row]
+    bits = as_bits(DRAWINGS["d"][0])
     result = app.evaluate("p => window.mlp.predict(p)", bits)
     assert result["letter"] == "d" and set(result["probabilities"]) == {"b", "d", "f"}
     nested = app.evaluate("p => window.mlp.predict(p)", [bits[i:i + 10] for i in range(0, 100, 10)])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import CSP_BLOCKED
+from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
 from mlp_core import MLP, make_dataset, registry
@@ -197,9 +198,7 @@ def test_no_storage_still_predicts_from_memory(context):
     page = open_app(context)
     expect(page.locator("#notice")).to_contain_text("Storage unavailable")
     assert page.evaluate("window.mlp.health()")["storage"] == "memory"
-    bits = [1 if c == "#" else 0 for r in ("##........",) * 4 + (
-        "######....", "#######...", "##...##...", "##...##...", "#######...", "######....")
-        for c in r]
+    bits = as_bits(DRAWINGS["b"][0])
     assert page.evaluate("p => window.mlp.predict(p)", bits)["letter"] == "b"
     err = page.evaluate("""() => window.mlp.train({hyperparameters: {max_epochs: 1}})
         .then(() => null, (e) => e.message)""")

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from drawings import DRAWINGS
+from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 from test_browser import draw
 
@@ -62,7 +62,7 @@ def test_javascript_train_reports_every_epoch(context):
     assert epochs == [1, 2, 3, 4] and out["seen"][-1]["done"]
     entry = out["entry"]
     assert entry["is_production"] and entry["version"].startswith("v1.0_")
-    bits = [1 if c == "#" else 0 for r in DRAWINGS["b"][0] for c in r]
+    bits = as_bits(DRAWINGS["b"][0])
     assert page.evaluate("p => window.mlp.predict(p)", bits)["model_version"] == entry["version"]
     err = page.evaluate("""() => window.mlp.train({hyperparameters: {activation: "swish"}})
         .then(() => null, (e) => e.message)""")
