@@ -31,6 +31,8 @@ APP_READY = """async (bits) => {
 BARE_READY = "() => window.bareReady"
 # The page's clock ticks in 0.1 ms (no cross-origin isolation), about one echo: so time
 # batches of BATCH sequential calls and report the mean call time of each batch.
+# The echo carries the same drawing as the prediction and Python hands it back unchanged:
+# the floor for that message. echo_tiny (a single number) shows what the payload costs.
 BATCH = 10
 ROUND_TRIPS = """async ([bits, n, batch]) => {
     const time = async (f) => {
@@ -42,7 +44,8 @@ ROUND_TRIPS = """async ([bits, n, batch]) => {
         }
         return out;
     };
-    return { echo: await time(() => window.mlp.echo(1)),
+    return { echo: await time(() => window.mlp.echo(bits)),
+             echo_tiny: await time(() => window.mlp.echo(1)),
              predict: await time(() => window.mlp.predict(bits)) };
 }"""
 TRAIN = """async (config) => {
@@ -110,11 +113,13 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None) 
         "ready_cold_ms": statistics.median(a[0] for a in app),
         "ready_warm_ms": statistics.median(a[1] for a in app),
         "echo_p50_ms": percentile(trips["echo"], 0.5),
+        "echo_tiny_p50_ms": percentile(trips["echo_tiny"], 0.5),
         "predict_p50_ms": percentile(trips["predict"], 0.5),
         "predict_p95_ms": percentile(trips["predict"], 0.95),
     })
     if train:
         out["train_seconds"] = statistics.median(train)
     out["samples"] = {"bare": bare, "app": app, "train": train,
-                      "echo_ms": trips["echo"], "predict_ms": trips["predict"]}
+                      "echo_ms": trips["echo"],
+                      "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"]}
     return out

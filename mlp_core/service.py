@@ -14,7 +14,7 @@ import numpy as np
 
 from . import registry
 from .data import GRID, N_PIXELS
-from .mlp import MLP
+from .mlp import MLP, Layers, forward_one, transposed_layers
 
 
 def _numeric_array(pattern: list | tuple) -> np.ndarray:
@@ -40,12 +40,19 @@ def _numeric_array(pattern: list | tuple) -> np.ndarray:
     raise ValueError("pattern must hold only numbers (0 or 1)")
 
 
+_PLAIN_NUMBERS = frozenset((int, float, bool))
+_BITS = frozenset((0, 1))  # 0 == 0.0 == False and 1 == 1.0 == True: all are in here
+
+
 def validate_pattern(pattern: Any) -> np.ndarray:
     """A drawing as a float64 vector of 100 zeros and ones, or ``ValueError`` saying why.
 
     Accepts 100 values (row-major) or 10 rows of 10 values; each value is 0 or 1
     (``bool``, ``int`` or a float equal to 0.0 or 1.0). Strings are refused.
     """
+    if (type(pattern) is list and len(pattern) == N_PIXELS
+            and _PLAIN_NUMBERS.issuperset(map(type, pattern)) and _BITS.issuperset(pattern)):
+        return np.array(pattern, dtype=np.float64)  # the common case, checked in C loops
     if isinstance(pattern, str | bytes):
         raise ValueError("pattern must be a list of 100 numbers (0 or 1), not a string")
     if isinstance(pattern, np.ndarray):
@@ -72,6 +79,17 @@ def validate_pattern(pattern: Any) -> np.ndarray:
     return values
 
 
+_BIT_CHARS = frozenset("01")
+
+
+def parse_bits(bits: str) -> np.ndarray:
+    """A drawing sent as 100 characters "0" or "1" (row-major; the worker's compact form)
+    as the float64 vector ``validate_pattern`` returns, or ``ValueError`` saying why."""
+    if not isinstance(bits, str) or len(bits) != N_PIXELS or not _BIT_CHARS.issuperset(bits):
+        raise ValueError(f"bits must be a string of {N_PIXELS} characters 0 or 1")
+    return np.frombuffer(bits.encode("ascii"), np.uint8) - 48.0
+
+
 class Service:
     """Lazily loads the production model of the registry returned by ``get_registry``.
 
@@ -83,6 +101,9 @@ class Service:
         self._get_registry = get_registry
         self._entry: registry.Entry | None = None
         self._model: MLP | None = None
+        self._labels: list[str] = []
+        self._n_features = 0
+        self._layers: Layers = []
 
     def reload(self) -> None:
         """Forget the loaded model; the next call loads the current production model."""
@@ -91,22 +112,30 @@ class Service:
     def _load(self) -> tuple[registry.Entry, MLP]:
         if self._model is None:
             entry = registry.get_production(self._get_registry())
-            self._model, self._entry = registry.load_model(entry), entry
+            model = registry.load_model(entry)
+            self._labels = [str(c) for c in model.classes_]
+            self._n_features = model.n_features_in_
+            self._layers = transposed_layers((model.weights_, model.biases_))
+            self._model, self._entry = model, entry
         return self._entry, self._model  # type: ignore[return-value]
 
     def predict(self, pattern: Any) -> dict[str, Any]:
         """``{"letter", "probabilities": {class: p}, "confidence", "model_version"}``."""
-        x = validate_pattern(pattern)
+        return self.predict_vector(validate_pattern(pattern))
+
+    def predict_vector(self, x: np.ndarray) -> dict[str, Any]:
+        """``predict`` for a drawing already checked by ``validate_pattern`` or
+        ``parse_bits`` (a float64 vector of 0s and 1s): the hot path, no checks repeated."""
         entry, model = self._load()
-        if model.n_features_in_ != N_PIXELS:
-            raise ValueError(f"the production model expects {model.n_features_in_} inputs, "
+        if self._n_features != N_PIXELS:
+            raise ValueError(f"the production model expects {self._n_features} inputs, "
                              f"not a {GRID}x{GRID} drawing")
-        p = model.predict_proba(x[None, :])[0]
-        best = int(p.argmax())
+        p = forward_one(self._layers, x, model.hyperparameters["activation"])
+        best = max(range(len(p)), key=p.__getitem__)
         return {
-            "letter": str(model.classes_[best]),
-            "probabilities": {str(c): float(v) for c, v in zip(model.classes_, p, strict=True)},
-            "confidence": float(p[best]),
+            "letter": self._labels[best],
+            "probabilities": dict(zip(self._labels, p, strict=True)),
+            "confidence": p[best],
             "model_version": entry["version"],
         }
 

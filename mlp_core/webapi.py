@@ -14,7 +14,7 @@ from typing import Any
 from . import registry
 from .data import check_template, default_templates
 from .registry import RegistryError
-from .service import Service, validate_pattern
+from .service import Service, parse_bits, validate_pattern
 from .train import TrainResult, check_samples, train_steps
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
@@ -68,8 +68,17 @@ class App:
 
     # --- queries -------------------------------------------------------------------------
 
+    @staticmethod
+    def echo(text: str) -> str:
+        """A no-op: the floor of a worker round trip through Python (for benchmarks)."""
+        return text
+
     def predict(self, pattern_json: str) -> str:
         return _dump(self.service.predict(json.loads(pattern_json)))
+
+    def predict_bits(self, bits: str) -> str:
+        """``predict`` for the compact form: 100 characters "0" or "1", row-major."""
+        return _dump(self.service.predict_vector(parse_bits(bits)))
 
     def predict_all(self, pattern_json: str) -> str:
         """The drawing through every model: ``[{"version", "letter", "confidence",

@@ -5,8 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlp_core import MLP, TrainingCancelled, check_hyperparameters, make_dataset, train_val_split
-from mlp_core.mlp import ACTIVATIONS, backward, cross_entropy, forward, init_params, l2_penalty
+from mlp_core import (
+    MLP,
+    TrainingCancelled,
+    check_hyperparameters,
+    make_dataset,
+    mlp,
+    train_val_split,
+)
+from mlp_core.mlp import (
+    ACTIVATIONS,
+    backward,
+    cross_entropy,
+    forward,
+    forward_one,
+    init_params,
+    l2_penalty,
+    transposed_layers,
+)
 
 
 def _loss(params, X, Y, act, l2):
@@ -171,3 +187,26 @@ def test_divergence_is_reported_not_hidden(letters):
     with (pytest.raises(FloatingPointError, match="lower the learning_rate"),
           np.errstate(all="ignore")):
         MLP(activation="relu", hidden_layer_sizes=(8,), max_epochs=5).fit(X * 1e300, y)
+
+
+@pytest.mark.parametrize("shape", [(32, 100, 128), (32, 128, 3), (5, 3, 40), (1, 100, 128)])
+def test_products_without_blas_agree_with_matmul(shape):
+    # Both branches (einsum for wide products, matmul for narrow ones) and the platform's
+    # choice; inside Pyodide the last one is the no-BLAS path itself.
+    m, k, n = shape
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(m, k)), rng.normal(size=(k, n))
+    np.testing.assert_allclose(mlp._matmul_without_blas(a, b), a @ b, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mlp.matmul(a.T.T, b), a @ b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("sizes", [[100, 128, 3], [7, 5, 4, 2]])
+def test_forward_one_matches_forward(activation, sizes):
+    rng = np.random.default_rng(1)
+    params = init_params(sizes, activation, rng)
+    X = (rng.random((6, sizes[0])) < 0.5).astype(float)
+    batch = forward(params, X, activation)[-1]
+    layers = transposed_layers(params)
+    one = np.array([forward_one(layers, x, activation) for x in X])
+    np.testing.assert_allclose(one, batch, rtol=1e-12, atol=1e-15)

@@ -7,6 +7,7 @@ import pytest
 from drawings import DRAWINGS, as_bits
 
 from mlp_core import Service, default_templates, registry, store, validate_pattern
+from mlp_core.service import parse_bits
 
 
 @pytest.fixture
@@ -104,3 +105,18 @@ def test_default_model_reads_drawn_letters():
     for letter, drawings in DRAWINGS.items():
         for d in drawings:
             assert s.predict(as_bits(d))["letter"] == letter, "\n".join(d)
+
+
+def test_bit_strings_are_the_compact_form_of_patterns(service):
+    bits = as_bits(DRAWINGS["b"][0])
+    text = "".join(map(str, bits))
+    x = parse_bits(text)
+    assert x.dtype == np.float64 and np.array_equal(x, validate_pattern(bits))
+    assert service.predict_vector(x) == service.predict(bits)
+
+
+@pytest.mark.parametrize("bits", ["0" * 99, "0" * 101, "0" * 99 + "2", "0" * 99 + "\u0661",
+                                  " " + "0" * 99, None, [0] * 100])
+def test_bad_bit_strings_are_refused(bits):
+    with pytest.raises(ValueError, match="string of 100 characters 0 or 1"):
+        parse_bits(bits)

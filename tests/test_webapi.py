@@ -30,6 +30,16 @@ def test_queries(two_model_registry):
     assert json.loads(app.export(json.dumps([v1])))["models"][0]["version"] == v1
 
 
+def test_compact_predict_and_echo(two_model_registry):
+    app = _app(two_model_registry)
+    bits = [i % 3 == 0 for i in range(100)]
+    text = "".join("1" if b else "0" for b in bits)
+    assert app.predict_bits(text) == app.predict(json.dumps(bits))
+    with pytest.raises(ValueError, match="0 or 1"):
+        app.predict_bits("01" * 49 + "0x")
+    assert app.echo('{"value":[1,0]}') == '{"value":[1,0]}'
+
+
 def test_mutations_return_exactly_what_to_store(two_model_registry):
     app = _app(two_model_registry)
     v0, v1 = (e["version"] for e in two_model_registry["models"])

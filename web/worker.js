@@ -26,6 +26,14 @@ function py(method, ...args) {
   return JSON.parse(app[method](...args));
 }
 
+/** A flat list of 100 zeros and ones (the grid's form) as "0"/"1" characters, the
+ * cheapest form to hand Python; null for anything else, which goes as JSON for Python to
+ * check and explain. */
+function asBits(pattern) {
+  const ok = Array.isArray(pattern) && pattern.length === 100 && pattern.every((v) => v === 0 || v === 1);
+  return ok ? pattern.join("") : null;
+}
+
 /** Turn a Python exception into {type, message} with its last line only. */
 function describe(err) {
   if (err && err.type && typeof err.message === "string") {
@@ -172,8 +180,12 @@ async function knownLetters() {
 }
 
 const handlers = {
-  echo: (args) => args,
-  predict: async ({ pattern }) => (await freshen(), py("predict", JSON.stringify(pattern))),
+  echo: (args) => py("echo", JSON.stringify(args)),
+  predict: async ({ pattern }) => {
+    await freshen();
+    const bits = asBits(pattern);
+    return bits ? py("predict_bits", bits) : py("predict", JSON.stringify(pattern));
+  },
   modelInfo: async () => (await freshen(), py("model_info")),
   health: async () => (await freshen(), { ...py("health"), storage: storageProblem ? "memory" : "indexeddb" }),
   list: async () => (await freshen(), py("list")),
