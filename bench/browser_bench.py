@@ -35,18 +35,17 @@ BARE_READY = "() => window.bareReady"
 # the floor for that message. echo_tiny (a single number) shows what the payload costs.
 BATCH = 10
 ROUND_TRIPS = """async ([bits, n, batch]) => {
-    const time = async (f) => {
-        const out = [];
-        for (let i = 0; i < n / batch; i++) {
+    const calls = { echo: () => window.mlp.echo(bits), echo_tiny: () => window.mlp.echo(1),
+                    predict: () => window.mlp.predict(bits) };
+    const out = { echo: [], echo_tiny: [], predict: [] };
+    for (let i = 0; i < n / batch; i++) {
+        for (const [name, f] of Object.entries(calls)) {  // interleaved: same conditions
             const t = performance.now();
             for (let j = 0; j < batch; j++) await f();
-            out.push((performance.now() - t) / batch);
+            out[name].push((performance.now() - t) / batch);
         }
-        return out;
-    };
-    return { echo: await time(() => window.mlp.echo(bits)),
-             echo_tiny: await time(() => window.mlp.echo(1)),
-             predict: await time(() => window.mlp.predict(bits)) };
+    }
+    return out;
 }"""
 TRAIN = """async (config) => {
     const t = performance.now();
