@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +80,13 @@ def _cold_warm(p, url: str, ready_js: str, arg=None) -> tuple[float, float]:
             ctx.close()
 
 
-def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None) -> dict:
-    """Medians over `runs` of every browser figure; raw samples under "samples"."""
+def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
+            train_on_cpython: Callable[[], float] | None = None) -> dict:
+    """Medians over `runs` of every browser figure; raw samples under "samples".
+
+    ``train_on_cpython`` (the same training on CPython, returning seconds) runs right
+    after each browser training, so the two are timed under the same machine load.
+    """
     server = Server(ROOT / "dist", ROOT / "bench" / "bare")
     out: dict = {"samples": {}}
     try:
@@ -94,7 +100,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None) 
             page.evaluate("window.mlp.ready")
             page.evaluate(ROUND_TRIPS, [B_BITS, 50, BATCH])  # warm up
             trips = page.evaluate(ROUND_TRIPS, [B_BITS, calls, BATCH])
-            train = []
+            train, cpython_train = [], []
             if train_config is not None:
                 for _ in range(runs):
                     ctx = browser.new_context()
@@ -103,6 +109,8 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None) 
                     tpage.evaluate("window.mlp.ready")
                     train.append(tpage.evaluate(TRAIN, train_config))
                     ctx.close()
+                    if train_on_cpython is not None:
+                        cpython_train.append(train_on_cpython())
             browser.close()
     finally:
         server.close()
@@ -118,7 +126,10 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None) 
     })
     if train:
         out["train_seconds"] = statistics.median(train)
+    if cpython_train:
+        out["cpython_train_seconds"] = statistics.median(cpython_train)
     out["samples"] = {"bare": bare, "app": app, "train": train,
+                      "cpython_train": cpython_train,
                       "echo_ms": trips["echo"],
                       "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"]}
     return out
