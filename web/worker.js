@@ -10,6 +10,18 @@ let stale = true;            // another tab changed the registry since we loaded
 let storageProblem = null;   // why IndexedDB cannot be used (models then live in memory)
 let damagedKeys = [];        // keys of stored records that failed validation
 const MAX_BUNDLE_CHARS = 64 * 1024 * 1024;
+let changes = 0;             // registry changes other tabs announced since we started
+
+// Read the stored registry (and on a first visit fetch the default one) right away:
+// IndexedDB and the network answer while Python boots, off the start-up's critical path.
+const storedAtStart = storage.readAll();
+// Failures resolve to null here: the read's is handled by openRegistry, and a failed
+// fetch is retried (and reported) where the bundle is needed.
+const defaultAtStart = storedAtStart.then(
+  (stored) => (stored.revision === undefined ? fetchDefaultBundle().catch(() => null) : null),
+  () => null,
+);
+storedAtStart.catch(() => {});
 
 const post = (message) => self.postMessage(message);
 const event = (name, data = {}) => post({ event: name, data });
@@ -63,18 +75,19 @@ function storageError(err) {
   return err;
 }
 
-async function seedIfEmpty() {
-  const { revision } = await storage.readAll();
-  if (revision !== undefined) return;
-  const entries = py("bundle_entries", await fetchDefaultBundle());
+/** On a first visit, store the default models. Returns the registry as stored. */
+async function seedIfEmpty(stored) {
+  if (stored.revision !== undefined) return stored;
+  const entries = py("bundle_entries", (await defaultAtStart) ?? await fetchDefaultBundle());
   await storage.update(({ revision: now }) => {
     // Another tab may have seeded meanwhile: then write nothing.
     return now === undefined ? { put: entries } : {};
   }, undefined);
+  return storage.readAll();
 }
 
-async function loadFromStorage() {
-  const { revision, entries } = await storage.readAll();
+async function loadFromStorage(stored = null) {
+  const { revision, entries } = stored ?? await storage.readAll();
   const report = py("load", JSON.stringify(entries));
   loadedRevision = revision;
   stale = false;
@@ -86,11 +99,11 @@ async function loadFromStorage() {
 /** Load the registry from IndexedDB; if the browser refuses storage, run from memory. */
 async function openRegistry() {
   try {
-    await seedIfEmpty();
-    await loadFromStorage();
+    await loadFromStorage(await seedIfEmpty(await storedAtStart));
+    if (changes) stale = true; // another tab wrote after our first read: reload on use
   } catch (err) {
     storageProblem = `this browser does not let the page store data (${err?.message || err}); private browsing often does this. Predictions work with the default models, but nothing you train or add is kept`;
-    py("load", JSON.stringify(py("bundle_entries", await fetchDefaultBundle())));
+    py("load", JSON.stringify(py("bundle_entries", (await defaultAtStart) ?? await fetchDefaultBundle())));
     stale = false;
     event("storage-unavailable", { message: storageProblem });
   }
@@ -130,6 +143,7 @@ async function mutate(op, args, alsoRemove = () => []) {
 }
 
 channel.onmessage = () => {
+  changes += 1;
   stale = true;
   event("registry-changed", {});
 };
