@@ -68,7 +68,8 @@ def _cold_warm(p, url: str, ready_js: str, arg=None) -> tuple[float, float]:
             page = ctx.new_page()
             page.goto(url)
             cold = page.evaluate(ready_js, arg)
-            if "mlp" in ready_js:  # let the service worker finish precaching
+            if "mlp" in ready_js:  # let the offline cache and the runtime snapshot finish
+                page.evaluate("window.mlp.snapshotReady")
                 page.evaluate("navigator.serviceWorker.ready")
                 page.wait_for_timeout(1000)
             page.close()

@@ -308,3 +308,57 @@ def test_markup_in_a_model_is_shown_as_text_not_run(context):
     expect(page.locator("#bars")).to_contain_text(x)
     assert page.locator("#bars img, #model-info img").count() == 0
     assert dialogs == []
+
+
+# --- the runtime snapshot ----------------------------------------------------------------
+
+SNAPSHOT_BYTES = """async (change) => {
+    const name = (await caches.keys()).find((k) => k.startsWith("pyodide-snapshot-"));
+    const cache = await caches.open(name);
+    const [key] = await cache.keys();
+    const stored = await cache.match(key);
+    let bytes = new Uint8Array(await stored.arrayBuffer());
+    const headers = new Headers(stored.headers);
+    if (change === "flip") bytes[bytes.length >> 1] ^= 0xff;  // digest no longer matches
+    if (change === "truncate") {  // a consistent digest over bytes Pyodide cannot use
+        bytes = bytes.slice(0, bytes.length >> 1);
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+        headers.set("x-snapshot-sha256",
+                    Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""));
+    }
+    await cache.put(key, new Response(bytes, { headers }));
+    return bytes.length;
+}"""
+
+
+def _snapshot_used(page) -> bool:
+    return page.evaluate("window.mlp.ready.then((r) => r.timings.snapshot)")
+
+
+def test_second_visit_starts_from_the_runtime_snapshot(context):
+    page = open_app(context)
+    bits = as_bits(DRAWINGS["f"][0])
+    first = page.evaluate("p => window.mlp.predict(p)", bits)
+    assert _snapshot_used(page) is False
+    assert page.evaluate("window.mlp.snapshotReady") is True
+    page.close()
+    page = open_app(context)
+    assert _snapshot_used(page) is True
+    assert page.evaluate("window.mlp.snapshotReady") is False  # nothing to make again
+    assert page.evaluate("p => window.mlp.predict(p)", bits) == first
+    assert page.evaluate("window.mlp.health()")["status"] == "healthy"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_damaged_runtime_snapshot_costs_at_most_one_start(context, damage):
+    page = open_app(context)
+    assert page.evaluate("window.mlp.snapshotReady") is True
+    page.evaluate(SNAPSHOT_BYTES, damage)
+    page.close()
+    page = context.new_page()
+    page.goto(context.url)
+    started = page.evaluate("window.mlp.ready.then((r) => r.timings.snapshot, (e) => e.message)")
+    assert started is False  # a normal start: at once (digest) or after a timeout (truncate)
+    page.close()
+    page = open_app(context)
+    assert page.evaluate("window.mlp.predict(new Array(100).fill(1))")["letter"]

@@ -1,6 +1,7 @@
 // The Python worker: boots Pyodide, loads mlp_core, keeps the registry in sync with
 // IndexedDB and answers the page's requests (see js/protocol.js for the messages).
 import { loadPyodide } from "./pyodide/pyodide.mjs";
+import * as snapshot from "./js/snapshot.js";
 import * as storage from "./js/storage.js";
 
 const channel = new BroadcastChannel("letter-recognizer-registry");
@@ -248,9 +249,38 @@ const handlers = {
   deleteClass: async ({ letter }) => ({ deleted_samples: await storage.deleteClass(letter) }),
 };
 
+const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring takes ~0.5 s here
+
+/** Start Python, from the stored runtime snapshot when there is one that loads. */
+async function startPython() {
+  const indexURL = new URL("./pyodide/", import.meta.url).href;
+  const saved = await snapshot.read().catch((err) => {
+    console.warn("could not read the runtime snapshot; starting Python normally:", err);
+    return null;
+  });
+  timings.snapshot = false;
+  if (saved) {
+    restoring = true;
+    try {
+      // Pyodide neither resolves nor rejects when it cannot use a snapshot's memory.
+      const tooLong = new Promise((_, reject) => setTimeout(
+        () => reject(new Error("restoring the runtime snapshot took too long")), SNAPSHOT_TIMEOUT_MS));
+      const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: saved }), tooLong]);
+      timings.snapshot = true;
+      return pyodide;
+    } catch (err) {
+      console.warn("the runtime snapshot did not load; dropping it and starting normally:", err);
+      await snapshot.drop().catch(() => {});
+    } finally {
+      restoring = false;
+    }
+  }
+  return loadPyodide({ indexURL });
+}
+
 async function boot() {
   step("runtime", "active");
-  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
+  const pyodide = await startPython();
   step("runtime", "done");
   step("packages", "active");
   const failures = [];
@@ -274,9 +304,12 @@ const timings = {}; // ms spent in each loading step, reported with "ready"
 // unhandled rejection while booting is a failed boot, and must say so.
 let booting = true;
 let failBoot = () => {};
+let restoring = false; // restoring the runtime snapshot (see startPython)
 self.addEventListener("unhandledrejection", (e) => {
   if (!booting) return;
   e.preventDefault();
+  // A snapshot that breaks Pyodide this way must not break the next visit too.
+  if (restoring) snapshot.drop().catch(() => {});
   failBoot(e.reason);
 });
 const ready = Promise.race([boot(), new Promise((_, reject) => { failBoot = reject; })]);

@@ -87,6 +87,9 @@ window.mlp = {
     delete: (letter) => call("deleteClass", { letter }),
   },
   grid,
+  /** Resolves once this visit's runtime snapshot is stored (true), or was not needed
+   * or could not be made (false): see makeSnapshot. */
+  get snapshotReady() { return snapshotPromise; },
 };
 
 // --- panels -----------------------------------------------------------------------------
@@ -148,6 +151,33 @@ function showDamaged(bad) {
 
 // --- start ------------------------------------------------------------------------------
 
+// --- the runtime snapshot ---------------------------------------------------------------
+
+let snapshotPromise = null; // set when loading starts
+const SNAPSHOT_IDLE_MS = 3000;
+
+/** After a visit that started Python the slow way, store a snapshot of a fresh runtime
+ * (in a background worker, once the page has been idle a while) so the next visit
+ * starts faster. */
+function makeSnapshot(health) {
+  if (health.timings?.snapshot !== false) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      const worker = new Worker(new URL("../snapshot-worker.js", import.meta.url), { type: "module" });
+      const done = (stored, why) => {
+        worker.terminate();
+        if (!stored) console.warn("no runtime snapshot for the next visit:", why);
+        resolve(stored);
+      };
+      worker.onmessage = ({ data }) => done(data.ok, data.message);
+      worker.onerror = (e) => {
+        e.preventDefault();
+        done(false, e.message || "the snapshot worker failed to start");
+      };
+    }, SNAPSHOT_IDLE_MS);
+  });
+}
+
 function start() {
   readyPromise = new Promise((resolve, reject) => {
     client.on((event, data) => {
@@ -170,6 +200,7 @@ function start() {
     if (!ready) views.showNotice("Still loading: the first visit downloads about 17 MB; later visits load from this device.", [{ label: "Retry", onClick: () => location.reload() }]);
   }, 45_000);
   readyPromise.then(() => clearTimeout(slow), () => clearTimeout(slow));
+  snapshotPromise = readyPromise.then(makeSnapshot, () => false);
   readyPromise.then(
     (health) => {
       ready = true;
@@ -192,6 +223,7 @@ if (problem) {
   views.showLoadResult(problem);
   readyPromise = Promise.reject(new Error(problem));
   readyPromise.catch(() => {});
+  snapshotPromise = Promise.resolve(false);
 } else {
   start();
   // Register the offline cache once the recognizer has loaded (or failed to): its

@@ -1,0 +1,46 @@
+// A memory snapshot of a freshly started Python runtime, kept in Cache Storage. Later
+// visits restore it instead of initializing Python again. It uses Pyodide's private
+// `_makeSnapshot`/`_loadSnapshot` options (0.27), so every failure falls back to a
+// normal start. Keyed by the Pyodide version: another version makes a new one.
+import { version } from "../pyodide/pyodide.mjs";
+
+const PREFIX = "pyodide-snapshot-";
+const CACHE = PREFIX + version;
+// Cache Storage wants a URL as the key; nothing is ever fetched from it.
+const KEY = new URL("../pyodide/runtime.snapshot", import.meta.url).href;
+
+const DIGEST = "x-snapshot-sha256";
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The stored snapshot, or null when there is none (or no Cache Storage). A snapshot
+ * whose bytes do not match the digest stored with it is dropped: restoring damaged
+ * memory could fail in ways no error reports. */
+export async function read() {
+  if (!self.caches) return null;
+  const hit = await (await caches.open(CACHE)).match(KEY);
+  if (!hit) return null;
+  const bytes = new Uint8Array(await hit.arrayBuffer());
+  if (hit.headers.get(DIGEST) !== await sha256(bytes)) {
+    console.warn("the runtime snapshot is damaged; dropping it");
+    await drop();
+    return null;
+  }
+  return bytes;
+}
+
+/** Store `bytes` as the snapshot, dropping those of other Pyodide versions. */
+export async function save(bytes) {
+  const old = (await caches.keys()).filter((k) => k.startsWith(PREFIX) && k !== CACHE);
+  await Promise.all(old.map((k) => caches.delete(k)));
+  const headers = { [DIGEST]: await sha256(bytes), "content-type": "application/octet-stream" };
+  await (await caches.open(CACHE)).put(KEY, new Response(bytes, { headers }));
+}
+
+/** Forget the snapshot (e.g. one that failed to load). */
+export async function drop() {
+  if (self.caches) await caches.delete(CACHE);
+}
