@@ -82,8 +82,10 @@ def _cold_warm(p, url: str, ready_js: str, arg=None) -> tuple[float, float]:
 
 
 def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
-            train_on_cpython: Callable[[], float] | None = None) -> dict:
-    """Medians over `runs` of every browser figure; raw samples under "samples".
+            train_on_cpython: Callable[[], float] | None = None,
+            startup_runs: int = 5) -> dict:
+    """Medians over `runs` (`startup_runs` for start-up, the noisiest figure) of every
+    browser figure; raw samples under "samples".
 
     ``train_on_cpython`` (the same training on CPython, returning seconds) runs right
     after each browser training, so the two are timed under the same machine load.
@@ -92,9 +94,10 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
     out: dict = {"samples": {}}
     try:
         with sync_playwright() as p:
-            bare = [_cold_warm(p, server.url + "__tests__/index.html", BARE_READY)
-                    for _ in range(runs)]
-            app = [_cold_warm(p, server.url, APP_READY, B_BITS) for _ in range(runs)]
+            bare, app = [], []
+            for _ in range(startup_runs):  # alternating: both see the same machine load
+                bare.append(_cold_warm(p, server.url + "__tests__/index.html", BARE_READY))
+                app.append(_cold_warm(p, server.url, APP_READY, B_BITS))
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(server.url)

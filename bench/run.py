@@ -1,6 +1,6 @@
 """`make bench`: measure, then write bench/results.json, bench/report.md and plots.
 
-    .venv/bin/python bench/run.py [--runs 3] [--calls 1000] [--seeds 5]
+    .venv/bin/python bench/run.py [--runs 3] [--startup-runs 5] [--calls 1000] [--seeds 5]
 """
 
 from __future__ import annotations
@@ -125,7 +125,9 @@ def report(results: dict, figures: list[str]) -> str:
     m = results["machine"]
     lines = [
         "# Benchmark report", "",
-        f"Medians of {results['runs']} runs on {m['platform']} ({m['cpus']} CPUs), "
+        f"Medians of {results['runs']} runs ({results['startup_runs']} for start-up, "
+        f"{results['seeds']} seeds against scikit-learn) on {m['platform']} "
+        f"({m['cpus']} CPUs), "
         f"{m['chromium']}. Timings on these shared machines are noisy: read ratios, "
         "not absolute values.", "",
         "| measure | value |", "|---|---|",
@@ -165,6 +167,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--calls", type=int, default=1000)
+    ap.add_argument("--startup-runs", type=int, default=5,
+                    help="cold/warm start-up pairs for the app and the bare page")
     ap.add_argument("--seeds", type=int, default=5,
                     help="seeds for the scikit-learn comparison (accuracy varies by seed)")
     args = ap.parse_args()
@@ -176,9 +180,11 @@ def main() -> None:
     train_config = {"hyperparameters": DEFAULT_CONFIG["hyperparameters"],
                     "data": DEFAULT_CONFIG["data"], "include_samples": False}
     b = browser_bench.measure(args.runs, args.calls, train_config,
-                              train_on_cpython=cpython.default_training_seconds)
+                              train_on_cpython=cpython.default_training_seconds,
+                              startup_runs=args.startup_runs)
     results = {"cpython": c, "browser": b, "dist": dist_size(HERE.parent / "dist"),
-               "machine": machine(), "runs": args.runs,
+               "machine": machine(), "runs": args.runs, "startup_runs": args.startup_runs,
+               "seeds": args.seeds,
                "seconds": round(time.perf_counter() - start, 1)}
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (HERE / "report.md").write_text(report(results, plots(results)))

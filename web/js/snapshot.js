@@ -21,7 +21,7 @@ async function sha256(bytes) {
  * memory could fail in ways no error reports. */
 export async function read() {
   if (!self.caches) return null;
-  const hit = await (await caches.open(CACHE)).match(KEY);
+  const hit = await caches.match(KEY, { cacheName: CACHE }); // (open() would create it)
   if (!hit) return null;
   const bytes = new Uint8Array(await hit.arrayBuffer());
   if (hit.headers.get(DIGEST) !== await sha256(bytes)) {
