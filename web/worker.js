@@ -76,10 +76,15 @@ function storageError(err) {
   return err;
 }
 
+/** The default bundle's text: fetched at start on a first visit, else now. */
+async function defaultBundle() {
+  return (await defaultAtStart) ?? fetchDefaultBundle();
+}
+
 /** On a first visit, store the default models. Returns the registry as stored. */
 async function seedIfEmpty(stored) {
   if (stored.revision !== undefined) return stored;
-  const entries = py("bundle_entries", (await defaultAtStart) ?? await fetchDefaultBundle());
+  const entries = py("bundle_entries", await defaultBundle());
   await storage.update(({ revision: now }) => {
     // Another tab may have seeded meanwhile: then write nothing.
     return now === undefined ? { put: entries } : {};
@@ -104,7 +109,7 @@ async function openRegistry() {
     if (changes) stale = true; // another tab wrote after our first read: reload on use
   } catch (err) {
     storageProblem = `this browser does not let the page store data (${err?.message || err}); private browsing often does this. Predictions work with the default models, but nothing you train or add is kept`;
-    py("load", JSON.stringify(py("bundle_entries", (await defaultAtStart) ?? await fetchDefaultBundle())));
+    py("load", JSON.stringify(py("bundle_entries", await defaultBundle())));
     stale = false;
     event("storage-unavailable", { message: storageProblem });
   }
@@ -249,7 +254,8 @@ const handlers = {
   deleteClass: async ({ letter }) => ({ deleted_samples: await storage.deleteClass(letter) }),
 };
 
-const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring takes ~0.5 s here
+const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring takes ~0.35 s here
+let abandonRestore = null; // while a snapshot is being restored: gives up on it
 
 /** Start Python, from the stored runtime snapshot when there is one that loads. */
 async function startPython() {
@@ -260,19 +266,24 @@ async function startPython() {
   });
   timings.snapshot = false;
   if (saved) {
-    restoring = true;
+    let timer;
+    // Pyodide neither resolves nor rejects when it cannot use a snapshot's memory, and
+    // may fail through an unhandled rejection instead (see the listener below).
+    const givenUp = new Promise((_, reject) => {
+      abandonRestore = reject;
+      timer = setTimeout(() => reject(new Error("restoring the runtime snapshot took too long")),
+        SNAPSHOT_TIMEOUT_MS);
+    });
     try {
-      // Pyodide neither resolves nor rejects when it cannot use a snapshot's memory.
-      const tooLong = new Promise((_, reject) => setTimeout(
-        () => reject(new Error("restoring the runtime snapshot took too long")), SNAPSHOT_TIMEOUT_MS));
-      const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: saved }), tooLong]);
+      const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: saved }), givenUp]);
       timings.snapshot = true;
       return pyodide;
     } catch (err) {
       console.warn("the runtime snapshot did not load; dropping it and starting normally:", err);
       await snapshot.drop().catch(() => {});
     } finally {
-      restoring = false;
+      clearTimeout(timer);
+      abandonRestore = null;
     }
   }
   return loadPyodide({ indexURL });
@@ -304,13 +315,11 @@ const timings = {}; // ms spent in each loading step, reported with "ready"
 // unhandled rejection while booting is a failed boot, and must say so.
 let booting = true;
 let failBoot = () => {};
-let restoring = false; // restoring the runtime snapshot (see startPython)
 self.addEventListener("unhandledrejection", (e) => {
   if (!booting) return;
   e.preventDefault();
-  // A snapshot that breaks Pyodide this way must not break the next visit too.
-  if (restoring) snapshot.drop().catch(() => {});
-  failBoot(e.reason);
+  if (abandonRestore) abandonRestore(e.reason); // fall back to a normal start
+  else failBoot(e.reason);
 });
 const ready = Promise.race([boot(), new Promise((_, reject) => { failBoot = reject; })]);
 const settled = () => { booting = false; };

@@ -149,8 +149,6 @@ function showDamaged(bad) {
   ]);
 }
 
-// --- start ------------------------------------------------------------------------------
-
 // --- the runtime snapshot ---------------------------------------------------------------
 
 let snapshotPromise = null; // set when loading starts
@@ -177,6 +175,8 @@ function makeSnapshot(health) {
     }, SNAPSHOT_IDLE_MS);
   });
 }
+
+// --- start ------------------------------------------------------------------------------
 
 function start() {
   readyPromise = new Promise((resolve, reject) => {
