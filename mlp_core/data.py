@@ -8,6 +8,7 @@ of size/stroke variants of each template.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import product
 
 import numpy as np
 
@@ -56,8 +57,16 @@ _TEMPLATE_ROWS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The label of drawings that are none of the letters (see ``negatives.py``). Reserved:
+#: no letter may have this name.
+NONE_LABEL = "(none)"
+
 #: Letter heights (in cells) that augmentation rescales a template to.
 AUGMENT_HEIGHTS = (5, 6, 7, 8, 9, 10)
+#: Width factors on top of the template's own aspect (people draw narrow and wide).
+AUGMENT_STRETCH = (0.75, 1.0, 1.3)
+#: Column shift per row of slanted variants (0.2: one cell every five rows).
+AUGMENT_SLANT = (-0.2, 0.2)
 #: Smallest rescaled height that still gets a bold variant.
 MIN_BOLD_HEIGHT = 8
 
@@ -81,6 +90,9 @@ def check_template(letter: str, pattern: np.ndarray | Sequence) -> np.ndarray:
     """Validate a user template (a class name and 100 or 10x10 values of 0/1)."""
     if not isinstance(letter, str) or not letter.strip() or len(letter) > 32:
         raise ValueError("a class name must be a non-empty string of at most 32 characters")
+    if letter == NONE_LABEL:
+        raise ValueError(f"{NONE_LABEL!r} is reserved for drawings that are none of the "
+                         "letters; choose another name")
     arr = np.asarray(pattern, dtype=float).reshape(GRID, GRID)
     if not np.isin(arr, (0.0, 1.0)).all():
         raise ValueError(f"template for {letter!r} must contain only 0 and 1")
@@ -135,14 +147,29 @@ def _has_thick_strokes(glyph: np.ndarray) -> bool:
     return bool((glyph[:-1, :-1] & glyph[1:, :-1] & glyph[:-1, 1:] & glyph[1:, 1:]).any())
 
 
+def _slant(glyph: np.ndarray, per_row: float) -> np.ndarray:
+    """Shift each row sideways by ``per_row`` cells per row from the middle (italics)."""
+    h, w = glyph.shape
+    shifts = np.round(per_row * (np.arange(h) - (h - 1) / 2)).astype(int)
+    shifts -= shifts.min()
+    out = np.zeros((h, w + shifts.max()), dtype=np.uint8)
+    for r in range(h):
+        out[r, shifts[r]: shifts[r] + w] = glyph[r]
+    return out
+
+
 def glyph_variants(template: np.ndarray) -> list[np.ndarray]:
-    """Cropped size/stroke variants of one template, each small enough for the grid."""
+    """Cropped size/width/slant/stroke variants of one template, each small enough for
+    the grid."""
     base = _crop(np.asarray(template, dtype=np.uint8))
-    h, w = base.shape
+    # A bold template is also drawn thin before resizing: people draw small letters
+    # with thin strokes, and eroding a small bold glyph breaks its strokes apart.
+    bases = [base, _crop(_thin(base))] if _has_thick_strokes(base) else [base]
     variants = []
-    for height in AUGMENT_HEIGHTS:
-        width = max(2, min(GRID, round(w * height / h)))
-        sized = _crop(_resize(base, height, width))
+    for height, stretch, b in product(AUGMENT_HEIGHTS, AUGMENT_STRETCH, bases):
+        h, w = b.shape
+        width = max(2, min(GRID, round(w * height / h * stretch)))
+        sized = _crop(_resize(b, height, width))
         # Bold glyphs get a thin twin, thin ones a bold twin (only when tall enough:
         # bold small letters fill their own bowls, and people draw bold letters big).
         if _has_thick_strokes(sized):
@@ -152,8 +179,9 @@ def glyph_variants(template: np.ndarray) -> list[np.ndarray]:
         else:
             twin = sized
         for g in (sized, twin):
-            if g.sum() >= 3 and g.shape[0] <= GRID and g.shape[1] <= GRID:
-                variants.append(g)
+            variants += [g, *(_crop(_slant(g, s)) for s in AUGMENT_SLANT)]
+    variants = [g for g in variants
+                if g.sum() >= 3 and g.shape[0] <= GRID and g.shape[1] <= GRID]
     # Identical variants (e.g. 'thin' of an already thin glyph) would skew sampling.
     unique = {g.tobytes() + bytes(g.shape): g for g in variants}
     return list(unique.values())

@@ -77,6 +77,16 @@ def forward(params: Params, X: np.ndarray, activation: str) -> list[np.ndarray]:
     return acts
 
 
+def logits(params: Params, X: np.ndarray, activation: str) -> np.ndarray:
+    """The output layer's inputs to softmax (what temperature scaling divides)."""
+    f = ACTIVATIONS[activation][0]
+    weights, biases = params
+    a = X
+    for W, b in zip(weights[:-1], biases[:-1], strict=True):
+        a = f(matmul(a, W) + b)
+    return matmul(a, weights[-1]) + biases[-1]
+
+
 Layers = list[tuple[np.ndarray, np.ndarray]]
 
 
@@ -85,8 +95,10 @@ def transposed_layers(params: Params) -> Layers:
     return [(np.ascontiguousarray(W.T), b) for W, b in zip(*params, strict=True)]
 
 
-def forward_one(layers: Layers, x: np.ndarray, activation: str) -> list[float]:
-    """Softmax output for one sample ``x`` (1-D), given ``transposed_layers``.
+def forward_one(layers: Layers, x: np.ndarray, activation: str,
+                temperature: float = 1.0) -> list[float]:
+    """``softmax(logits / temperature)`` for one sample ``x`` (1-D), given
+    ``transposed_layers``.
 
     The latency path of serving. Matrix-vector products over contiguous rows are dot
     products, which NumPy without BLAS (Pyodide) runs 2x faster than ``x @ W``. Each
@@ -97,7 +109,8 @@ def forward_one(layers: Layers, x: np.ndarray, activation: str) -> list[float]:
     for WT, b in layers[:-1]:
         x = f(np.matmul(WT, x) + b)
     WT, b = layers[-1]
-    z = [v + c for v, c in zip(np.matmul(WT, x).tolist(), b.tolist(), strict=True)]
+    z = [(v + c) / temperature for v, c in zip(np.matmul(WT, x).tolist(), b.tolist(),
+                                              strict=True)]
     top = max(z)
     e = [math.exp(v - top) for v in z]
     total = sum(e)
@@ -234,6 +247,8 @@ class MLP:
         self.best_epoch_: int = 0
         self.stop_reason_: str = ""
         self.fit_seconds_: float = 0.0
+        #: Divides the logits in ``predict_proba`` (set by calibration; 1 after ``fit``).
+        self.temperature_: float = 1.0
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.hyperparameters.items()
@@ -382,14 +397,20 @@ class MLP:
         self.best_epoch_ = best_epoch
         self.stop_reason_ = stop_reason
         self.fit_seconds_ = time.perf_counter() - start
+        self.temperature_ = 1.0
 
     # --- inference -----------------------------------------------------------------------
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         self._check_fitted()
+        return softmax(self.decision_function(X) / self.temperature_)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Logits (before softmax and temperature), shape (n_samples, n_classes)."""
+        self._check_fitted()
         X = self._check_X(X, self.n_features_in_)
-        return forward((self.weights_, self.biases_), X, self.hyperparameters["activation"])[-1]
+        return logits((self.weights_, self.biases_), X, self.hyperparameters["activation"])
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable label for each row of ``X``."""

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .mlp import MLP
+from .recognizer import Recognizer
 from .serialize import model_from_dict, model_to_dict
 
 SCHEMA_VERSION = 1
@@ -194,7 +195,9 @@ def summary(entry: Entry) -> dict[str, Any]:
     """An entry without its weights, plus architecture and classes, for listings."""
     out = {k: v for k, v in entry.items() if k != "model"}
     out["architecture"] = entry["model"]["architecture"]
-    out["classes"] = entry["model"]["classes"]
+    none_class = entry["model"].get("none_class")
+    out["classes"] = [c for c in entry["model"]["classes"] if c != none_class]
+    out["can_reject"] = none_class is not None
     return out
 
 
@@ -220,6 +223,11 @@ def get_production(doc: Document) -> Entry:
 def load_model(entry: Entry) -> MLP:
     """The ``MLP`` stored in an entry."""
     return model_from_dict(entry["model"])
+
+
+def load_recognizer(entry: Entry) -> Recognizer:
+    """The entry's model with its "none of these" output, if it has one."""
+    return Recognizer(load_model(entry), entry["model"].get("none_class"))
 
 
 # --- changes -------------------------------------------------------------------------------

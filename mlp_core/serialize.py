@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .calibration import T_RANGE
+from .data import NONE_LABEL
 from .mlp import MAX_EPOCHS, MLP, check_hyperparameters
 
 FORMAT = "mlp_core/model"
@@ -27,14 +29,22 @@ class ModelFormatError(ValueError):
 
 
 def model_to_dict(model: MLP) -> dict[str, Any]:
-    """Everything needed to rebuild ``model``, as plain lists, numbers and strings."""
+    """Everything needed to rebuild ``model``, as plain lists, numbers and strings.
+
+    ``none_class`` names the output that means "none of these letters" (``NONE_LABEL``
+    when the model was trained on non-letters, else null: it cannot reject), and
+    ``calibration.temperature`` divides the logits before softmax.
+    """
     model._check_fitted()
     hp = dict(model.hyperparameters)
     hp["hidden_layer_sizes"] = list(hp["hidden_layer_sizes"])
+    classes = [str(c) for c in model.classes_]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "classes": [str(c) for c in model.classes_],
+        "classes": classes,
+        "none_class": NONE_LABEL if NONE_LABEL in classes else None,
+        "calibration": {"temperature": float(model.temperature_)},
         "hyperparameters": hp,
         "architecture": {"layer_sizes": model.layer_sizes,
                          "activation": hp["activation"], "output": "softmax"},
@@ -153,5 +163,15 @@ def model_from_dict(data: Any) -> MLP:
             and math.isfinite(fit_seconds) and fit_seconds >= 0):
         raise _fail("training.fit_seconds must be a finite number >= 0")
     model.best_epoch_, model.stop_reason_ = best_epoch, stop_reason
+    none_class = data.get("none_class")
+    if none_class is not None and (none_class != NONE_LABEL or none_class not in classes):
+        raise _fail(f"none_class must be null or {NONE_LABEL!r}, one of the classes")
+    calibration = data.get("calibration", {"temperature": 1.0})
+    temperature = calibration.get("temperature") if isinstance(calibration, dict) else None
+    if not (type(temperature) in (int, float)
+            and T_RANGE[0] <= temperature <= T_RANGE[1]):
+        raise _fail(f"calibration.temperature must be a number from {T_RANGE[0]} to "
+                    f"{T_RANGE[1]}")
+    model.temperature_ = float(temperature)
     model.fit_seconds_ = float(fit_seconds)
     return model

@@ -14,7 +14,8 @@ import numpy as np
 
 from . import registry
 from .data import GRID, N_PIXELS
-from .mlp import MLP, Layers, forward_one, transposed_layers
+from .heldout import open_set_report
+from .recognizer import Recognizer
 
 
 def _numeric_array(pattern: list | tuple) -> np.ndarray:
@@ -102,53 +103,49 @@ class Service:
     def __init__(self, get_registry: Callable[[], registry.Document]) -> None:
         self._get_registry = get_registry
         self._entry: registry.Entry | None = None
-        self._model: MLP | None = None
-        self._labels: list[str] = []
-        self._n_features = 0
-        self._layers: Layers = []
+        self._recognizer: Recognizer | None = None
+        self._open_set: dict[str, Any] | None = None
 
     def reload(self) -> None:
         """Forget the loaded model; the next call loads the current production model."""
-        self._entry = self._model = None
+        self._entry = self._recognizer = self._open_set = None
 
-    def _load(self) -> tuple[registry.Entry, MLP]:
-        if self._model is None:
+    def _load(self) -> tuple[registry.Entry, Recognizer]:
+        if self._recognizer is None:
             entry = registry.get_production(self._get_registry())
-            model = registry.load_model(entry)
-            self._labels = [str(c) for c in model.classes_]
-            self._n_features = model.n_features_in_
-            self._layers = transposed_layers((model.weights_, model.biases_))
-            self._model, self._entry = model, entry
-        return self._entry, self._model  # type: ignore[return-value]
+            self._recognizer = registry.load_recognizer(entry)
+            self._entry = entry
+        return self._entry, self._recognizer  # type: ignore[return-value]
 
     def predict(self, pattern: Any) -> dict[str, Any]:
-        """``{"letter", "probabilities": {class: p}, "confidence", "model_version"}``."""
+        """``{"letter", "recognized", "probabilities": {letter: p}, "none_probability",
+        "confidence", "model_version"}``: ``recognized`` is false when the drawing looks
+        like none of the model's letters (``letter`` is then only the closest guess)."""
         return self.predict_vector(validate_pattern(pattern))
 
     def predict_vector(self, x: np.ndarray) -> dict[str, Any]:
         """``predict`` for a drawing already checked by ``validate_pattern`` or
         ``parse_bits`` (a vector of 100 zeros and ones): the hot path, no checks repeated."""
-        entry, model = self._load()
-        if self._n_features != N_PIXELS:
-            raise ValueError(f"the production model expects {self._n_features} inputs, "
+        entry, recognizer = self._load()
+        if recognizer.n_features != N_PIXELS:
+            raise ValueError(f"the production model expects {recognizer.n_features} inputs, "
                              f"not a {GRID}x{GRID} drawing")
-        p = forward_one(self._layers, x, model.hyperparameters["activation"])
-        best = max(range(len(p)), key=p.__getitem__)
-        return {
-            "letter": self._labels[best],
-            "probabilities": dict(zip(self._labels, p, strict=True)),
-            "confidence": p[best],
-            "model_version": entry["version"],
-        }
+        out = recognizer.predict_one(x)
+        out["model_version"] = entry["version"]
+        return out
 
     def model_info(self) -> dict[str, Any]:
         """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,
-        metrics and classes of the production model."""
-        entry, _ = self._load()
+        metrics and classes of the production model, how it rejects (``rejection``) and
+        how it does on the held-out drawings (``open_set``)."""
+        entry, recognizer = self._load()
         info = registry.summary(entry)
         del info["is_production"]
+        if self._open_set is None:
+            self._open_set = open_set_report(recognizer)
+        info["rejection"] = recognizer.describe()
+        info["open_set"] = self._open_set
         return info
-
     def health(self) -> dict[str, Any]:
         """``{"status": "healthy"|"degraded", "model_loaded", "model_version"}``;
         when degraded, ``error`` says why."""

@@ -9,9 +9,20 @@ from typing import Any
 
 import numpy as np
 
-from .data import N_PIXELS, check_template, default_templates, make_dataset, train_val_split
+from .calibration import calibrated, expected_calibration_error, fit_temperature
+from .data import (
+    N_PIXELS,
+    NONE_LABEL,
+    check_template,
+    default_templates,
+    make_dataset,
+    train_val_split,
+)
+from .heldout import open_set_report
 from .metrics import evaluate
 from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
+from .negatives import make_negatives
+from .recognizer import Recognizer
 from .serialize import MAX_CLASSES
 from .service import validate_pattern
 
@@ -22,6 +33,7 @@ DATA_DEFAULTS: dict[str, Any] = {
     "noise_max": 0.30,
     "augment": 0.0,
     "augment_noise_max": 0.05,
+    "negatives": 0.25,
     "validation_ratio": 0.2,
     "seed": 42,
 }
@@ -30,7 +42,7 @@ MAX_USER_SAMPLES = 10_000
 
 #: The configuration of the pretrained default model (``build.py pretrain``).
 DEFAULT_CONFIG: dict[str, dict[str, Any]] = {
-    "data": {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4},
+    "data": {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.25},
     "hyperparameters": {"hidden_layer_sizes": [128], "activation": "relu",
                         "learning_rate": 0.05, "momentum": 0.9, "l2": 0.03},
 }
@@ -47,6 +59,7 @@ def check_data_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
                                  ("clean_fraction", 0, 1, False),
                                  ("noise_min", 0, 0.5, False), ("noise_max", 0, 0.5, False),
                                  ("augment", 0, 1, False), ("augment_noise_max", 0, 0.5, False),
+                                 ("negatives", 0, 0.5, False),
                                  ("validation_ratio", 0.05, 0.5, False),
                                  ("seed", 0, 2**32 - 1, True)):
         v = out[key]
@@ -62,12 +75,20 @@ def check_data_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
 
 def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
-    """``make_dataset`` driven by a data configuration (as ``check_data_config`` returns)."""
-    return make_dataset(cfg["n_samples"], templates=templates,
+    """Letters from ``make_dataset`` and a share ``negatives`` of non-letters (labelled
+    ``NONE_LABEL``), driven by a data configuration (as ``check_data_config`` returns)."""
+    letters = sorted(default_templates() if templates is None else templates)
+    n_none = round(cfg["n_samples"] * cfg["negatives"])
+    X, y = make_dataset(cfg["n_samples"] - n_none, templates=templates,
                         clean_fraction=cfg["clean_fraction"],
                         noise_range=(cfg["noise_min"], cfg["noise_max"]),
                         augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
                         seed=cfg["seed"])
+    if not n_none:
+        return X, y
+    X_none = make_negatives(n_none, exclude=letters, noise_max=cfg["augment_noise_max"],
+                            seed=cfg["seed"] + 1)
+    return np.vstack([X, X_none]), np.concatenate([y.astype(str), [NONE_LABEL] * n_none])
 
 
 @dataclass
@@ -130,14 +151,33 @@ def train_steps(
     def run() -> Generator[dict[str, Any], None, TrainResult]:
         yield from epochs
         metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
+        metrics["calibration"] = calibrate(model, X_val, y_val)
+        metrics["open_set"] = open_set_report(recognizer_of(model))
         dataset_info = {**cfg, "train_samples": len(y_tr), "val_samples": len(y_val),
-                        "user_samples": len(ys), "classes": [str(c) for c in model.classes_]}
+                        "user_samples": len(ys),
+                        "classes": [str(c) for c in model.classes_ if c != NONE_LABEL]}
         if templates:
             dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
                                          for k, v in all_templates.items() if k in templates}
         return TrainResult(model, metrics["accuracy"], metrics, dataset_info)
 
     return run()
+
+
+def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, float]:
+    """Fit ``model.temperature_`` on validation data; returns the temperature and the
+    expected calibration error on that data before and after."""
+    z = model.decision_function(X_val)
+    y = np.searchsorted(model.classes_, y_val)
+    before = expected_calibration_error(calibrated(z, 1.0), y)
+    model.temperature_ = fit_temperature(z, y)
+    after = expected_calibration_error(calibrated(z, model.temperature_), y)
+    return {"temperature": model.temperature_, "ece_before": before, "ece_after": after}
+
+
+def recognizer_of(model: MLP) -> Recognizer:
+    """A trained model as a ``Recognizer`` (it rejects if it was trained on non-letters)."""
+    return Recognizer(model, NONE_LABEL if NONE_LABEL in model.classes_ else None)
 
 
 def train_model(

@@ -33,7 +33,7 @@ class App:
         self.service = Service(lambda: self.doc)
         self._training: Any = None  # the epoch generator of a training in progress
         self._trained: TrainResult | None = None  # finished, not yet registered
-        self._models: dict[str, Any] = {}  # loaded models for predict_all, by version
+        self._models: dict[str, Any] = {}  # loaded recognizers for predict_all, by version
 
     # --- loading -------------------------------------------------------------------------
 
@@ -81,21 +81,21 @@ class App:
         return _dump(self.service.predict_vector(parse_bits(bits)))
 
     def predict_all(self, pattern_json: str) -> str:
-        """The drawing through every model: ``[{"version", "letter", "confidence",
-        "probabilities"}]`` in registry order."""
-        x = validate_pattern(json.loads(pattern_json))[None, :]
+        """The drawing through every model, in registry order: ``[{"version", "letter",
+        "recognized", "confidence", "probabilities", "none_probability"}]``; a model
+        that cannot read a 10x10 drawing appears with ``error`` saying why."""
+        x = validate_pattern(json.loads(pattern_json))
         out = []
         for entry in self.doc["models"]:
-            if entry["version"] not in self._models:
-                self._models[entry["version"]] = registry.load_model(entry)
-            model = self._models[entry["version"]]
-            if model.n_features_in_ != x.shape[1]:
+            version = entry["version"]
+            if version not in self._models:
+                self._models[version] = registry.load_recognizer(entry)
+            recognizer = self._models[version]
+            if recognizer.n_features != x.shape[0]:
+                out.append({"version": version, "error": f"this model reads "
+                            f"{recognizer.n_features} inputs, not a 10x10 drawing"})
                 continue
-            p = model.predict_proba(x)[0]
-            out.append({"version": entry["version"], "letter": str(model.classes_[p.argmax()]),
-                        "confidence": float(p.max()),
-                        "probabilities": dict(zip(map(str, model.classes_), map(float, p),
-                                                  strict=True))})
+            out.append({"version": version, **recognizer.predict_one(x)})
         return _dump(out)
 
     def model_info(self) -> str:

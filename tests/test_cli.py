@@ -34,8 +34,9 @@ def test_predict_default_registry_reads_drawn_letters():
     assert code == 0, err
     results = lines(out)
     assert [r["letter"] for r in results] == [k for k, _ in letters]
-    assert all(set(r) == {"letter", "probabilities", "confidence", "model_version"}
-               for r in results)
+    assert all(r["recognized"] is True for r in results)
+    assert all(set(r) == {"letter", "recognized", "probabilities", "none_probability",
+                          "confidence", "model_version"} for r in results)
 
 
 def test_predict_from_stdin_accepts_grid_separators():

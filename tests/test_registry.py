@@ -201,7 +201,13 @@ def test_file_store_reports_corrupt_file(tmp_path):
 def test_committed_default_bundle_is_valid():
     doc = store.read_registry(store.DEFAULT_PATH)
     assert len(doc["models"]) == 1 and doc["models"][0]["is_production"]
-    assert doc["models"][0]["accuracy"] >= 0.95
+    entry = doc["models"][0]
+    # Validation covers the four outputs (b, d, f and "none of these") on moved, resized,
+    # slanted and noised letters: harder than clean templates, where it is >= 99%.
+    assert entry["accuracy"] >= 0.85
+    assert entry["model"]["none_class"] == "(none)"
+    assert entry["metrics"]["open_set"]["reject_rate"] >= 0.8
+    assert entry["metrics"]["open_set"]["accept_rate"] >= 0.9
 
 
 def test_committed_default_bundle_matches_a_fresh_pretrain():

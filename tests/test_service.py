@@ -26,8 +26,10 @@ def service(two_model_registry):
 def test_predict_contract(service):
     bits = default_templates()["d"].ravel().tolist()
     r = service.predict(bits)
-    assert set(r) == {"letter", "probabilities", "confidence", "model_version"}
-    assert r["letter"] == "d"
+    assert set(r) == {"letter", "recognized", "probabilities", "none_probability",
+                      "confidence", "model_version"}
+    assert r["letter"] == "d" and r["recognized"] is True
+    assert r["none_probability"] is None  # this test model was trained without non-letters
     assert set(r["probabilities"]) == {"b", "d", "f"}
     assert sum(r["probabilities"].values()) == pytest.approx(1.0)
     assert r["confidence"] == max(r["probabilities"].values())

@@ -101,8 +101,8 @@ def test_training_step_by_step_then_register(two_model_registry):
     assert [s["epoch"] for s in steps] == [1, 2, 3]
     assert {"train_loss", "val_loss", "val_accuracy", "elapsed", "max_epochs"} <= set(steps[0])
     assert done["epochs"] == 3 and 0 <= done["accuracy"] <= 1
-    assert set(done["metrics"]["per_class"]) == {"b", "d", "f"}
-    assert len(done["metrics"]["confusion_matrix"]) == 3
+    assert set(done["metrics"]["per_class"]) == {"(none)", "b", "d", "f"}
+    assert len(done["metrics"]["confusion_matrix"]) == 4
     out = json.loads(app.mutate("register", json.dumps({"promote": True})))
     version = out["result"]["version"]
     assert out["result"]["is_production"] and "model" not in out["result"]

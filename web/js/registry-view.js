@@ -157,8 +157,13 @@ export function setupRegistry({ registry, predictAll, currentPattern, onChange }
     for (const r of results) {
       const row = table.createTBody().insertRow();
       row.insertCell().textContent = r.version;
-      row.insertCell().textContent = r.letter;
-      row.insertCell().textContent = pct(r.confidence);
+      if (r.error) {
+        row.insertCell().textContent = "—";
+        row.insertCell().textContent = r.error;
+        continue;
+      }
+      row.insertCell().textContent = r.recognized ? r.letter : `none of these (closest: ${r.letter})`;
+      row.insertCell().textContent = pct(r.recognized ? r.confidence : r.none_probability);
     }
     $("run-all-result").replaceChildren(table);
   }));

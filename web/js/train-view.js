@@ -5,7 +5,7 @@ import { confusionTable, el, perClassTable, pct } from "./results.js";
 const $ = (id) => document.getElementById(id);
 const NUMBERS = ["learning_rate", "momentum", "batch_size", "l2", "max_epochs", "tolerance",
   "patience", "seed", "n_samples", "noise_min", "noise_max", "clean_fraction", "augment",
-  "validation_ratio"];
+  "negatives", "validation_ratio"];
 const CHECKS = ["include_samples", "promote"];
 
 /** The training configuration the form describes (the shape mlp.train takes). */
@@ -22,7 +22,7 @@ export function readConfig(form) {
     },
     data: {
       n_samples: n("n_samples"), noise_min: n("noise_min"), noise_max: n("noise_max"),
-      clean_fraction: n("clean_fraction"), augment: n("augment"),
+      clean_fraction: n("clean_fraction"), augment: n("augment"), negatives: n("negatives"),
       validation_ratio: n("validation_ratio"), seed: n("seed"),
     },
     include_samples: f.get("include_samples") === "on",

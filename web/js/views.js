@@ -3,34 +3,53 @@
 const $ = (id) => document.getElementById(id);
 const pct = (p) => `${(p * 100).toFixed(1)}%`;
 
-/** Show a prediction {letter, probabilities, confidence} (or clear it with null). */
+/** One probability bar: `label` (its name), `p` and whether it is the answer. */
+function bar(label, p, best, key) {
+  const li = document.createElement("li");
+  li.className = best ? "best" : "";
+  li.dataset.letter = key;
+  const name = document.createElement("strong");
+  name.textContent = label;
+  const meter = document.createElement("div");
+  meter.className = "bar";
+  meter.setAttribute("role", "meter");
+  meter.setAttribute("aria-label", `probability of ${label}`);
+  meter.setAttribute("aria-valuemin", "0");
+  meter.setAttribute("aria-valuemax", "1");
+  meter.setAttribute("aria-valuenow", p.toFixed(4));
+  const fill = document.createElement("span");
+  fill.style.width = pct(p);
+  meter.append(fill);
+  const value = document.createElement("span");
+  value.className = "p";
+  value.textContent = pct(p);
+  li.append(name, meter, value);
+  return li;
+}
+
+/** "b, d or f" from ["b", "d", "f"]. */
+const either = (letters) => letters.length < 2 ? letters.join("")
+  : `${letters.slice(0, -1).join(", ")} or ${letters[letters.length - 1]}`;
+
+/** Show a prediction {letter, recognized, probabilities, none_probability, confidence}
+ * (or clear it with null). A drawing that is none of the model's letters is said so,
+ * with the closest letter in smaller type. */
 export function showPrediction(result, emptyMessage = "draw a letter") {
-  $("letter").textContent = result ? result.letter : "?";
-  $("confidence").textContent = result ? `${pct(result.confidence)} sure` : emptyMessage;
+  const answer = $("answer");
+  const rejected = Boolean(result) && result.recognized === false;
+  answer.classList.toggle("rejected", rejected);
+  const letters = result ? Object.keys(result.probabilities) : [];
+  $("letter").textContent = !result ? "?" : rejected ? `Doesn't look like ${either(letters)}` : result.letter;
+  $("confidence").textContent = !result ? emptyMessage
+    : rejected ? `closest: ${result.letter} (${pct(result.confidence)})` : `${pct(result.confidence)} sure`;
   const bars = $("bars");
   bars.replaceChildren();
   if (!result) return;
   for (const [letter, p] of Object.entries(result.probabilities)) {
-    const li = document.createElement("li");
-    li.className = letter === result.letter ? "best" : "";
-    li.dataset.letter = letter;
-    const name = document.createElement("strong");
-    name.textContent = letter;
-    const bar = document.createElement("div");
-    bar.className = "bar";
-    bar.setAttribute("role", "meter");
-    bar.setAttribute("aria-label", `probability of ${letter}`);
-    bar.setAttribute("aria-valuemin", "0");
-    bar.setAttribute("aria-valuemax", "1");
-    bar.setAttribute("aria-valuenow", p.toFixed(4));
-    const fill = document.createElement("span");
-    fill.style.width = pct(p);
-    bar.append(fill);
-    const value = document.createElement("span");
-    value.className = "p";
-    value.textContent = pct(p);
-    li.append(name, bar, value);
-    bars.append(li);
+    bars.append(bar(letter, p, !rejected && letter === result.letter, letter));
+  }
+  if (result.none_probability !== null && result.none_probability !== undefined) {
+    bars.append(bar("none of these", result.none_probability, rejected, ""));
   }
 }
 
@@ -50,6 +69,16 @@ function describeData(d) {
   return parts.join(", ");
 }
 
+/** How the model says "none of these", and how well it does on held-out drawings. */
+function describeRejection(info) {
+  const o = info.open_set;
+  const letters = `${o.n_letters} held-out drawings of ${either(o.letters)}`;
+  if (!info.rejection.can_reject) {
+    return `This model always answers with one of its letters: it was trained without non-letters, so it cannot say "none of these". It reads ${pct(o.accept_rate ?? 0)} of ${letters} correctly.`;
+  }
+  return `Says "none of these" for ${pct(o.reject_rate)} of ${o.n_other} held-out drawings that are no letter of its own, and recognizes ${pct(o.accept_rate)} of ${letters} correctly.`;
+}
+
 /** Fill the model panel from model_info(). */
 export function showModelInfo(info) {
   const hp = info.hyperparameters;
@@ -59,6 +88,7 @@ export function showModelInfo(info) {
     ["Validation accuracy", pct(info.accuracy)],
     ["Created", new Date(info.created_at).toLocaleString()],
     ["Letters", info.classes.join(", ")],
+    ["Not a letter?", describeRejection(info)],
     ["Architecture", `${sizes.join(" → ")} (${info.architecture.activation}, softmax output)`],
     ["Optimizer", `SGD, learning rate ${hp.learning_rate}, momentum ${hp.momentum}, batch ${hp.batch_size}, L2 ${hp.l2}`],
     ["Stopping", `at most ${hp.max_epochs} epochs, patience ${hp.patience}, tolerance ${hp.tolerance}`],
