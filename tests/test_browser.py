@@ -30,7 +30,7 @@ def test_loads_with_visible_steps_and_health(context):
     expect(page.get_by_test_id("health")).to_contain_text("ready")
     expect(page.locator("#loading")).to_be_hidden()
     expect(page.locator("#model-info")).to_contain_text("v1.0_")
-    expect(page.locator("#model-info")).to_contain_text("100 → 128 → 3")
+    expect(page.locator("#model-info")).to_contain_text("100 → 128 → 4")
 
 
 @pytest.mark.parametrize("letter", ["b", "d", "f"])
@@ -39,7 +39,7 @@ def test_draw_each_letter_by_clicking_cells(app, letter):
         draw(app, rows)
         expect(app.get_by_test_id("prediction-letter")).to_have_text(letter)
         expect(app.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
-        expect(app.locator("#bars li")).to_have_count(3)
+        expect(app.locator("#bars li")).to_have_count(4)  # b, d, f and none of these
         expect(app.locator("#bars li.best")).to_have_attribute("data-letter", letter)
 
 
@@ -76,13 +76,15 @@ def test_drag_right_click_erase_and_keyboard(app):
     app.keyboard.press("Space")
     expect(cell(6, 6)).to_have_attribute("aria-pressed", "true")
     expect(cell(6, 6)).to_be_focused()
-    expect(app.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
+    # A scribble: a letter or "none of these", with its probability either way.
+    expect(app.get_by_test_id("prediction-confidence")).to_contain_text("%")
 
 
 def test_javascript_api(app):
     bits = as_bits(DRAWINGS["d"][0])
     result = app.evaluate("p => window.mlp.predict(p)", bits)
     assert result["letter"] == "d" and set(result["probabilities"]) == {"b", "d", "f"}
+    assert result["recognized"] is True and 0 <= result["none_probability"] < 0.5
     nested = app.evaluate("p => window.mlp.predict(p)", [bits[i:i + 10] for i in range(0, 100, 10)])
     assert nested == result
     info = app.evaluate("window.mlp.modelInfo()")
@@ -91,10 +93,36 @@ def test_javascript_api(app):
     listed = app.evaluate("window.mlp.registry.list()")
     assert [m["version"] for m in listed] == [info["version"]] and listed[0]["is_production"]
     assert app.evaluate("v => window.mlp.registry.get(v)", info["version"])["model"]["classes"] \
-        == ["b", "d", "f"]
+        == ["(none)", "b", "d", "f"]
+    assert info["classes"] == ["b", "d", "f"] and info["rejection"]["can_reject"] is True
     bundle = app.evaluate("window.mlp.registry.export()")
     committed = store.read_registry(store.DEFAULT_PATH)
     assert bundle == json.loads(registry.dumps(committed))
+
+
+PLUS = ("..........", "....#.....", "....#.....", "....#.....", ".#######..",
+        "....#.....", "....#.....", "....#.....", "..........", "..........")
+
+
+def test_non_letters_are_said_to_be_none_of_the_letters(app):
+    draw(app, PLUS)
+    expect(app.get_by_test_id("prediction-letter")).to_have_text("Doesn't look like b, d or f")
+    expect(app.get_by_test_id("prediction-confidence")).to_contain_text("closest:")
+    expect(app.locator("#bars li")).to_have_count(4)
+    expect(app.locator("#bars li.best")).to_contain_text("none of these")
+    result = app.evaluate("p => window.mlp.predict(p)", as_bits(PLUS))
+    assert result["recognized"] is False and result["none_probability"] > 0.5
+    assert app.evaluate("window.mlp.predict(new Array(100).fill(0))")["recognized"] is False
+    # A letter again: the answer is the letter, in large type.
+    app.get_by_role("button", name="Clear").click()
+    draw(app, DRAWINGS["b"][0])
+    expect(app.get_by_test_id("prediction-letter")).to_have_text("b")
+    # The Model tab says how it decides and how it does on held-out drawings.
+    expect(app.locator("#model-info")).to_contain_text('Says "none of these" for')
+    info = app.evaluate("window.mlp.modelInfo()")
+    assert info["open_set"]["reject_rate"] >= 0.8 and info["open_set"]["accept_rate"] >= 0.9
+    expect(app.locator("#model-info")).to_contain_text(
+        f"{info['open_set']['reject_rate'] * 100:.1f}%")
 
 
 @pytest.mark.parametrize("pattern, message", [
@@ -205,6 +233,6 @@ def test_touch_paints_cells(chromium, server):
         cell = page.get_by_label("row 3 column 4", exact=True)
         cell.tap()
         expect(cell).to_have_attribute("aria-pressed", "true")
-        expect(page.get_by_test_id("prediction-confidence")).to_contain_text("% sure")
+        expect(page.get_by_test_id("prediction-confidence")).to_contain_text("%")
     finally:
         ctx.close()

@@ -10,6 +10,8 @@ from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 from test_browser import draw
 
+from mlp_core import store
+
 pytestmark = pytest.mark.browser
 
 SMALL = "?hidden=16&max_epochs=6&patience=50&n_samples=600"
@@ -40,8 +42,10 @@ def test_train_in_the_page_with_live_progress(context):
     expect(page.locator("#train-bar")).to_have_attribute("value", "1")
     result = page.locator("#train-result")
     expect(result).to_contain_text("Registered v1.0_")
-    expect(result.locator("table.metrics tbody tr")).to_have_count(3)
-    expect(result.locator("table.confusion tbody td")).to_have_count(9)
+    # b, d, f and "none of these"
+    expect(result.locator("table.metrics tbody tr")).to_have_count(4)
+    expect(result.locator("table.confusion tbody td")).to_have_count(16)
+    expect(result.locator("table.confusion thead")).to_contain_text("none of these")
     after = versions(page)
     assert len(after) == len(before) + 1
     page.get_by_role("tab", name="Models").click()
@@ -124,6 +128,9 @@ def test_own_examples_and_a_new_letter(context):
     page = open_app(context)
     page.get_by_role("tab", name="My data").click()
     draw(page, X_ROWS)
+    # Before x is one of the letters, the default model says it is none of them.
+    expect(page.get_by_test_id("prediction-letter")).to_have_text("Doesn't look like b, d or f")
+    expect(page.get_by_test_id("prediction-confidence")).to_contain_text("closest:")
     page.get_by_label("New letter").fill("x")
     page.get_by_role("button", name="Add from my drawing").click()
     expect(page.locator("#class-list li[data-letter=x]")).to_be_visible()
@@ -150,7 +157,7 @@ def test_own_examples_and_a_new_letter(context):
     assert entry["dataset_info"]["user_samples"] == 3
     draw(page, X_ROWS)
     expect(page.get_by_test_id("prediction-letter")).to_have_text("x")
-    expect(page.locator("#bars li")).to_have_count(4)
+    expect(page.locator("#bars li")).to_have_count(5)  # b, d, f, x and none of these
     page.reload()
     page.evaluate("window.mlp.ready")
     page.get_by_role("tab", name="My data").click()
@@ -209,7 +216,10 @@ def test_compare_run_all_delete_and_reset(context):
         cb.check()
     page.get_by_role("button", name="Compare selected").click()
     expect(page.get_by_role("table", name="Side by side")).to_contain_text("hidden_layer_sizes")
-    expect(page.get_by_test_id("chart-compare")).to_have_attribute("data-points", "49")
+    # The longer history of the two: the default model's.
+    epochs = len(store.read_registry(store.DEFAULT_PATH)["models"][0]["model"]["history"][
+        "train_loss"])
+    expect(page.get_by_test_id("chart-compare")).to_have_attribute("data-points", str(epochs))
     draw(page, DRAWINGS["f"][0])
     page.get_by_role("button", name="Run my drawing through every model").click()
     expect(page.locator("#run-all-result tbody tr")).to_have_count(2)

@@ -1,6 +1,8 @@
 // Metrics display shared by the training and comparison views.
 
 const pct = (p) => `${(p * 100).toFixed(1)}%`;
+/** A class label as people read it: the model's "(none)" output is "none of these". */
+const labelName = (label) => (label === "(none)" ? "none of these" : label);
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -22,7 +24,7 @@ export function perClassTable(metrics) {
   const body = table.createTBody();
   for (const [letter, m] of Object.entries(metrics.per_class)) {
     const row = body.insertRow();
-    const th = el("th", letter);
+    const th = el("th", labelName(letter));
     th.scope = "row";
     row.append(th);
     for (const v of [pct(m.precision), pct(m.recall), pct(m.f1), String(m.support)]) row.insertCell().textContent = v;
@@ -39,14 +41,14 @@ export function confusionTable(metrics) {
   const head = table.createTHead().insertRow();
   head.append(el("th", ""));
   for (const l of labels) {
-    const th = el("th", l);
+    const th = el("th", labelName(l));
     th.scope = "col";
     head.append(th);
   }
   const body = table.createTBody();
   cm.forEach((counts, i) => {
     const row = body.insertRow();
-    const th = el("th", labels[i]);
+    const th = el("th", labelName(labels[i]));
     th.scope = "row";
     row.append(th);
     const total = counts.reduce((a, b) => a + b, 0) || 1;
@@ -57,7 +59,7 @@ export function confusionTable(metrics) {
       const hue = i === j ? "48,86,211" : "197,48,48";
       cell.style.backgroundColor = `rgba(${hue},${(0.08 + 0.8 * share).toFixed(3)})`;
       if (share > 0.5) cell.style.color = "#fff";
-      cell.setAttribute("aria-label", `${n} ${labels[i]} predicted as ${labels[j]}`);
+      cell.setAttribute("aria-label", `${n} ${labelName(labels[i])} predicted as ${labelName(labels[j])}`);
     });
   });
   return table;
