@@ -77,7 +77,7 @@ def pretrain(out: Path = DEFAULT_BUNDLE) -> registry.Entry:
     one-model registry bundle with it as production."""
     result = train_model(DEFAULT_CONFIG["hyperparameters"], DEFAULT_CONFIG["data"])
     doc, entry = registry.register(
-        registry.empty_registry(), result.model, accuracy=result.accuracy,
+        registry.empty_registry(), result.model_dict(), accuracy=result.accuracy,
         metrics=result.metrics, dataset_info=result.dataset_info, promote=True,
         now=datetime.now(UTC))
     store.write_registry(out, doc)

@@ -44,7 +44,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
     result = train_model(hp, data, callback=None if args.quiet else progress)
     doc = store.read_registry(args.registry)
-    doc, entry = registry.register(doc, result.model, accuracy=result.accuracy,
+    doc, entry = registry.register(doc, result.model_dict(), accuracy=result.accuracy,
                                    metrics=result.metrics, dataset_info=result.dataset_info,
                                    promote=args.promote)
     store.write_registry(args.registry, doc)

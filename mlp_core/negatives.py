@@ -6,7 +6,7 @@ d or f" instead of being sure of anything drawn. Four kinds, generated vectorize
 - glyphs: other letters, digits and shapes from a 5x7 bitmap font, through the same
   size/stroke augmentation and placement as the letters themselves;
 - strokes: 1 to 3 straight lines anywhere, and scribbles (random walks);
-- noise: every pixel inked with one probability per drawing, from 2% to 98%;
+- noise: every pixel inked with one probability per drawing, from 10% to 70%;
 - blocks: an empty grid, a full one, a filled rectangle.
 
 Glyphs named like one of the model's letters are left out (case-insensitively), so a
@@ -138,7 +138,9 @@ def _scribbles(n: int, rng: np.random.Generator, steps: int = 40) -> np.ndarray:
 
 
 def _noise(n: int, rng: np.random.Generator) -> np.ndarray:
-    return (rng.random((n, N_PIXELS)) < rng.uniform(0.02, 0.98, (n, 1))).astype(np.float64)
+    """Speckle: each pixel inked with one probability per drawing, from 10% to 70% (the
+    densities of noisy letters; emptier and fuller grids come from ``_blocks``)."""
+    return (rng.random((n, N_PIXELS)) < rng.uniform(0.1, 0.7, (n, 1))).astype(np.float64)
 
 
 def _blocks(n: int, rng: np.random.Generator) -> np.ndarray:

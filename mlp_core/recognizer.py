@@ -13,16 +13,25 @@ from typing import Any
 import numpy as np
 
 from .mlp import MLP, forward_one, transposed_layers
+from .preprocess import PREPROCESSING, center
 
 
 class Recognizer:
-    """A fitted ``MLP`` plus the name of its "none of these" output (or ``None``)."""
+    """A fitted ``MLP`` plus the name of its "none of these" output (or ``None``) and the
+    preprocessing its inputs get (``"none"`` or ``"center"``, see ``preprocess``)."""
 
-    def __init__(self, model: MLP, none_class: str | None = None) -> None:
+    def __init__(self, model: MLP, none_class: str | None = None,
+                 preprocessing: str = "none") -> None:
         labels = [str(c) for c in model.classes_]
         if none_class is not None and none_class not in labels:
             raise ValueError(f"none_class {none_class!r} is not one of the classes {labels}")
+        if preprocessing not in PREPROCESSING:
+            raise ValueError(f"preprocessing must be one of {PREPROCESSING}, "
+                             f"got {preprocessing!r}")
         self.model = model
+        self.preprocessing = preprocessing
+        #: True when drawings must be centered before the network sees them.
+        self.centers = preprocessing == "center"
         self.labels = labels
         self.none_index = labels.index(none_class) if none_class is not None else None
         #: The model's letters, in output order, without "none of these".
@@ -44,13 +53,23 @@ class Recognizer:
         if self.can_reject:
             return {"can_reject": True, "method": "none-of-these class",
                     "rule": "recognized when a letter is more probable than none of these",
-                    "temperature": self.model.temperature_}
+                    "temperature": self.model.temperature_,
+                    "preprocessing": self.preprocessing}
         return {"can_reject": False, "method": None,
                 "rule": "always answers with one of its letters (trained without "
-                        "non-letters)", "temperature": self.model.temperature_}
+                        "non-letters)", "temperature": self.model.temperature_,
+                "preprocessing": self.preprocessing}
+
+    def prepare(self, X: np.ndarray) -> np.ndarray:
+        """Drawings (n, 100) as the network takes them (centered if it was trained so)."""
+        return center(X) if self.centers else np.asarray(X, dtype=np.float64)
 
     def predict_one(self, x: np.ndarray) -> dict[str, Any]:
-        """One checked drawing (a vector): ``{"letter", "recognized", "probabilities",
+        """One checked drawing (a vector of 100 zeros and ones), as drawn."""
+        return self.predict_prepared(self.prepare(x[None, :])[0] if self.centers else x)
+
+    def predict_prepared(self, x: np.ndarray) -> dict[str, Any]:
+        """One drawing already ``prepare``d: ``{"letter", "recognized", "probabilities",
         "none_probability", "confidence"}``. ``letter`` is the top guess among the letters
         even when it is not recognized; ``probabilities`` (per letter) and
         ``none_probability`` sum to 1."""
@@ -67,7 +86,7 @@ class Recognizer:
     def predict_many(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Vectorized ``predict_one``: ``(letters, recognized, probabilities)``, the last
         with every output column (``labels`` order)."""
-        P = self.model.predict_proba(X)
+        P = self.model.predict_proba(self.prepare(X))
         L = P[:, self._letter_index]
         best = L.argmax(axis=1)
         recognized = (np.ones(len(X), dtype=bool) if self.none_index is None

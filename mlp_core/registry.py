@@ -227,7 +227,8 @@ def load_model(entry: Entry) -> MLP:
 
 def load_recognizer(entry: Entry) -> Recognizer:
     """The entry's model with its "none of these" output, if it has one."""
-    return Recognizer(load_model(entry), entry["model"].get("none_class"))
+    return Recognizer(load_model(entry), entry["model"].get("none_class"),
+                      entry["model"].get("preprocessing", "none"))
 
 
 # --- changes -------------------------------------------------------------------------------

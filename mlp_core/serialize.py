@@ -15,6 +15,7 @@ import numpy as np
 from .calibration import T_RANGE
 from .data import NONE_LABEL
 from .mlp import MAX_EPOCHS, MLP, check_hyperparameters
+from .preprocess import PREPROCESSING
 
 FORMAT = "mlp_core/model"
 FORMAT_VERSION = 1
@@ -28,13 +29,17 @@ class ModelFormatError(ValueError):
     """A model dict is malformed; the message says which field and why."""
 
 
-def model_to_dict(model: MLP) -> dict[str, Any]:
+def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
     """Everything needed to rebuild ``model``, as plain lists, numbers and strings.
 
     ``none_class`` names the output that means "none of these letters" (``NONE_LABEL``
-    when the model was trained on non-letters, else null: it cannot reject), and
-    ``calibration.temperature`` divides the logits before softmax.
+    when the model was trained on non-letters, else null: it cannot reject),
+    ``calibration.temperature`` divides the logits before softmax, and
+    ``preprocessing`` says what drawings go through before the network (``"center"``,
+    or ``"none"``; models written before it existed have none).
     """
+    if preprocessing not in PREPROCESSING:
+        raise ValueError(f"preprocessing must be one of {PREPROCESSING}")
     model._check_fitted()
     hp = dict(model.hyperparameters)
     hp["hidden_layer_sizes"] = list(hp["hidden_layer_sizes"])
@@ -45,6 +50,7 @@ def model_to_dict(model: MLP) -> dict[str, Any]:
         "classes": classes,
         "none_class": NONE_LABEL if NONE_LABEL in classes else None,
         "calibration": {"temperature": float(model.temperature_)},
+        "preprocessing": preprocessing,
         "hyperparameters": hp,
         "architecture": {"layer_sizes": model.layer_sizes,
                          "activation": hp["activation"], "output": "softmax"},
@@ -173,5 +179,7 @@ def model_from_dict(data: Any) -> MLP:
         raise _fail(f"calibration.temperature must be a number from {T_RANGE[0]} to "
                     f"{T_RANGE[1]}")
     model.temperature_ = float(temperature)
+    if data.get("preprocessing", "none") not in PREPROCESSING:
+        raise _fail(f"preprocessing must be one of {', '.join(PREPROCESSING)}")
     model.fit_seconds_ = float(fit_seconds)
     return model

@@ -15,6 +15,7 @@ import numpy as np
 from . import registry
 from .data import GRID, N_PIXELS
 from .heldout import open_set_report
+from .preprocess import center_bits
 from .recognizer import Recognizer
 
 
@@ -84,12 +85,15 @@ _BIT_CHARS = frozenset("01")
 _BIT_BYTES = bytes.maketrans(b"01", b"\x00\x01")
 
 
-def parse_bits(bits: str) -> np.ndarray:
+def parse_bits(bits: str, *, centered: bool = False) -> np.ndarray:
     """A drawing sent as 100 characters "0" or "1" (row-major; the worker's compact form)
-    as a boolean vector, or ``ValueError`` saying why. One NumPy call: this is the
-    prediction's hot path."""
+    as a boolean vector, or ``ValueError`` saying why; ``centered`` moves its ink to the
+    middle first (``preprocess.center_bits``). One NumPy call: this is the prediction's
+    hot path."""
     if not isinstance(bits, str) or len(bits) != N_PIXELS or not _BIT_CHARS.issuperset(bits):
         raise ValueError(f"bits must be a string of {N_PIXELS} characters 0 or 1")
+    if centered:
+        bits = center_bits(bits)
     return np.frombuffer(bits.encode("ascii").translate(_BIT_BYTES), np.bool_)
 
 
@@ -124,15 +128,25 @@ class Service:
         return self.predict_vector(validate_pattern(pattern))
 
     def predict_vector(self, x: np.ndarray) -> dict[str, Any]:
-        """``predict`` for a drawing already checked by ``validate_pattern`` or
-        ``parse_bits`` (a vector of 100 zeros and ones): the hot path, no checks repeated."""
+        """``predict`` for a drawing already checked by ``validate_pattern`` (a vector of
+        100 zeros and ones)."""
+        entry, recognizer = self._checked()
+        return {**recognizer.predict_one(x), "model_version": entry["version"]}
+
+    def predict_bits(self, bits: str) -> dict[str, Any]:
+        """``predict`` for the compact form, 100 characters "0" or "1" (row-major): the
+        latency path (one NumPy call to read it, centering on the string)."""
+        entry, recognizer = self._checked()
+        out = recognizer.predict_prepared(parse_bits(bits, centered=recognizer.centers))
+        out["model_version"] = entry["version"]
+        return out
+
+    def _checked(self) -> tuple[registry.Entry, Recognizer]:
         entry, recognizer = self._load()
         if recognizer.n_features != N_PIXELS:
             raise ValueError(f"the production model expects {recognizer.n_features} inputs, "
                              f"not a {GRID}x{GRID} drawing")
-        out = recognizer.predict_one(x)
-        out["model_version"] = entry["version"]
-        return out
+        return entry, recognizer
 
     def model_info(self) -> dict[str, Any]:
         """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,

@@ -22,9 +22,13 @@ from .heldout import open_set_report
 from .metrics import evaluate
 from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
 from .negatives import make_negatives
+from .preprocess import center
 from .recognizer import Recognizer
-from .serialize import MAX_CLASSES
+from .serialize import MAX_CLASSES, model_to_dict
 from .service import validate_pattern
+
+#: What every drawing goes through before the network, in training and prediction.
+PREPROCESSING = "center"
 
 DATA_DEFAULTS: dict[str, Any] = {
     "n_samples": 3000,
@@ -33,7 +37,7 @@ DATA_DEFAULTS: dict[str, Any] = {
     "noise_max": 0.30,
     "augment": 0.0,
     "augment_noise_max": 0.05,
-    "negatives": 0.25,
+    "negatives": 0.35,
     "validation_ratio": 0.2,
     "seed": 42,
 }
@@ -42,7 +46,7 @@ MAX_USER_SAMPLES = 10_000
 
 #: The configuration of the pretrained default model (``build.py pretrain``).
 DEFAULT_CONFIG: dict[str, dict[str, Any]] = {
-    "data": {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.25},
+    "data": {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.35},
     "hyperparameters": {"hidden_layer_sizes": [128], "activation": "relu",
                         "learning_rate": 0.05, "momentum": 0.9, "l2": 0.03},
 }
@@ -99,6 +103,11 @@ class TrainResult:
     accuracy: float
     metrics: dict[str, Any]
     dataset_info: dict[str, Any]
+    preprocessing: str = PREPROCESSING
+
+    def model_dict(self) -> dict[str, Any]:
+        """The model as the registry stores it (``serialize.model_to_dict``)."""
+        return model_to_dict(self.model, preprocessing=self.preprocessing)
 
 
 def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -142,7 +151,7 @@ def train_steps(
     X, y = dataset(cfg, all_templates)
     y = y.astype(str)
     Xs, ys = check_samples(samples if samples is not None else [], sorted(all_templates))
-    X, y = np.vstack([X, Xs]), np.concatenate([y, ys])
+    X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
     X_tr, X_val, y_tr, y_val = train_val_split(X, y, validation_ratio=cfg["validation_ratio"],
                                                seed=cfg["seed"])
     model = MLP(**hp)
@@ -176,8 +185,10 @@ def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, flo
 
 
 def recognizer_of(model: MLP) -> Recognizer:
-    """A trained model as a ``Recognizer`` (it rejects if it was trained on non-letters)."""
-    return Recognizer(model, NONE_LABEL if NONE_LABEL in model.classes_ else None)
+    """A model trained by this recipe as a ``Recognizer`` (it rejects if it was trained
+    on non-letters)."""
+    return Recognizer(model, NONE_LABEL if NONE_LABEL in model.classes_ else None,
+                      PREPROCESSING)
 
 
 def train_model(

@@ -14,7 +14,7 @@ from typing import Any
 from . import registry
 from .data import check_template, default_templates
 from .registry import RegistryError
-from .service import Service, parse_bits, validate_pattern
+from .service import Service, validate_pattern
 from .train import TrainResult, check_samples, train_steps
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
@@ -78,7 +78,7 @@ class App:
 
     def predict_bits(self, bits: str) -> str:
         """``predict`` for the compact form: 100 characters "0" or "1", row-major."""
-        return _dump(self.service.predict_vector(parse_bits(bits)))
+        return _dump(self.service.predict_bits(bits))
 
     def predict_all(self, pattern_json: str) -> str:
         """The drawing through every model, in registry order: ``[{"version", "letter",
@@ -208,7 +208,7 @@ class App:
             if self._trained is None:
                 raise RegistryError("there is no trained model to register: train one first")
             t = self._trained
-            doc, entry = registry.register(self.doc, t.model, accuracy=t.accuracy,
+            doc, entry = registry.register(self.doc, t.model_dict(), accuracy=t.accuracy,
                                            metrics=t.metrics, dataset_info=t.dataset_info,
                                            promote=bool(args.get("promote")))
             self._trained, result = None, registry.summary(entry)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlp_core import registry, store
 from mlp_core.calibration import expected_calibration_error, fit_temperature, nll
 from mlp_core.data import NONE_LABEL, check_template, make_dataset
 from mlp_core.heldout import UNSEEN, heldout_set, open_set_report
 from mlp_core.negatives import font_glyphs, make_negatives
+from mlp_core.preprocess import center, center_bits
 from mlp_core.recognizer import Recognizer
 from mlp_core.serialize import model_from_dict, model_to_dict
 from mlp_core.service import Service
@@ -189,3 +192,51 @@ def test_service_model_info_reports_rejection_and_heldout_figures():
     assert info["classes"] == ["b", "d", "f"] and info["can_reject"] is True
     assert info["rejection"]["can_reject"] is True
     assert set(info["open_set"]) >= {"reject_rate", "accept_rate", "n_other", "n_letters"}
+
+
+bit_drawings = st.lists(st.sampled_from("01"), min_size=100, max_size=100).map("".join) | \
+    st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(1, 10), st.integers(1, 10)).map(
+        lambda t: "".join("1" if t[0] <= r < t[0] + t[2] and t[1] <= c < t[1] + t[3] and
+                          (r + c) % 3 else "0" for r in range(10) for c in range(10)))
+
+
+@given(bit_drawings)
+def test_centering_a_string_equals_centering_an_array(bits):
+    x = np.array([int(c) for c in bits], dtype=float)
+    centered = center(x[None, :])[0]
+    assert center_bits(bits) == "".join(str(int(v)) for v in centered)
+    assert centered.sum() == x.sum()  # moved, never cut or resized
+    assert np.array_equal(center(centered[None, :])[0], centered)  # idempotent
+    if x.any():
+        g = centered.reshape(10, 10)
+        rows, cols = np.flatnonzero(g.any(1)), np.flatnonzero(g.any(0))
+        assert rows[0] - (9 - rows[-1]) in (0, -1) and cols[0] - (9 - cols[-1]) in (0, -1)
+
+
+def test_a_letter_anywhere_gives_the_same_answer(default_recognizer):
+    from drawings import DRAWINGS, as_bits
+
+    g = np.array(as_bits(DRAWINGS["d"][1]), dtype=float).reshape(10, 10)  # small, left
+    moved = np.roll(np.roll(g, 1, axis=0), 5, axis=1).ravel()
+    a, b = default_recognizer.predict_one(g.ravel()), default_recognizer.predict_one(moved)
+    assert a == b and a["letter"] == "d" and a["recognized"]
+
+
+def test_service_compact_and_json_paths_agree_with_centering():
+    service = Service(lambda: store.read_registry(store.DEFAULT_PATH))
+    X, _, Xo, _ = heldout_set()
+    for x in np.vstack([X[::15], Xo[::15]]):
+        bits = "".join(str(int(v)) for v in x)
+        assert service.predict_bits(bits) == service.predict(x.astype(int).tolist())
+
+
+def test_preprocessing_is_recorded_and_checked(small_model):
+    d = model_to_dict(small_model, preprocessing="center")
+    assert d["preprocessing"] == "center"
+    assert registry.load_recognizer({"model": d}).centers
+    old = {k: v for k, v in d.items() if k != "preprocessing"}
+    assert not registry.load_recognizer({"model": old}).centers
+    with pytest.raises(ValueError, match="preprocessing"):
+        model_from_dict({**d, "preprocessing": "rotate"})
+    with pytest.raises(ValueError, match="preprocessing"):
+        model_to_dict(small_model, preprocessing="rotate")
