@@ -39,6 +39,16 @@ def test_predict_default_registry_reads_drawn_letters():
                           "confidence", "model_version"} for r in results)
 
 
+def test_predict_says_when_a_drawing_is_none_of_the_letters():
+    plus = "".join("1" if r == 4 or c == 4 else "0" for r in range(1, 9) for c in range(10))
+    code, out, err = run("predict", "0" * 100, "1" * 100, "0" * 10 + plus + "0" * 10)
+    assert code == 0, err
+    assert [r["recognized"] for r in lines(out)] == [False, False, False]
+    assert all(r["none_probability"] > 0.5 for r in lines(out))
+    code, out, _ = run("info")
+    assert json.loads(out)["rejection"]["can_reject"] is True
+
+
 def test_predict_from_stdin_accepts_grid_separators():
     rows = DRAWINGS["f"][0]
     spaced = "|".join("".join("1" if c == "#" else "0" for c in r) for r in rows)
