@@ -164,7 +164,11 @@ def test_registry_persists_across_reload(app):
     app.evaluate("window.mlp.ready")
     listed = app.evaluate("window.mlp.registry.list()")
     assert {m["version"]: m["is_production"] for m in listed} == {default: False, version: True}
-    assert app.evaluate("p => window.mlp.predict(p)", [0] * 100)["model_version"] == version
+    # A model trained without non-letters (as every model before rejection was) says so.
+    expect(app.locator("#model-info")).to_contain_text('cannot say "none of these"')
+    empty = app.evaluate("p => window.mlp.predict(p)", [0] * 100)
+    assert empty["model_version"] == version
+    assert empty["recognized"] is True and empty["none_probability"] is None
     err = app.evaluate("""v => window.mlp.registry.delete(v).then(() => null, e => e.message)""",
                        version)
     assert "promote another model first" in err

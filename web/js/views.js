@@ -72,11 +72,11 @@ function describeData(d) {
 /** How the model says "none of these", and how well it does on held-out drawings. */
 function describeRejection(info) {
   const o = info.open_set;
-  const letters = `${o.n_letters} held-out drawings of ${either(o.letters)}`;
+  const letters = o.n_letters ? ` It recognizes ${pct(o.accept_rate)} of ${o.n_letters} held-out drawings of ${either(o.letters)} correctly.` : "";
   if (!info.rejection.can_reject) {
-    return `This model always answers with one of its letters: it was trained without non-letters, so it cannot say "none of these". It reads ${pct(o.accept_rate ?? 0)} of ${letters} correctly.`;
+    return `This model always answers with one of its letters: it was trained without non-letters, so it cannot say "none of these".${letters}`;
   }
-  return `Says "none of these" for ${pct(o.reject_rate)} of ${o.n_other} held-out drawings that are no letter of its own, and recognizes ${pct(o.accept_rate)} of ${letters} correctly.`;
+  return `Says "none of these" for ${pct(o.reject_rate)} of ${o.n_other} held-out drawings that are no letter of its own.${letters}`;
 }
 
 /** Fill the model panel from model_info(). */
