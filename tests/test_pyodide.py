@@ -9,6 +9,7 @@ reproduces the committed weights exactly.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -17,8 +18,6 @@ from pathlib import Path
 import pytest
 from browser import Server
 from conftest import ROOT
-
-import build
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +29,20 @@ TEST_WHEELS = ["pytest==8.3.5", "pluggy==1.5.0", "iniconfig==2.1.0", "packaging=
                "hypothesis==6.131.0", "attrs==25.3.0", "sortedcontainers==2.4.0"]
 
 
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "letter-recognizer"
+
+
 def _wheels() -> list[Path]:
-    cache = build.CACHE / "pyodide-test-wheels"
+    cache = CACHE / "pyodide-test-wheels"
     wanted = {spec.split("==")[0].replace("-", "_").lower(): spec for spec in TEST_WHEELS}
     have = {p.name.split("-")[0].lower(): p for p in cache.glob("*.whl")} if cache.exists() \
         else {}
     if set(wanted) - set(have):
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                        "--timeout", "60", "--retries", "3",
                         "--only-binary", ":all:", "--python-version", "3.12",
-                        "--platform", "any", "-d", str(cache), *TEST_WHEELS], check=True)
+                        "--platform", "any", "-d", str(cache), *TEST_WHEELS], check=True,
+                       timeout=600)
         have = {p.name.split("-")[0].lower(): p for p in cache.glob("*.whl")}
     return [have[name] for name in wanted]
 
