@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml scripts/find-python.sh
 	  echo "creating $(VENV) with $$PY312"; \
 	  "$$PY312" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==25.1.1
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e . --group dev
 	@touch $@
 
 $(NODE): package.json package-lock.json

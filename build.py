@@ -1,6 +1,6 @@
 """Build steps that run on CPython.
 
-    python build.py pretrain      train the default model -> trained_models/registry.json
+    python build.py pretrain      train the default model -> mlp_core/default_registry.json
     python build.py build         assemble the static site in dist/
     python build.py serve [PORT]  serve dist/ on 127.0.0.1 (default port 8000)
 """
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from mlp_core import registry, store  # noqa: E402
 from mlp_core.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
-DEFAULT_BUNDLE = ROOT / "trained_models" / "registry.json"
+DEFAULT_BUNDLE = store.DEFAULT_BUNDLE  # package data; trained_models/registry.json links here
 DIST = ROOT / "dist"
 WEB = ROOT / "web"
 NODE = ROOT / "node_modules"
@@ -247,7 +247,7 @@ def serve(port: int = 8000, dist: Path = DIST) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="step", required=True)
-    sub.add_parser("pretrain", help="train the default model into trained_models/registry.json")
+    sub.add_parser("pretrain", help="train the default model into mlp_core/default_registry.json")
     sub.add_parser("build", help="assemble the static site in dist/")
     s = sub.add_parser("serve", help="serve dist/ on 127.0.0.1")
     s.add_argument("port", nargs="?", type=int, default=8000)

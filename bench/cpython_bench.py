@@ -91,7 +91,7 @@ def accuracy_difference(ours: list[float], theirs: list[float]) -> dict[str, flo
 
 def _default_recognizer():
     return registry.load_recognizer(registry.get_production(store.read_registry(
-        ROOT / "trained_models" / "registry.json")))
+        store.DEFAULT_BUNDLE)))
 
 
 def accuracy_by_noise(n: int = 6000) -> dict[str, dict[str, float]]:

@@ -18,6 +18,18 @@ from .service import Service
 from .train import DATA_DEFAULTS, train_model
 
 
+def _path(args: argparse.Namespace) -> Path:
+    """Where this command's registry lives: ``--registry``, else the user's own file."""
+    return Path(args.registry) if args.registry else store.user_registry_path()
+
+
+def _read(args: argparse.Namespace) -> registry.Document:
+    """The registry; without ``--registry``, the user's file or, until something is
+    written there, the default models shipped in the package."""
+    return store.read_registry(_path(args),
+                               default=None if args.registry else store.DEFAULT_BUNDLE)
+
+
 def _emit(obj: Any) -> None:
     print(json.dumps(obj, allow_nan=False), flush=True)
 
@@ -43,11 +55,11 @@ def _cmd_train(args: argparse.Namespace) -> None:
               f"{info['train_loss']:.4f}{val}", file=sys.stderr, flush=True)
 
     result = train_model(hp, data, callback=None if args.quiet else progress)
-    doc = store.read_registry(args.registry)
+    doc = _read(args)
     doc, entry = registry.register(doc, result.model_dict(), accuracy=result.accuracy,
                                    metrics=result.metrics, dataset_info=result.dataset_info,
                                    promote=args.promote)
-    store.write_registry(args.registry, doc)
+    store.write_registry(_path(args), doc)
     _emit({"version": entry["version"], "accuracy": entry["accuracy"],
            "is_production": entry["is_production"], "epochs": len(result.model.history_[
                "train_loss"]), "fit_seconds": round(result.model.fit_seconds_, 3)})
@@ -58,14 +70,14 @@ def _cmd_predict(args: argparse.Namespace) -> None:
         if args.patterns == ["-"] else args.patterns
     if not texts:
         raise ValueError("no pattern given: pass 100-character 0/1 strings, or '-' for stdin")
-    service = Service(lambda: store.read_registry(args.registry))
+    service = Service(lambda: _read(args))
     patterns = [parse_pattern(t) for t in texts]  # all validated before any output
     for p in patterns:
         _emit(service.predict(p))
 
 
 def _cmd_registry(args: argparse.Namespace) -> None:
-    doc = store.read_registry(args.registry)
+    doc = _read(args)
     if args.action == "list":
         for s in registry.list_models(doc):
             _emit({k: s[k] for k in ("version", "created_at", "accuracy", "is_production",
@@ -87,15 +99,16 @@ def _cmd_registry(args: argparse.Namespace) -> None:
         doc, report = registry.set_production(doc, args.version), {"production": args.version}
     else:
         doc, report = registry.delete(doc, args.version), {"deleted": args.version}
-    store.write_registry(args.registry, doc)
+    store.write_registry(_path(args), doc)
     _emit(report)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and --help)."""
     p = argparse.ArgumentParser(prog="python -m mlp_core", description=__doc__.split("\n")[0])
-    p.add_argument("--registry", default=str(store.DEFAULT_PATH),
-                   help="registry JSON file (default: %(default)s)")
+    p.add_argument("--registry", metavar="PATH",
+                   help=f"registry JSON file (default: {store.user_registry_path()}, which "
+                        "starts as a copy of the default models shipped with mlp_core)")
     sub = p.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("train", help="train a model and register it")
@@ -124,9 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=_cmd_predict)
 
     sub.add_parser("info", help="production model info").set_defaults(
-        func=lambda a: _emit(Service(lambda: store.read_registry(a.registry)).model_info()))
+        func=lambda a: _emit(Service(lambda: _read(a)).model_info()))
     sub.add_parser("health", help="service health").set_defaults(
-        func=lambda a: _emit(Service(lambda: store.read_registry(a.registry)).health()))
+        func=lambda a: _emit(Service(lambda: _read(a)).health()))
 
     r = sub.add_parser("registry", help="list, promote, delete, export, import")
     rs = r.add_subparsers(dest="action", required=True)

@@ -1,21 +1,45 @@
-"""A registry kept in a JSON file (the CPython edge; the browser keeps it in IndexedDB)."""
+"""A registry kept in a JSON file (the CPython edge; the browser keeps it in IndexedDB).
+
+Two places matter: ``DEFAULT_BUNDLE``, the default models shipped inside the package
+(read-only, ``build.py pretrain`` writes it), and ``user_registry_path()``, where a
+person's own registry lives unless they pass another path. Nothing is ever written
+inside the installed package.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from . import registry
 
-DEFAULT_PATH = Path("trained_models") / "registry.json"
+#: The default models, shipped as package data (``trained_models/registry.json`` in the
+#: repository points here).
+DEFAULT_BUNDLE = Path(__file__).resolve().with_name("default_registry.json")
 
 
-def read_registry(path: str | os.PathLike) -> registry.Document:
-    """The validated document in ``path``; an empty registry if the file does not exist."""
+def user_registry_path() -> Path:
+    """This user's registry file: ``$XDG_DATA_HOME/mlp-core/registry.json`` (default
+    ``~/.local/share``), ``~/Library/Application Support/mlp-core`` on macOS and
+    ``%APPDATA%\\mlp-core`` on Windows."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "mlp-core" / "registry.json"
+
+
+def read_registry(path: str | os.PathLike,
+                  default: str | os.PathLike | None = None) -> registry.Document:
+    """The validated document in ``path``. If the file does not exist: the document in
+    ``default`` when given (e.g. ``DEFAULT_BUNDLE``), else an empty registry."""
     path = Path(path)
     if not path.exists():
-        return registry.empty_registry()
+        return read_registry(default) if default is not None else registry.empty_registry()
     size = path.stat().st_size
     if size > registry.MAX_BUNDLE_BYTES:
         raise registry.RegistryError(f"{path} is {size} bytes; the limit is "

@@ -96,7 +96,7 @@ def test_javascript_api(app):
         == ["(none)", "b", "d", "f"]
     assert info["classes"] == ["b", "d", "f"] and info["rejection"]["can_reject"] is True
     bundle = app.evaluate("window.mlp.registry.export()")
-    committed = store.read_registry(store.DEFAULT_PATH)
+    committed = store.read_registry(store.DEFAULT_BUNDLE)
     assert bundle == json.loads(registry.dumps(committed))
 
 

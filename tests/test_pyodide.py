@@ -50,8 +50,7 @@ def _wheels() -> list[Path]:
 def _project_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        for path in [*ROOT.glob("tests/*.py"), ROOT / "pyproject.toml",
-                     ROOT / "trained_models" / "registry.json"]:
+        for path in [*ROOT.glob("tests/*.py"), ROOT / "pyproject.toml"]:
             z.write(path, path.relative_to(ROOT).as_posix())
     return buf.getvalue()
 

@@ -199,7 +199,7 @@ def test_file_store_reports_corrupt_file(tmp_path):
 
 
 def test_committed_default_bundle_is_valid():
-    doc = store.read_registry(store.DEFAULT_PATH)
+    doc = store.read_registry(store.DEFAULT_BUNDLE)
     assert len(doc["models"]) == 1 and doc["models"][0]["is_production"]
     entry = doc["models"][0]
     # Validation covers the four outputs (b, d, f and "none of these") on moved, resized,
@@ -210,24 +210,59 @@ def test_committed_default_bundle_is_valid():
     assert entry["metrics"]["open_set"]["accept_rate"] >= 0.9
 
 
-def test_committed_default_bundle_matches_a_fresh_pretrain():
-    """build.py pretrain is deterministic, and the committed bundle is what the code makes.
+@pytest.fixture(scope="module")
+def fresh_pretrain():
+    from mlp_core.train import DEFAULT_CONFIG, train_model
 
-    On CPython the weights are bit-identical. In Pyodide, NumPy has no BLAS, so sums run
-    in another order: after 49 epochs the weights still agree to 1e-9.
-    """
+    return train_model(DEFAULT_CONFIG["hyperparameters"], DEFAULT_CONFIG["data"])
+
+
+#: How far retrained weights may sit from the committed ones on another machine.
+#: Measured: OpenBLAS picks its kernels by CPU, and other kernels sum in another order;
+#: forcing each of OPENBLAS_CORETYPE=Haswell, Sandybridge and Prescott on one machine
+#: moved the weights after 44 epochs by at most 7e-15 (weights are at most 1.07 in
+#: size). NumPy without any BLAS (Pyodide: plain loops, the most different order there
+#: is) stays within 1e-9. 1e-7 leaves a factor of 100 over the worst measured case, while
+#: a real change to the recipe (one epoch more, another seed) moves weights by > 1e-3.
+CROSS_MACHINE_ATOL = 1e-7
+
+
+def test_pretrain_is_bit_identical_on_one_machine(fresh_pretrain):
+    """Same code, same machine: the same bits, every time (fixed seeds)."""
     import sys
-
-    import numpy as np
 
     from mlp_core.train import DEFAULT_CONFIG, train_model
 
-    committed = store.read_registry(store.DEFAULT_PATH)["models"][0]
-    fresh = train_model(DEFAULT_CONFIG["hyperparameters"], DEFAULT_CONFIG["data"])
-    assert fresh.model.hyperparameters == registry.load_model(committed).hyperparameters
-    for W, saved in zip(fresh.model.weights_, committed["model"]["weights"], strict=True):
-        if sys.platform == "emscripten":
-            np.testing.assert_allclose(W, saved, rtol=0, atol=1e-9)
-        else:
-            assert W.tolist() == saved
-    assert fresh.accuracy == committed["accuracy"]
+    if sys.platform == "emscripten":
+        pytest.skip("one retraining in Pyodide is compared with the bundle below")
+    again = train_model(DEFAULT_CONFIG["hyperparameters"], DEFAULT_CONFIG["data"])
+    for a, b in zip(fresh_pretrain.model.weights_ + fresh_pretrain.model.biases_,
+                    again.model.weights_ + again.model.biases_, strict=True):
+        assert a.tobytes() == b.tobytes()
+    assert again.accuracy == fresh_pretrain.accuracy
+
+
+def test_committed_default_bundle_is_what_pretrain_makes(fresh_pretrain):
+    """build.py pretrain reproduces the committed model on any machine: weights within
+    ``CROSS_MACHINE_ATOL`` and identical answers on every held-out and hand drawing."""
+    import numpy as np
+    from drawings import DRAWINGS, as_bits
+
+    from mlp_core.heldout import heldout_set
+    from mlp_core.train import recognizer_of
+
+    committed = store.read_registry(store.DEFAULT_BUNDLE)["models"][0]
+    model = fresh_pretrain.model
+    assert model.hyperparameters == registry.load_model(committed).hyperparameters
+    saved = committed["model"]
+    for mine, theirs in zip(model.weights_ + model.biases_,
+                            saved["weights"] + saved["biases"], strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=0, atol=CROSS_MACHINE_ATOL)
+    assert abs(fresh_pretrain.accuracy - committed["accuracy"]) <= 1e-3
+    X, _, Xo, _ = heldout_set()
+    hand = np.array([as_bits(d) for ds in DRAWINGS.values() for d in ds], dtype=float)
+    drawings = np.vstack([X, Xo, hand])
+    mine = recognizer_of(model).predict_many(drawings)
+    theirs = registry.load_recognizer(committed).predict_many(drawings)
+    assert np.array_equal(mine[0], theirs[0]) and np.array_equal(mine[1], theirs[1])
+    np.testing.assert_allclose(mine[2], theirs[2], rtol=0, atol=1e-6)

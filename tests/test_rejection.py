@@ -26,7 +26,7 @@ SMALL = {"hyperparameters": {"hidden_layer_sizes": [32], "activation": "relu",
 @pytest.fixture(scope="module")
 def default_recognizer() -> Recognizer:
     return registry.load_recognizer(registry.get_production(
-        store.read_registry(store.DEFAULT_PATH)))
+        store.read_registry(store.DEFAULT_BUNDLE)))
 
 
 def test_negatives_are_binary_varied_and_deterministic():
@@ -188,7 +188,7 @@ def test_vectorized_and_single_predictions_agree(default_recognizer):
 
 
 def test_service_model_info_reports_rejection_and_heldout_figures():
-    info = Service(lambda: store.read_registry(store.DEFAULT_PATH)).model_info()
+    info = Service(lambda: store.read_registry(store.DEFAULT_BUNDLE)).model_info()
     assert info["classes"] == ["b", "d", "f"] and info["can_reject"] is True
     assert info["rejection"]["can_reject"] is True
     assert set(info["open_set"]) >= {"reject_rate", "accept_rate", "n_other", "n_letters"}
@@ -223,7 +223,7 @@ def test_a_letter_anywhere_gives_the_same_answer(default_recognizer):
 
 
 def test_service_compact_and_json_paths_agree_with_centering():
-    service = Service(lambda: store.read_registry(store.DEFAULT_PATH))
+    service = Service(lambda: store.read_registry(store.DEFAULT_BUNDLE))
     X, _, Xo, _ = heldout_set()
     for x in np.vstack([X[::15], Xo[::15]]):
         bits = "".join(str(int(v)) for v in x)

@@ -103,7 +103,7 @@ def test_validate_pattern_accepts_valid_forms():
 
 def test_default_model_reads_drawn_letters():
     """The committed default model recognizes off-centre, small, bold and thin letters."""
-    s = Service(lambda: store.read_registry(store.DEFAULT_PATH))
+    s = Service(lambda: store.read_registry(store.DEFAULT_BUNDLE))
     for letter, drawings in DRAWINGS.items():
         for d in drawings:
             assert s.predict(as_bits(d))["letter"] == letter, "\n".join(d)

@@ -217,7 +217,7 @@ def test_compare_run_all_delete_and_reset(context):
     page.get_by_role("button", name="Compare selected").click()
     expect(page.get_by_role("table", name="Side by side")).to_contain_text("hidden_layer_sizes")
     # The longer history of the two: the default model's.
-    epochs = len(store.read_registry(store.DEFAULT_PATH)["models"][0]["model"]["history"][
+    epochs = len(store.read_registry(store.DEFAULT_BUNDLE)["models"][0]["model"]["history"][
         "train_loss"])
     expect(page.get_by_test_id("chart-compare")).to_have_attribute("data-points", str(epochs))
     draw(page, DRAWINGS["f"][0])
