@@ -114,7 +114,7 @@ def open_set() -> dict[str, float]:
     rec = _default_recognizer()
     report = open_set_report(rec)
     X, y = dataset(check_data_config({**DEFAULT_CONFIG["data"], "seed": 2}))
-    z = rec.model.decision_function(rec.prepare(X))
+    z = rec.model.logits(rec.prepare(X))
     yi = np.searchsorted(rec.model.classes_, y)
     return {**report, "temperature": rec.model.temperature_,
             "ece_uncalibrated": expected_calibration_error(softmax(z), yi),

@@ -282,14 +282,14 @@ def make_dataset(
 
 
 def train_val_split(
-    X: np.ndarray, y: np.ndarray, *, validation_ratio: float = 0.2, seed: int = 42
+    X: np.ndarray, y: np.ndarray, *, validation_fraction: float = 0.2, seed: int = 42
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Stratified shuffle split: each class contributes ``validation_ratio`` of its rows.
+    """Stratified shuffle split: each class contributes ``validation_fraction`` of its rows.
 
     Returns ``X_train, X_val, y_train, y_val``.
     """
-    if not 0.0 < validation_ratio < 1.0:
-        raise ValueError("validation_ratio must be strictly between 0 and 1")
+    if not 0.0 < validation_fraction < 1.0:
+        raise ValueError("validation_fraction must be strictly between 0 and 1")
     y = np.asarray(y)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(y))
@@ -299,7 +299,7 @@ def train_val_split(
     counts = np.bincount(inverse, minlength=len(classes))
     rank = np.empty(len(y), dtype=int)
     rank[by_class] = np.arange(len(y)) - np.repeat(np.cumsum(counts) - counts, counts)
-    n_val = np.maximum(1, np.round(counts * validation_ratio).astype(int))
+    n_val = np.maximum(1, np.round(counts * validation_fraction).astype(int))
     if np.any(n_val >= counts):
         raise ValueError("every class needs at least 2 samples to split off a validation set")
     is_val = rank < n_val[inverse]

@@ -7,10 +7,13 @@ adds hyperparameter checking, mini-batch SGD with momentum, early stopping and l
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -159,20 +162,6 @@ class TrainingCancelled(Exception):
     """Raised by ``MLP.fit`` when the epoch callback returns ``False``."""
 
 
-HYPERPARAMETER_DEFAULTS: dict[str, Any] = {
-    "hidden_layer_sizes": (32,),
-    "activation": "sigmoid",
-    "learning_rate": 0.1,
-    "momentum": 0.1,
-    "batch_size": 32,
-    "l2": 0.0,
-    "max_epochs": 200,
-    "tolerance": 1e-6,
-    "patience": 10,
-    "validation_fraction": 0.2,
-    "seed": 42,
-}
-
 #: Limits that keep a model (and a browser tab training it) a reasonable size.
 MAX_HIDDEN_LAYERS = 8
 MAX_LAYER_SIZE = 1024
@@ -230,30 +219,90 @@ def check_hyperparameters(hp: dict[str, Any]) -> dict[str, Any]:
 EpochCallback = Callable[[dict[str, Any]], bool | None]
 
 
+class NotFittedError(ValueError, AttributeError):
+    """The model has no weights yet: call ``fit`` or load one (as scikit-learn's)."""
+
+
+@cache
+def _not_fitted_error_class(sklearn_error: type) -> type:
+    return type("NotFittedError", (NotFittedError, sklearn_error), {})
+
+
+def _not_fitted(message: str) -> NotFittedError:
+    """``NotFittedError``; when the process already uses scikit-learn (never imported
+    here), also an instance of scikit-learn's, so that its tools recognize it."""
+    sklearn = sys.modules.get("sklearn.exceptions")
+    if sklearn is None:
+        return NotFittedError(message)
+    return _not_fitted_error_class(sklearn.NotFittedError)(message)
+
+
+class DataConversionWarning(UserWarning):
+    """Input had another shape than expected and was converted (as scikit-learn warns)."""
+
+
 class MLP:
     """Multilayer perceptron classifier: sigmoid/tanh/relu hidden layers, softmax output.
 
     Trained by mini-batch SGD with momentum on cross-entropy (+ optional L2), with early
     stopping on validation loss: training stops once the loss has not improved by more
     than ``tolerance`` for ``patience`` epochs, and the best weights are kept.
+
+    A scikit-learn estimator without scikit-learn: parameters are stored as given and
+    checked by ``fit`` (``check_hyperparameters``); ``get_params``/``set_params`` make it
+    work with ``clone``, ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``; fitted
+    state ends in an underscore. The defaults are the server era's (sigmoid, learning
+    rate 0.1, momentum 0.1, seed 42, tolerance 1e-6).
     """
 
-    def __init__(self, **hyperparameters: Any) -> None:
-        self.hyperparameters = check_hyperparameters(hyperparameters)
-        self.classes_: np.ndarray | None = None
-        self.weights_: list[np.ndarray] = []
-        self.biases_: list[np.ndarray] = []
-        self.history_: dict[str, list[float]] = {}
-        self.best_epoch_: int = 0
-        self.stop_reason_: str = ""
-        self.fit_seconds_: float = 0.0
-        #: Divides the logits in ``predict_proba`` (set by calibration; 1 after ``fit``).
-        self.temperature_: float = 1.0
+    _estimator_type = "classifier"
+
+    def __init__(self, hidden_layer_sizes: Sequence[int] | int = (32,),
+                 activation: str = "sigmoid", learning_rate: float = 0.1,
+                 momentum: float = 0.1, batch_size: int = 32, l2: float = 0.0,
+                 max_epochs: int = 200, tolerance: float = 1e-6, patience: int = 10,
+                 validation_fraction: float = 0.2, seed: int = 42) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.l2 = l2
+        self.max_epochs = max_epochs
+        self.tolerance = tolerance
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.seed = seed
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's arguments, as given (``deep`` is for scikit-learn's API)."""
+        return {name: getattr(self, name) for name in HYPERPARAMETER_DEFAULTS}
+
+    def set_params(self, **params: Any) -> MLP:
+        """Change parameters (checked by the next ``fit``); returns the model."""
+        for name, value in params.items():
+            if name not in HYPERPARAMETER_DEFAULTS:
+                raise ValueError(f"Invalid parameter {name!r} for estimator MLP. Valid "
+                                 f"parameters are: {', '.join(HYPERPARAMETER_DEFAULTS)}")
+            setattr(self, name, value)
+        return self
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        """The parameters checked and normalized (``check_hyperparameters``)."""
+        return check_hyperparameters(self.get_params())
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self.hyperparameters.items()
+        changed = {k: v for k, v in self.get_params().items()
                    if v != HYPERPARAMETER_DEFAULTS[k]}
         return f"MLP({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    def __sklearn_tags__(self) -> Any:
+        """Estimator tags, for scikit-learn's tools (which alone call this)."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(), input_tags=InputTags())
 
     # --- shape and label helpers ---------------------------------------------------------
 
@@ -263,23 +312,56 @@ class MLP:
         self._check_fitted()
         return [self.weights_[0].shape[0], *(W.shape[1] for W in self.weights_)]
 
-    @property
-    def n_features_in_(self) -> int:
-        return self.layer_sizes[0]
-
     def _check_fitted(self) -> None:
-        if not self.weights_:
-            raise RuntimeError("this MLP is not fitted yet: call fit(X, y) or load a model")
+        if not getattr(self, "weights_", None):
+            raise _not_fitted("this MLP is not fitted yet: call fit(X, y) or load a model")
 
-    def _check_X(self, X: Any, n_features: int | None = None) -> np.ndarray:
+    @staticmethod
+    def _check_X(X: Any, n_features: int | None = None) -> np.ndarray:
+        if hasattr(X, "tocsr") or hasattr(X, "toarray"):
+            raise TypeError("sparse input is not supported: pass a dense array "
+                            "(X.toarray())")
+        X = np.asarray(X)
+        if X.dtype.kind == "c":
+            raise ValueError("Complex data not supported: X must hold real numbers")
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2:
-            raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+            raise ValueError(f"Expected a 2D array (n_samples, n_features), got shape "
+                             f"{X.shape}. Reshape your data: X.reshape(-1, 1) for a single "
+                             "feature, X.reshape(1, -1) for a single sample")
+        if X.shape[0] == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a "
+                             "minimum of 1 is required.")
+        if X.shape[1] == 0:
+            raise ValueError(f"Found array with 0 feature(s) (shape={X.shape}) while a "
+                             "minimum of 1 is required.")
         if not np.isfinite(X).all():
             raise ValueError("X contains NaN or infinite values")
         if n_features is not None and X.shape[1] != n_features:
-            raise ValueError(f"X has {X.shape[1]} features, the model expects {n_features}")
+            raise ValueError(f"X has {X.shape[1]} features, but MLP is expecting "
+                             f"{n_features} features as input")
         return X
+
+    @staticmethod
+    def _check_y(y: Any, n_samples: int) -> np.ndarray:
+        if y is None:
+            raise ValueError("MLP requires y to be passed, but the target y is None")
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(DataConversionWarning(
+                "A column-vector y was passed when a 1d array was expected; it was "
+                "raveled to shape (n_samples,)"), stacklevel=3)
+            y = y.ravel()
+        if y.shape != (n_samples,):
+            raise ValueError(f"y must have one label per row of X ({n_samples}), "
+                             f"got shape {y.shape}")
+        if y.dtype.kind == "f" and not np.all(np.isfinite(y) & (y == np.round(y))):
+            raise ValueError("Unknown label type: continuous. MLP is a classifier: "
+                             "labels must be classes (strings or integers)")
+        if y.dtype.kind == "O" and not all(isinstance(v, str | int | np.integer)
+                                           for v in y.tolist()):
+            raise ValueError("Unknown label type: labels must all be strings or integers")
+        return y
 
     # --- training ------------------------------------------------------------------------
 
@@ -309,20 +391,20 @@ class MLP:
         """
         hp = self.hyperparameters
         X = self._check_X(X)
-        y = np.asarray(y)
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must have one label per row of X ({X.shape[0]}), "
-                             f"got shape {y.shape}")
+        y = self._check_y(y, X.shape[0])
+        if X.shape[0] < 2:
+            raise ValueError("training needs at least 2 samples, got 1 sample")
         if (X_val is None) != (y_val is None):
             raise ValueError("pass both X_val and y_val, or neither")
         if X_val is None and hp["validation_fraction"] > 0:
             from .data import train_val_split
 
             X, X_val, y, y_val = train_val_split(
-                X, y, validation_ratio=hp["validation_fraction"], seed=hp["seed"])
+                X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
         classes = np.unique(y)
         if len(classes) < 2:
-            raise ValueError("training needs at least 2 classes")
+            raise ValueError(f"training needs at least 2 classes, got 1 class "
+                             f"({classes[0]!r}) in {len(y)} sample(s)")
         Y = one_hot(classes, y)
         Y_val = None
         if X_val is not None:
@@ -398,24 +480,32 @@ class MLP:
         self.stop_reason_ = stop_reason
         self.fit_seconds_ = time.perf_counter() - start
         self.temperature_ = 1.0
+        self.n_features_in_ = X.shape[1]
 
     # --- inference -----------------------------------------------------------------------
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         self._check_fitted()
-        return softmax(self.decision_function(X) / self.temperature_)
+        return softmax(self.logits(X) / self.temperature_)
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def logits(self, X: Any) -> np.ndarray:
         """Logits (before softmax and temperature), shape (n_samples, n_classes)."""
         self._check_fitted()
-        X = self._check_X(X, self.n_features_in_)
+        X = self._check_X(X, self.weights_[0].shape[0])
         return logits((self.weights_, self.biases_), X, self.hyperparameters["activation"])
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable label for each row of ``X``."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        best = self.predict_proba(X).argmax(axis=1)
+        return self.classes_[best]
 
     def score(self, X: Any, y: Any) -> float:
         """Mean accuracy on ``X`` against labels ``y``."""
         return float(np.mean(self.predict(X) == np.asarray(y)))
+
+
+#: The constructor's defaults, by name: the one place they are written is ``MLP``.
+HYPERPARAMETER_DEFAULTS: dict[str, Any] = {
+    name: p.default for name, p in inspect.signature(MLP.__init__).parameters.items()
+    if name != "self"}

@@ -138,6 +138,7 @@ def model_from_dict(data: Any) -> MLP:
         raise _fail(f"'weights' and 'biases' must be lists of {len(sizes) - 1} layers")
     model = MLP(**hp)
     model.classes_ = np.array(classes)
+    model.n_features_in_ = sizes[0]
     model.weights_ = [_array(w, (a, b), f"weights[{i}]")
                       for i, (w, a, b) in enumerate(zip(weights, sizes[:-1], sizes[1:],
                                                         strict=True))]

@@ -38,7 +38,6 @@ DATA_DEFAULTS: dict[str, Any] = {
     "augment": 0.0,
     "augment_noise_max": 0.05,
     "negatives": 0.35,
-    "validation_ratio": 0.2,
     "seed": 42,
 }
 MAX_SAMPLES = 200_000
@@ -54,6 +53,9 @@ DEFAULT_CONFIG: dict[str, dict[str, Any]] = {
 
 def check_data_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
     """Validate data settings; return a normalized copy with defaults filled in."""
+    if "validation_ratio" in cfg:
+        raise ValueError("validation_ratio is now a hyperparameter, validation_fraction: "
+                         "one name for the share of samples held out for validation")
     unknown = set(cfg) - set(DATA_DEFAULTS)
     if unknown:
         raise ValueError(f"unknown data setting(s): {', '.join(sorted(unknown))}; "
@@ -64,7 +66,6 @@ def check_data_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
                                  ("noise_min", 0, 0.5, False), ("noise_max", 0, 0.5, False),
                                  ("augment", 0, 1, False), ("augment_noise_max", 0, 0.5, False),
                                  ("negatives", 0, 0.5, False),
-                                 ("validation_ratio", 0.05, 0.5, False),
                                  ("seed", 0, 2**32 - 1, True)):
         v = out[key]
         if (isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v)
@@ -152,8 +153,11 @@ def train_steps(
     y = y.astype(str)
     Xs, ys = check_samples(samples if samples is not None else [], sorted(all_templates))
     X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
-    X_tr, X_val, y_tr, y_val = train_val_split(X, y, validation_ratio=cfg["validation_ratio"],
-                                               seed=cfg["seed"])
+    if not hp["validation_fraction"]:
+        raise ValueError("validation_fraction must be above 0 for this recipe: it measures, "
+                         "stops early and calibrates on the validation samples")
+    X_tr, X_val, y_tr, y_val = train_val_split(
+        X, y, validation_fraction=hp["validation_fraction"], seed=cfg["seed"])
     model = MLP(**hp)
     epochs = model.fit_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
 
@@ -176,7 +180,7 @@ def train_steps(
 def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, float]:
     """Fit ``model.temperature_`` on validation data; returns the temperature and the
     expected calibration error on that data before and after."""
-    z = model.decision_function(X_val)
+    z = model.logits(X_val)
     y = np.searchsorted(model.classes_, y_val)
     before = expected_calibration_error(calibrated(z, 1.0), y)
     model.temperature_ = fit_temperature(z, y)

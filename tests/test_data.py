@@ -108,11 +108,11 @@ def test_custom_template_adds_a_class():
 
 def test_stratified_split():
     X, y = make_dataset(1000, seed=4)
-    X_tr, X_val, y_tr, y_val = train_val_split(X, y, validation_ratio=0.2, seed=1)
+    X_tr, X_val, y_tr, y_val = train_val_split(X, y, validation_fraction=0.2, seed=1)
     assert len(y_val) == pytest.approx(200, abs=3) and len(y_tr) + len(y_val) == 1000
     for c in "bdf":
         assert (y_val == c).sum() == pytest.approx((y == c).sum() * 0.2, abs=1)
-    again = train_val_split(X, y, validation_ratio=0.2, seed=1)
+    again = train_val_split(X, y, validation_fraction=0.2, seed=1)
     assert np.array_equal(again[1], X_val)
     rows = {r.tobytes() for r in X_tr} | {r.tobytes() for r in X_val}
     assert rows == {r.tobytes() for r in X}

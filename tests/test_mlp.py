@@ -15,6 +15,7 @@ from mlp_core import (
 )
 from mlp_core.mlp import (
     ACTIVATIONS,
+    NotFittedError,
     backward,
     cross_entropy,
     forward,
@@ -160,19 +161,32 @@ def test_l2_shrinks_weights(letters):
     ({"hidden_layer_sizes": [4, 0]}, "hidden_layer_sizes"),
     ({"batch_size": 2.5}, "batch_size must be an integer"),
     ({"max_epochs": True}, "max_epochs must be an integer"),
-    ({"learning_rte": 0.1}, "unknown hyperparameter"),
 ])
-def test_bad_hyperparameters_are_named(bad, message):
+def test_bad_hyperparameters_are_named_by_fit(bad, message, letters):
+    model = MLP(**bad)  # scikit-learn's convention: stored as given, checked by fit
+    assert model.get_params()[next(iter(bad))] is next(iter(bad.values()))
     with pytest.raises(ValueError, match=message):
-        MLP(**bad)
+        model.fit(*letters)
     with pytest.raises(ValueError, match=message):
         check_hyperparameters(bad)
+    with pytest.raises(ValueError, match=message):
+        MLP().set_params(**bad).fit(*letters)
+
+
+def test_unknown_hyperparameters_are_refused_everywhere():
+    with pytest.raises(TypeError, match="learning_rte"):
+        MLP(learning_rte=0.1)
+    with pytest.raises(ValueError, match="Invalid parameter 'learning_rte'"):
+        MLP().set_params(learning_rte=0.1)
+    with pytest.raises(ValueError, match="unknown hyperparameter"):
+        check_hyperparameters({"learning_rte": 0.1})
 
 
 def test_input_errors(small_model):
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         MLP().predict(np.zeros((1, 100)))
-    with pytest.raises(ValueError, match="expects 100"):
+    assert not hasattr(MLP(), "n_features_in_") and not hasattr(MLP(), "classes_")
+    with pytest.raises(ValueError, match="is expecting 100 features"):
         small_model.predict(np.zeros((1, 99)))
     with pytest.raises(ValueError, match="NaN"):
         small_model.predict(np.full((1, 100), np.nan))

@@ -55,6 +55,19 @@ def test_dataset_labels_a_share_as_none_and_only_that_share():
     assert NONE_LABEL not in set(y0.tolist())
 
 
+def test_one_validation_share_recorded_as_used():
+    from mlp_core.train import train_model
+
+    result = train_model({"hidden_layer_sizes": [8], "max_epochs": 2,
+                          "validation_fraction": 0.5}, {"n_samples": 400})
+    info = result.dataset_info
+    assert model_to_dict(result.model)["hyperparameters"]["validation_fraction"] == 0.5
+    assert abs(info["val_samples"] - info["train_samples"]) <= 4  # a 50/50 split
+    assert "validation_ratio" not in info
+    with pytest.raises(ValueError, match="validation_fraction"):
+        train_model({}, {"validation_ratio": 0.5})
+
+
 def test_none_label_is_reserved():
     with pytest.raises(ValueError, match="reserved"):
         check_template(NONE_LABEL, np.ones(100))

@@ -5,7 +5,7 @@ import { confusionTable, el, perClassTable, pct } from "./results.js";
 const $ = (id) => document.getElementById(id);
 const NUMBERS = ["learning_rate", "momentum", "batch_size", "l2", "max_epochs", "tolerance",
   "patience", "seed", "n_samples", "noise_min", "noise_max", "clean_fraction", "augment",
-  "negatives", "validation_ratio"];
+  "negatives", "validation_fraction"];
 const CHECKS = ["include_samples", "promote"];
 
 /** The training configuration the form describes (the shape mlp.train takes). */
@@ -18,12 +18,12 @@ export function readConfig(form) {
       activation: f.get("activation"),
       learning_rate: n("learning_rate"), momentum: n("momentum"), batch_size: n("batch_size"),
       l2: n("l2"), max_epochs: n("max_epochs"), tolerance: n("tolerance"),
-      patience: n("patience"), seed: n("seed"),
+      patience: n("patience"), validation_fraction: n("validation_fraction"), seed: n("seed"),
     },
     data: {
       n_samples: n("n_samples"), noise_min: n("noise_min"), noise_max: n("noise_max"),
       clean_fraction: n("clean_fraction"), augment: n("augment"), negatives: n("negatives"),
-      validation_ratio: n("validation_ratio"), seed: n("seed"),
+      seed: n("seed"),
     },
     include_samples: f.get("include_samples") === "on",
     promote: f.get("promote") === "on",
@@ -47,6 +47,10 @@ function toQuery(form, defaults) {
 /** Fill the form from the URL; true if the URL carried any training setting. */
 function fromQuery(form, params) {
   let any = false;
+  // Links made before the validation share had one name still open as they were made.
+  if (params.has("validation_ratio") && !params.has("validation_fraction")) {
+    params.set("validation_fraction", params.get("validation_ratio"));
+  }
   for (const name of ["hidden", "activation", ...NUMBERS]) {
     if (params.has(name)) { form.elements[name].value = params.get(name); any = true; }
   }
