@@ -217,7 +217,7 @@ def test_failed_load_says_why_and_offers_retry(context):
     context.route("**/numpy-*.whl", lambda route: route.abort())
     page = context.new_page()
     page.goto(context.url)
-    expect(page.locator("#load-error")).to_contain_text("could not load Python packages",
+    expect(page.locator("#load-error")).to_contain_text("could not download numpy-2.0.2",
                                                         timeout=30_000)
     expect(page.locator('[data-step="packages"]')).to_have_class("failed")
     expect(page.get_by_role("button", name="Retry")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -234,15 +235,52 @@ self.addEventListener("message", (e) => {
     expect(page.locator("#notice")).to_be_hidden()
 
 
-def test_pyodide_failing_to_load_is_shown_with_retry(context):
-    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+def _never_answer(route) -> None:
+    """A download that stalls: the request is neither answered nor failed."""
+
+
+# What goes wrong, which file, how, what the page must say, which loading step fails, and
+# how long it may take (20 s without data, or without progress once the files are in,
+# is a failure; errors fail at once).
+LOAD_FAILURES = {
+    "download aborted": ("**/pyodide.asm.wasm", lambda route: route.abort(),
+                         "could not download pyodide.asm.wasm", "runtime", 15),
+    "download stalls": ("**/python_stdlib.zip", _never_answer,
+                        "could not download python_stdlib.zip (no data for 20 s)",
+                        "runtime", 35),
+    "corrupt wasm": ("**/pyodide.asm.wasm",
+                     lambda route: route.fulfill(status=200, content_type="application/wasm",
+                                                 body=b"\0asm\x01\0\0\0" + bytes(range(256)) * 64),
+                     "Python did not start: nothing happened for 20 s", "runtime", 35),
+    "missing wheel": ("**/numpy-*.whl",
+                      lambda route: route.fulfill(status=404, body="Not Found"),
+                      # Pyodide fetches wheels with their lock file's sha256 as integrity,
+                      # so the browser reports a 404 as a failed fetch.
+                      "could not download numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+                      "packages", 15),
+}
+
+
+@pytest.mark.parametrize("failure", list(LOAD_FAILURES))
+def test_every_way_the_runtime_can_fail_to_load_is_shown_with_retry(context, failure):
+    pattern, handler, message, step, seconds = LOAD_FAILURES[failure]
+    context.route(pattern, handler)
     page = context.new_page()
+    start = time.monotonic()
     page.goto(context.url)
-    expect(page.locator("#load-error")).to_contain_text("could not start", timeout=30_000)
-    expect(page.locator('[data-step="runtime"]')).to_have_class("failed")
+    expect(page.locator("#load-error")).to_contain_text(message, timeout=seconds * 1000)
+    assert time.monotonic() - start < seconds
+    expect(page.locator(f'[data-step="{step}"]')).to_have_class("failed")
     expect(page.get_by_role("button", name="Retry")).to_be_visible()
-    # Pyodide leaves its failed fetch unhandled; that one error is the point of this test.
-    context.watch.errors = [e for e in context.watch.errors if e != "Failed to fetch"]
+    # Pyodide may leave the failed download unhandled in the worker; the page has said it.
+    context.watch.errors = [e for e in context.watch.errors
+                            if "could not download" not in e and "Failed to fetch" not in e
+                            and "CompileError" not in e and "WebAssembly" not in e]
+    context.unroute(pattern)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("button", name="Retry").click()
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#loading")).to_be_hidden()
 
 
 def test_content_security_policy_blocks_eval_and_other_origins(context):

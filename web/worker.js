@@ -1,8 +1,16 @@
 // The Python worker: boots Pyodide, loads mlp_core, keeps the registry in sync with
 // IndexedDB and answers the page's requests (see js/protocol.js for the messages).
 import { loadPyodide } from "./pyodide/pyodide.mjs";
+import { watchDownloads } from "./js/downloads.js";
 import * as snapshot from "./js/snapshot.js";
 import * as storage from "./js/storage.js";
+
+// Until Python is ready, a download that fails or stalls fails the start, with its name.
+const DOWNLOAD_STALL_MS = 20_000;
+const startWatch = watchDownloads({
+  stallMs: DOWNLOAD_STALL_MS,
+  onFailure: (err) => failBoot(err),
+});
 
 const channel = new BroadcastChannel("letter-recognizer-registry");
 let app = null;              // mlp_core.webapi.App (a PyProxy)
@@ -30,6 +38,7 @@ let stepStart = performance.now();
 const step = (name, state, detail) => {
   if (state === "active") stepStart = performance.now();
   else timings[name] = Math.round(performance.now() - stepStart);
+  startWatch.progress();
   current = name;
   event("step", { step: name, state, detail });
 };
@@ -322,7 +331,10 @@ self.addEventListener("unhandledrejection", (e) => {
   else failBoot(e.reason);
 });
 const ready = Promise.race([boot(), new Promise((_, reject) => { failBoot = reject; })]);
-const settled = () => { booting = false; };
+const settled = () => {
+  booting = false;
+  startWatch.stop();
+};
 ready.then(settled, settled);
 ready.then(
   (health) => event("ready", { ...health, timings }),

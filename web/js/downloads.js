@@ -1,0 +1,84 @@
+// Watches the Python worker's start. Pyodide does not always reject when a file fails to
+// arrive or is damaged (a corrupt wasm file leaves it waiting forever), and a download
+// can stall forever; either way the page must say so and offer Retry. While watching,
+// `onFailure` gets an error for a fetch that fails (network or HTTP error), a download
+// with no data for `stallMs`, and a start with nothing downloading and no step done for
+// `stallMs` (call `progress()` when a step is done).
+
+const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
+
+/** Start watching. Returns {progress(), stop()}. */
+export function watchDownloads({ stallMs, onFailure }) {
+  const realFetch = self.fetch;
+  const active = new Set(); // {name, last}: downloads not finished yet
+  let lastProgress = performance.now(); // a download finished or a step was done
+  const fail = (download, why) => {
+    active.delete(download);
+    const err = new Error(`could not download ${download.name} (${why}); check the connection, then retry`);
+    err.name = "DownloadFailed";
+    onFailure(err);
+    return err;
+  };
+
+  self.fetch = async (input, init) => {
+    const download = { name: fileName(input instanceof Request ? input.url : String(input)), last: performance.now() };
+    active.add(download);
+    let response;
+    try {
+      response = await realFetch.call(self, input, init);
+    } catch (err) {
+      throw fail(download, err?.message || String(err));
+    }
+    if (!response.ok) throw fail(download, `HTTP ${response.status}`);
+    if (!response.body) {
+      active.delete(download);
+      return response;
+    }
+    download.last = performance.now();
+    const reader = response.body.getReader();
+    const body = new ReadableStream({
+      async pull(controller) {
+        let chunk;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          controller.error(fail(download, err?.message || String(err)));
+          return;
+        }
+        download.last = performance.now();
+        if (chunk.done) {
+          active.delete(download);
+          lastProgress = download.last;
+          controller.close();
+        } else {
+          controller.enqueue(chunk.value);
+        }
+      },
+      cancel(reason) {
+        active.delete(download);
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+
+  const seconds = Math.round(stallMs / 1000);
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const download of active) {
+      if (now - download.last > stallMs) fail(download, `no data for ${seconds} s`);
+    }
+    if (!active.size && now - lastProgress > stallMs) {
+      lastProgress = now;
+      onFailure(new Error(`Python did not start: nothing happened for ${seconds} s after its files arrived (a damaged download?); retry`));
+    }
+  }, 500);
+
+  return {
+    progress() { lastProgress = performance.now(); },
+    stop() {
+      clearInterval(timer);
+      self.fetch = realFetch;
+    },
+  };
+}
