@@ -155,8 +155,10 @@ class Service:
         entry, recognizer = self._load()
         info = registry.summary(entry)
         del info["is_production"]
-        if self._open_set is None:
-            self._open_set = open_set_report(recognizer)
+        if self._open_set is None:  # measured when it was trained; older models: now
+            stored = entry["metrics"].get("open_set")
+            self._open_set = stored if isinstance(stored, dict) else open_set_report(
+                recognizer)
         info["rejection"] = recognizer.describe()
         info["open_set"] = self._open_set
         return info
