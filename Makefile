@@ -35,7 +35,7 @@ serve: $(SITE)
 
 ## test: install what is needed, lint, build, and run every test (Python + browser)
 test: lint $(SITE) chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist worksteal
 
 ## bench: measure (about 10 minutes) -> bench/results.json, bench/report.md, plots
 bench: $(SITE) chromium
