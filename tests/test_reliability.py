@@ -248,6 +248,10 @@ LOAD_FAILURES = {
     "download stalls": ("**/python_stdlib.zip", _never_answer,
                         "could not download python_stdlib.zip (no data for 20 s)",
                         "runtime", 35),
+    # Pyodide imports its JavaScript rather than fetching it: caught as a start that
+    # makes no progress.
+    "script never arrives": ("**/pyodide.asm.js", _never_answer,
+                             "Python did not start: nothing happened for 20 s", "runtime", 35),
     "corrupt wasm": ("**/pyodide.asm.wasm",
                      lambda route: route.fulfill(status=200, content_type="application/wasm",
                                                  body=b"\0asm\x01\0\0\0" + bytes(range(256)) * 64),

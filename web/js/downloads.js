@@ -2,15 +2,16 @@
 // arrive or is damaged (a corrupt wasm file leaves it waiting forever), and a download
 // can stall forever; either way the page must say so and offer Retry. While watching,
 // `onFailure` gets an error for a fetch that fails (network or HTTP error), a download
-// with no data for `stallMs`, and a start with nothing downloading and no step done for
-// `stallMs` (call `progress()` when a step is done).
+// that waits `stallMs` for data from the network (a body nobody reads yet is not
+// waiting), and a start where nothing arrives and no step is done for `stallMs` (call
+// `progress()` when a step is done): e.g. a script Pyodide imports instead of fetching.
 
 const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
 
 /** Start watching. Returns {progress(), stop()}. */
 export function watchDownloads({ stallMs, onFailure }) {
   const realFetch = self.fetch;
-  const active = new Set(); // {name, last}: downloads not finished yet
+  const active = new Set(); // {name, last, waiting}: downloads not finished yet
   let lastProgress = performance.now(); // a download finished or a step was done
   const fail = (download, why) => {
     active.delete(download);
@@ -21,7 +22,11 @@ export function watchDownloads({ stallMs, onFailure }) {
   };
 
   self.fetch = async (input, init) => {
-    const download = { name: fileName(input instanceof Request ? input.url : String(input)), last: performance.now() };
+    const download = {
+      name: fileName(input instanceof Request ? input.url : String(input)),
+      last: performance.now(),
+      waiting: true, // for the network: headers, or a chunk someone asked for
+    };
     active.add(download);
     let response;
     try {
@@ -35,10 +40,14 @@ export function watchDownloads({ stallMs, onFailure }) {
       return response;
     }
     download.last = performance.now();
+    download.waiting = false;
+    lastProgress = download.last;
     const reader = response.body.getReader();
     const body = new ReadableStream({
       async pull(controller) {
         let chunk;
+        if (!download.waiting) download.last = performance.now();
+        download.waiting = true;
         try {
           chunk = await reader.read();
         } catch (err) {
@@ -46,9 +55,10 @@ export function watchDownloads({ stallMs, onFailure }) {
           return;
         }
         download.last = performance.now();
+        download.waiting = false;
+        lastProgress = download.last;
         if (chunk.done) {
           active.delete(download);
-          lastProgress = download.last;
           controller.close();
         } else {
           controller.enqueue(chunk.value);
@@ -65,12 +75,15 @@ export function watchDownloads({ stallMs, onFailure }) {
   const seconds = Math.round(stallMs / 1000);
   const timer = setInterval(() => {
     const now = performance.now();
+    let waiting = false;
     for (const download of active) {
+      if (!download.waiting) continue;
+      waiting = true;
       if (now - download.last > stallMs) fail(download, `no data for ${seconds} s`);
     }
-    if (!active.size && now - lastProgress > stallMs) {
+    if (!waiting && now - lastProgress > stallMs) {
       lastProgress = now;
-      onFailure(new Error(`Python did not start: nothing happened for ${seconds} s after its files arrived (a damaged download?); retry`));
+      onFailure(new Error(`Python did not start: nothing happened for ${seconds} s (a file that never arrived, or a damaged one?); retry`));
     }
   }, 500);
 
