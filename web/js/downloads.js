@@ -2,9 +2,10 @@
 // arrive or is damaged (a corrupt wasm file leaves it waiting forever), and a download
 // can stall forever; either way the page must say so and offer Retry. While watching,
 // `onFailure` gets an error for a fetch that fails (network or HTTP error), a download
-// that waits `stallMs` for data from the network (a body nobody reads yet is not
-// waiting), and a start where nothing arrives and no step is done for `stallMs` (call
-// `progress()` when a step is done): e.g. a script Pyodide imports instead of fetching.
+// that gets no data from the network for `stallMs` (followed on a copy of its body, so
+// Pyodide reads it as it would anyway), and a start where nothing arrives and no step is
+// done for `stallMs` (call `progress()` when a step is done): e.g. a script Pyodide
+// imports instead of fetching, or a damaged file.
 
 const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
 
@@ -25,7 +26,7 @@ export function watchDownloads({ stallMs, onFailure }) {
     const download = {
       name: fileName(input instanceof Request ? input.url : String(input)),
       last: performance.now(),
-      waiting: true, // for the network: headers, or a chunk someone asked for
+      waiting: true, // for the network, until the last byte has arrived
     };
     active.add(download);
     let response;
@@ -39,37 +40,20 @@ export function watchDownloads({ stallMs, onFailure }) {
       active.delete(download);
       return response;
     }
+    // Follow the data on a copy of the body and hand Pyodide the response untouched
+    // (a rebuilt Response would lose what lets the browser reuse compiled wasm).
     download.last = performance.now();
-    download.waiting = false;
     lastProgress = download.last;
-    const reader = response.body.getReader();
-    const body = new ReadableStream({
-      async pull(controller) {
-        let chunk;
-        if (!download.waiting) download.last = performance.now();
-        download.waiting = true;
-        try {
-          chunk = await reader.read();
-        } catch (err) {
-          controller.error(fail(download, err?.message || String(err)));
-          return;
-        }
-        download.last = performance.now();
-        download.waiting = false;
-        lastProgress = download.last;
-        if (chunk.done) {
-          active.delete(download);
-          controller.close();
-        } else {
-          controller.enqueue(chunk.value);
-        }
-      },
-      cancel(reason) {
-        active.delete(download);
-        return reader.cancel(reason);
-      },
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const copy = response.clone().body.getReader();
+    (async () => {
+      for (;;) {
+        const { done } = await copy.read();
+        download.last = lastProgress = performance.now();
+        if (done) break;
+      }
+      active.delete(download);
+    })().catch((err) => fail(download, err?.message || String(err)));
+    return response;
   };
 
   const seconds = Math.round(stallMs / 1000);
