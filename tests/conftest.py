@@ -108,6 +108,9 @@ def context(chromium, server):
     ctx.watch = watch
     ctx.url = server.url
     yield ctx
+    # A route handler still running when the test ends (e.g. fetching the real file to
+    # patch it) must not fail the next test: stop routing first, ignoring late errors.
+    ctx.unroute_all(behavior="ignoreErrors")
     ctx.close()
     assert watch.left_origin() == [], f"requests left the origin: {watch.left_origin()}"
     assert watch.errors == [], f"uncaught errors in the page: {watch.errors}"
