@@ -50,15 +50,13 @@ class Recognizer:
 
     def describe(self) -> dict[str, Any]:
         """How this model decides, in words the page and model info can show."""
+        common = {"can_reject": self.can_reject, "temperature": self.model.temperature_,
+                  "preprocessing": self.preprocessing}
         if self.can_reject:
-            return {"can_reject": True, "method": "none-of-these class",
-                    "rule": "recognized when a letter is more probable than none of these",
-                    "temperature": self.model.temperature_,
-                    "preprocessing": self.preprocessing}
-        return {"can_reject": False, "method": None,
-                "rule": "always answers with one of its letters (trained without "
-                        "non-letters)", "temperature": self.model.temperature_,
-                "preprocessing": self.preprocessing}
+            return {**common, "method": "none-of-these class",
+                    "rule": "recognized when a letter is more probable than none of these"}
+        return {**common, "method": None, "rule": "always answers with one of its letters "
+                                                  "(trained without non-letters)"}
 
     def prepare(self, X: np.ndarray) -> np.ndarray:
         """Drawings (n, 100) as the network takes them (centered if it was trained so)."""
@@ -66,7 +64,7 @@ class Recognizer:
 
     def predict_one(self, x: np.ndarray) -> dict[str, Any]:
         """One checked drawing (a vector of 100 zeros and ones), as drawn."""
-        return self.predict_prepared(self.prepare(x[None, :])[0] if self.centers else x)
+        return self.predict_prepared(self.prepare(x[None, :])[0])
 
     def predict_prepared(self, x: np.ndarray) -> dict[str, Any]:
         """One drawing already ``prepare``d: ``{"letter", "recognized", "probabilities",
