@@ -26,7 +26,7 @@ NOISE_LEVELS = (0.0, 0.1, 0.2, 0.3, 0.4)
 
 def letter_data(seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The default model's data recipe (40,000 samples, half augmented)."""
-    return dataset(check_data_config({**DEFAULT_CONFIG["data"], "seed": seed}))
+    return dataset(check_data_config(DEFAULT_CONFIG["data"]), seed=seed)
 
 
 def compare_with_sklearn(runs: int) -> dict:
@@ -113,7 +113,7 @@ def open_set() -> dict[str, float]:
     with the stored temperature and without it (T = 1)."""
     rec = _default_recognizer()
     report = open_set_report(rec)
-    X, y = dataset(check_data_config({**DEFAULT_CONFIG["data"], "seed": 2}))
+    X, y = dataset(check_data_config(DEFAULT_CONFIG["data"]), seed=2)
     z = rec.model.logits(rec.prepare(X))
     yi = np.searchsorted(rec.model.classes_, y)
     return {**report, "temperature": rec.model.temperature_,

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from . import registry, store
-from .mlp import HYPERPARAMETER_DEFAULTS
 from .service import Service
-from .train import DATA_DEFAULTS, train_model
+from .settings import DEFAULT_PRESET, PRESETS, SETTINGS, Setting
+from .train import train_model
 
 
 def _path(args: argparse.Namespace) -> Path:
@@ -44,9 +44,11 @@ def parse_pattern(text: str) -> list[int]:
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
-    hp = {k: getattr(args, k) for k in HYPERPARAMETER_DEFAULTS if getattr(args, k) is not None}
-    data = {k: getattr(args, f"data_{k}") for k in DATA_DEFAULTS
-            if getattr(args, f"data_{k}") is not None}
+    config = PRESETS[args.preset].config() if args.preset else {
+        "hyperparameters": {}, "data": {}}
+    for s in SETTINGS:  # flags given override the preset
+        if getattr(args, s.name) is not None:
+            config[s.section][s.name] = getattr(args, s.name)
 
     def progress(info: dict[str, Any]) -> None:
         val = "" if info["val_loss"] is None else (
@@ -54,7 +56,8 @@ def _cmd_train(args: argparse.Namespace) -> None:
         print(f"epoch {info['epoch']:4d}/{info['max_epochs']}  train_loss "
               f"{info['train_loss']:.4f}{val}", file=sys.stderr, flush=True)
 
-    result = train_model(hp, data, callback=None if args.quiet else progress)
+    result = train_model(config["hyperparameters"], config["data"],
+                         callback=None if args.quiet else progress)
     doc = _read(args)
     doc, entry = registry.register(doc, result.model_dict(), accuracy=result.accuracy,
                                    metrics=result.metrics, dataset_info=result.dataset_info,
@@ -103,6 +106,16 @@ def _cmd_registry(args: argparse.Namespace) -> None:
     _emit(report)
 
 
+def _add_setting(parser: argparse.ArgumentParser, s: Setting) -> None:
+    """One flag per setting of ``settings.SETTINGS``: its type, choices and help."""
+    default = ", ".join(map(str, s.default)) if s.type == "int_list" else s.default
+    kinds = {"int": {"type": int}, "float": {"type": float},
+             "choice": {"choices": s.choices}, "int_list": {"type": int, "nargs": "+"}}
+    parser.add_argument(f"--{s.name.replace('_', '-')}", dest=s.name, **kinds[s.type],
+                        metavar=None if s.type == "choice" else "N",
+                        help=f"{s.help} {s.section}: {s.describe()}; default {default}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and --help)."""
     p = argparse.ArgumentParser(prog="python -m mlp_core", description=__doc__.split("\n")[0])
@@ -111,22 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "starts as a copy of the default models shipped with mlp_core)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    t = sub.add_parser("train", help="train a model and register it")
-    d = HYPERPARAMETER_DEFAULTS
-    t.add_argument("--hidden-layer-sizes", dest="hidden_layer_sizes", type=int, nargs="+",
-                   metavar="N",
-                   help=f"neurons per hidden layer (default {d['hidden_layer_sizes']})")
-    t.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
-    for name in ("learning_rate", "momentum", "l2", "tolerance", "validation_fraction"):
-        t.add_argument(f"--{name.replace('_', '-')}", dest=name, type=float,
-                       help=f"default {d[name]}")
-    for name in ("batch_size", "max_epochs", "patience", "seed"):
-        t.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int,
-                       help=f"default {d[name]}")
-    for name, default in DATA_DEFAULTS.items():
-        kind = int if isinstance(default, int) else float
-        t.add_argument(f"--data-{name.replace('_', '-')}", dest=f"data_{name}", type=kind,
-                       help=f"data: default {default}")
+    t = sub.add_parser("train", help="train a model and register it",
+                       description="Train a model on synthetic letters and register it. "
+                       "Settings not given take their defaults (or the --preset's).")
+    t.add_argument("--preset", choices=list(PRESETS), help="start from a named setup: "
+                   + "; ".join(f"{p.name}: {p.label}" for p in PRESETS.values())
+                   + f" ({DEFAULT_PRESET} made the default model)")
+    for s in SETTINGS:
+        _add_setting(t, s)
     t.add_argument("--promote", action="store_true", help="make it the production model")
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     t.set_defaults(func=_cmd_train)

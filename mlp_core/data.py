@@ -12,8 +12,7 @@ from itertools import product
 
 import numpy as np
 
-GRID = 10
-N_PIXELS = GRID * GRID
+from .limits import GRID, N_PIXELS
 
 # Bold (2-cell) strokes, b left-aligned and d right-aligned as in a line of text: the
 # templates differ in 45 to 61 cells, so even a 30% pixel-flip rate leaves each letter

@@ -7,7 +7,6 @@ adds hyperparameter checking, mini-batch SGD with momentum, early stopping and l
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 import time
@@ -18,6 +17,8 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+
+from . import settings
 
 Params = tuple[list[np.ndarray], list[np.ndarray]]
 
@@ -162,58 +163,10 @@ class TrainingCancelled(Exception):
     """Raised by ``MLP.fit`` when the epoch callback returns ``False``."""
 
 
-#: Limits that keep a model (and a browser tab training it) a reasonable size.
-MAX_HIDDEN_LAYERS = 8
-MAX_LAYER_SIZE = 1024
-MAX_EPOCHS = 10_000
-
-
 def check_hyperparameters(hp: dict[str, Any]) -> dict[str, Any]:
-    """Validate hyperparameters; return a normalized copy with defaults filled in.
-
-    Raises ``ValueError`` naming the first bad value and what is allowed.
-    """
-    unknown = set(hp) - set(HYPERPARAMETER_DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown hyperparameter(s): {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(HYPERPARAMETER_DEFAULTS)}")
-    out = {**HYPERPARAMETER_DEFAULTS, **hp}
-
-    def number(name: str, lo: float, hi: float, *, integer: bool = False,
-               lo_open: bool = False) -> None:
-        v = out[name]
-        if isinstance(v, bool) or not isinstance(v, int | float) or (
-                integer and not float(v).is_integer()) or not np.isfinite(v):
-            kind = "an integer" if integer else "a number"
-            raise ValueError(f"{name} must be {kind}, got {v!r}")
-        if v < lo or v > hi or (lo_open and v == lo):
-            left = "(" if lo_open else "["
-            raise ValueError(f"{name} must be in {left}{lo}, {hi}], got {v!r}")
-        out[name] = int(v) if integer else float(v)
-
-    sizes = out["hidden_layer_sizes"]
-    if isinstance(sizes, int | float) and not isinstance(sizes, bool):
-        sizes = (sizes,)
-    if (not isinstance(sizes, list | tuple) or not 1 <= len(sizes) <= MAX_HIDDEN_LAYERS
-            or not all(isinstance(s, int | float) and not isinstance(s, bool)
-                       and float(s).is_integer() and 1 <= s <= MAX_LAYER_SIZE
-                       for s in sizes)):
-        raise ValueError(f"hidden_layer_sizes must be 1 to {MAX_HIDDEN_LAYERS} integers "
-                         f"between 1 and {MAX_LAYER_SIZE}, got {sizes!r}")
-    out["hidden_layer_sizes"] = tuple(int(s) for s in sizes)
-    if not isinstance(out["activation"], str) or out["activation"] not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, "
-                         f"got {out['activation']!r}")
-    number("learning_rate", 0.0, 10.0, lo_open=True)
-    number("momentum", 0.0, 0.999)
-    number("batch_size", 1, 100_000, integer=True)
-    number("l2", 0.0, 100.0)
-    number("max_epochs", 1, MAX_EPOCHS, integer=True)
-    number("tolerance", 0.0, 1.0)
-    number("patience", 1, MAX_EPOCHS, integer=True)
-    number("validation_fraction", 0.0, 0.9)
-    number("seed", 0, 2**32 - 1, integer=True)
-    return out
+    """Validate hyperparameters against ``settings.SETTINGS``; return a normalized copy
+    with defaults filled in. Raises ``ValueError`` naming the first bad value."""
+    return settings.check("hyperparameters", hp)
 
 
 EpochCallback = Callable[[dict[str, Any]], bool | None]
@@ -241,6 +194,11 @@ class DataConversionWarning(UserWarning):
     """Input had another shape than expected and was converted (as scikit-learn warns)."""
 
 
+#: The hyperparameters' defaults, declared in ``settings.SETTINGS``.
+HYPERPARAMETER_DEFAULTS: dict[str, Any] = settings.defaults("hyperparameters")
+_D = HYPERPARAMETER_DEFAULTS
+
+
 class MLP:
     """Multilayer perceptron classifier: sigmoid/tanh/relu hidden layers, softmax output.
 
@@ -251,17 +209,21 @@ class MLP:
     A scikit-learn estimator without scikit-learn: parameters are stored as given and
     checked by ``fit`` (``check_hyperparameters``); ``get_params``/``set_params`` make it
     work with ``clone``, ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``; fitted
-    state ends in an underscore. The defaults are the server era's (sigmoid, learning
-    rate 0.1, momentum 0.1, seed 42, tolerance 1e-6).
+    state ends in an underscore. Defaults and limits are declared in
+    ``settings.SETTINGS`` (the defaults are the server era's: sigmoid, learning rate
+    0.1, momentum 0.1, seed 42, tolerance 1e-6).
     """
 
     _estimator_type = "classifier"
 
-    def __init__(self, hidden_layer_sizes: Sequence[int] | int = (32,),
-                 activation: str = "sigmoid", learning_rate: float = 0.1,
-                 momentum: float = 0.1, batch_size: int = 32, l2: float = 0.0,
-                 max_epochs: int = 200, tolerance: float = 1e-6, patience: int = 10,
-                 validation_fraction: float = 0.2, seed: int = 42) -> None:
+    def __init__(self, hidden_layer_sizes: Sequence[int] | int = _D["hidden_layer_sizes"],
+                 activation: str = _D["activation"],
+                 learning_rate: float = _D["learning_rate"], momentum: float = _D["momentum"],
+                 batch_size: int = _D["batch_size"], l2: float = _D["l2"],
+                 max_epochs: int = _D["max_epochs"], tolerance: float = _D["tolerance"],
+                 patience: int = _D["patience"],
+                 validation_fraction: float = _D["validation_fraction"],
+                 seed: int = _D["seed"]) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.learning_rate = learning_rate
@@ -503,9 +465,3 @@ class MLP:
     def score(self, X: Any, y: Any) -> float:
         """Mean accuracy on ``X`` against labels ``y``."""
         return float(np.mean(self.predict(X) == np.asarray(y)))
-
-
-#: The constructor's defaults, by name: the one place they are written is ``MLP``.
-HYPERPARAMETER_DEFAULTS: dict[str, Any] = {
-    name: p.default for name, p in inspect.signature(MLP.__init__).parameters.items()
-    if name != "self"}

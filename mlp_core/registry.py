@@ -15,14 +15,13 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from .limits import MAX_BUNDLE_BYTES, MAX_MODELS
 from .mlp import MLP
 from .recognizer import Recognizer
 from .serialize import model_from_dict, model_to_dict
 
 SCHEMA_VERSION = 1
 ALGORITHM_VERSION = "v1.0"
-MAX_MODELS = 200
-MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 ENTRY_KEYS = ("version", "created_at", "accuracy", "hyperparameters", "dataset_info",
               "metrics", "is_production", "model")
 _VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")

@@ -14,14 +14,12 @@ import numpy as np
 
 from .calibration import T_RANGE
 from .data import NONE_LABEL
-from .mlp import MAX_EPOCHS, MLP, check_hyperparameters
+from .limits import MAX_CLASS_NAME, MAX_CLASSES, MAX_EPOCHS, MAX_PARAMETERS
+from .mlp import MLP, check_hyperparameters
 from .preprocess import PREPROCESSING
 
 FORMAT = "mlp_core/model"
 FORMAT_VERSION = 1
-MAX_PARAMETERS = 1_000_000
-MAX_CLASSES = 64
-MAX_CLASS_NAME = 32
 HISTORY_KEYS = ("train_loss", "val_loss", "val_accuracy")
 
 

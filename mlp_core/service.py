@@ -7,146 +7,90 @@ same code serves a file on CPython and IndexedDB in the browser.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from . import registry
-from .data import GRID, N_PIXELS
+from .drawing import parse_bits, validate_pattern
 from .heldout import open_set_report
-from .preprocess import center_bits
+from .limits import GRID, N_PIXELS
 from .recognizer import Recognizer
 
 
-def _numeric_array(pattern: list | tuple) -> np.ndarray:
-    """The list as a numeric array (one C call in the common case); when numpy cannot
-    make one, find the first offending value and say what it is."""
-    try:
-        values = np.array(pattern)
-    except ValueError:  # ragged rows
-        values = None
-    if values is not None and values.dtype.kind in "biuf":
-        return values
-    nested = [isinstance(v, list | tuple) for v in pattern]
-    if any(nested):
-        if not all(nested) or len(pattern) != GRID or any(len(r) != GRID for r in pattern):
-            raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
-        flat = [v for row in pattern for v in row]
-    else:
-        flat = list(pattern)
-    for i, v in enumerate(flat):
-        if isinstance(v, bool) or (isinstance(v, int | float) and not isinstance(v, complex)):
-            continue
-        raise ValueError(f"pattern value {i} is {v!r} ({type(v).__name__}); use 0 or 1")
-    raise ValueError("pattern must hold only numbers (0 or 1)")
-
-
-_PLAIN_NUMBERS = frozenset((int, float, bool))
-_BITS = frozenset((0, 1))  # 0 == 0.0 == False and 1 == 1.0 == True: all are in here
-
-
-def validate_pattern(pattern: Any) -> np.ndarray:
-    """A drawing as a float64 vector of 100 zeros and ones, or ``ValueError`` saying why.
-
-    Accepts 100 values (row-major) or 10 rows of 10 values; each value is 0 or 1
-    (``bool``, ``int`` or a float equal to 0.0 or 1.0). Strings are refused.
-    """
-    if (type(pattern) is list and len(pattern) == N_PIXELS
-            and _PLAIN_NUMBERS.issuperset(map(type, pattern)) and _BITS.issuperset(pattern)):
-        return np.array(pattern, dtype=np.float64)  # the common case, checked in C loops
-    if isinstance(pattern, str | bytes):
-        raise ValueError("pattern must be a list of 100 numbers (0 or 1), not a string")
-    if isinstance(pattern, np.ndarray):
-        if pattern.dtype.kind not in "biuf":
-            raise ValueError(f"pattern must hold numbers, got dtype {pattern.dtype}")
-        values = pattern
-    elif not isinstance(pattern, list | tuple):
-        raise ValueError(f"pattern must be a list of {N_PIXELS} values or {GRID} rows of "
-                         f"{GRID}, got {type(pattern).__name__}")
-    else:
-        values = _numeric_array(pattern)
-        if values.ndim >= 2 and values.shape != (GRID, GRID):
-            raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
-    if values.shape not in ((N_PIXELS,), (GRID, GRID)):
-        raise ValueError(f"pattern must have {N_PIXELS} values ({GRID}x{GRID}), "
-                         f"got shape {tuple(values.shape)}")
-    values = values.astype(np.float64).reshape(N_PIXELS)
-    if np.isnan(values).any():
-        raise ValueError("pattern contains NaN; use 0 or 1")
-    bad = np.flatnonzero((values != 0) & (values != 1))
-    if bad.size:
-        raise ValueError(f"pattern value {bad[0]} is {values[bad[0]]!r}; only 0 and 1 "
-                         "are allowed")
-    return values
-
-
-_BIT_CHARS = frozenset("01")
-_BIT_BYTES = bytes.maketrans(b"01", b"\x00\x01")
-
-
-def parse_bits(bits: str, *, centered: bool = False) -> np.ndarray:
-    """A drawing sent as 100 characters "0" or "1" (row-major; the worker's compact form)
-    as a boolean vector, or ``ValueError`` saying why; ``centered`` moves its ink to the
-    middle first (``preprocess.center_bits``). One NumPy call: this is the prediction's
-    hot path."""
-    if not isinstance(bits, str) or len(bits) != N_PIXELS or not _BIT_CHARS.issuperset(bits):
-        raise ValueError(f"bits must be a string of {N_PIXELS} characters 0 or 1")
-    if centered:
-        bits = center_bits(bits)
-    return np.frombuffer(bits.encode("ascii").translate(_BIT_BYTES), np.bool_)
+def as_bits(x: np.ndarray) -> str:
+    """A checked drawing (``validate_pattern``) in the compact form ``predict_bits``
+    reads."""
+    return (x.astype(np.uint8) + ord("0")).tobytes().decode("ascii")
 
 
 class Service:
-    """Lazily loads the production model of the registry returned by ``get_registry``.
+    """Predictions, model info and health over the registry ``get_registry`` returns.
 
-    The model is loaded once, on first use, and kept until ``reload()`` (call it after
-    the production model changes).
+    Every prediction goes one way: a drawing in its compact form through a model's
+    ``Recognizer`` (loaded on first use and kept by version). Call ``reload()`` after
+    the registry changes, so that the production model is looked up again.
     """
 
     def __init__(self, get_registry: Callable[[], registry.Document]) -> None:
         self._get_registry = get_registry
-        self._entry: registry.Entry | None = None
-        self._recognizer: Recognizer | None = None
-        self._open_set: dict[str, Any] | None = None
+        self._production: registry.Entry | None = None
+        self._recognizers: dict[str, Recognizer] = {}
+        self._open_set: dict[str, dict[str, Any]] = {}
 
-    def reload(self) -> None:
-        """Forget the loaded model; the next call loads the current production model."""
-        self._entry = self._recognizer = self._open_set = None
+    def reload(self, removed: Iterable[str] = ()) -> None:
+        """Look the production model up again on next use, and forget the loaded models
+        of the ``removed`` versions (entries never change under one version)."""
+        self._production = None
+        for version in removed:
+            self._recognizers.pop(version, None)
+            self._open_set.pop(version, None)
+
+    def _recognizer(self, entry: registry.Entry) -> Recognizer:
+        version = entry["version"]
+        if version not in self._recognizers:
+            self._recognizers[version] = registry.load_recognizer(entry)
+        return self._recognizers[version]
 
     def _load(self) -> tuple[registry.Entry, Recognizer]:
-        if self._recognizer is None:
-            entry = registry.get_production(self._get_registry())
-            self._recognizer = registry.load_recognizer(entry)
-            self._entry = entry
-        return self._entry, self._recognizer  # type: ignore[return-value]
+        if self._production is None:
+            self._production = registry.get_production(self._get_registry())
+        return self._production, self._recognizer(self._production)
+
+    def _answer(self, entry: registry.Entry, bits: str) -> dict[str, Any]:
+        recognizer = self._recognizer(entry)
+        if recognizer.n_features != N_PIXELS:
+            raise ValueError(f"model {entry['version']} reads {recognizer.n_features} "
+                             f"inputs, not a {GRID}x{GRID} drawing")
+        out = recognizer.predict_prepared(parse_bits(bits, centered=recognizer.centers))
+        out["model_version"] = entry["version"]
+        return out
 
     def predict(self, pattern: Any) -> dict[str, Any]:
         """``{"letter", "recognized", "probabilities": {letter: p}, "none_probability",
         "confidence", "model_version"}``: ``recognized`` is false when the drawing looks
         like none of the model's letters (``letter`` is then only the closest guess)."""
-        return self.predict_vector(validate_pattern(pattern))
-
-    def predict_vector(self, x: np.ndarray) -> dict[str, Any]:
-        """``predict`` for a drawing already checked by ``validate_pattern`` (a vector of
-        100 zeros and ones)."""
-        entry, recognizer = self._checked()
-        return {**recognizer.predict_one(x), "model_version": entry["version"]}
+        return self.predict_bits(as_bits(validate_pattern(pattern)))
 
     def predict_bits(self, bits: str) -> dict[str, Any]:
         """``predict`` for the compact form, 100 characters "0" or "1" (row-major): the
         latency path (one NumPy call to read it, centering on the string)."""
-        entry, recognizer = self._checked()
-        out = recognizer.predict_prepared(parse_bits(bits, centered=recognizer.centers))
-        out["model_version"] = entry["version"]
-        return out
+        return self._answer(self._load()[0], bits)
 
-    def _checked(self) -> tuple[registry.Entry, Recognizer]:
-        entry, recognizer = self._load()
-        if recognizer.n_features != N_PIXELS:
-            raise ValueError(f"the production model expects {recognizer.n_features} inputs, "
-                             f"not a {GRID}x{GRID} drawing")
-        return entry, recognizer
+    def predict_all(self, pattern: Any) -> list[dict[str, Any]]:
+        """The drawing through every model, in registry order, each answer as
+        ``predict``'s; a model that cannot read it is listed as ``{"model_version",
+        "error"}`` with the reason."""
+        bits = pattern if isinstance(pattern, str) else as_bits(validate_pattern(pattern))
+        parse_bits(bits)  # a bad drawing is one error, not one per model
+        out = []
+        for entry in self._get_registry()["models"]:
+            try:
+                out.append(self._answer(entry, bits))
+            except ValueError as e:
+                out.append({"model_version": entry["version"], "error": str(e)})
+        return out
 
     def model_info(self) -> dict[str, Any]:
         """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,
@@ -155,13 +99,15 @@ class Service:
         entry, recognizer = self._load()
         info = registry.summary(entry)
         del info["is_production"]
-        if self._open_set is None:  # measured when it was trained; older models: now
+        version = entry["version"]
+        if version not in self._open_set:  # measured when it was trained; older: now
             stored = entry["metrics"].get("open_set")
-            self._open_set = stored if isinstance(stored, dict) else open_set_report(
-                recognizer)
+            self._open_set[version] = stored if isinstance(stored, dict) else (
+                open_set_report(recognizer))
         info["rejection"] = recognizer.describe()
-        info["open_set"] = self._open_set
+        info["open_set"] = self._open_set[version]
         return info
+
     def health(self) -> dict[str, Any]:
         """``{"status": "healthy"|"degraded", "model_loaded", "model_version"}``;
         when degraded, ``error`` says why."""

@@ -3,83 +3,48 @@ make data, split, fit, evaluate, and describe the result for the registry."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from . import settings
 from .calibration import calibrated, expected_calibration_error, fit_temperature
 from .data import (
-    N_PIXELS,
     NONE_LABEL,
     check_template,
     default_templates,
     make_dataset,
     train_val_split,
 )
+from .examples import check_samples
 from .heldout import open_set_report
+from .limits import MAX_CLASSES
 from .metrics import evaluate
 from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
 from .negatives import make_negatives
 from .preprocess import center
 from .recognizer import Recognizer
-from .serialize import MAX_CLASSES, model_to_dict
-from .service import validate_pattern
+from .serialize import model_to_dict
+from .settings import DEFAULT_PRESET, PRESETS
 
 #: What every drawing goes through before the network, in training and prediction.
 PREPROCESSING = "center"
-
-DATA_DEFAULTS: dict[str, Any] = {
-    "n_samples": 3000,
-    "clean_fraction": 0.1,
-    "noise_min": 0.01,
-    "noise_max": 0.30,
-    "augment": 0.0,
-    "augment_noise_max": 0.05,
-    "negatives": 0.35,
-    "seed": 42,
-}
-MAX_SAMPLES = 200_000
-MAX_USER_SAMPLES = 10_000
+DEFAULT_SEED: int = settings.BY_NAME["seed"].default
 
 #: The configuration of the pretrained default model (``build.py pretrain``).
-DEFAULT_CONFIG: dict[str, dict[str, Any]] = {
-    "data": {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.35},
-    "hyperparameters": {"hidden_layer_sizes": [128], "activation": "relu",
-                        "learning_rate": 0.05, "momentum": 0.9, "l2": 0.03},
-}
+DEFAULT_CONFIG: dict[str, dict[str, Any]] = PRESETS[DEFAULT_PRESET].config()
 
 
-def check_data_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate data settings; return a normalized copy with defaults filled in."""
-    if "validation_ratio" in cfg:
-        raise ValueError("validation_ratio is now a hyperparameter, validation_fraction: "
-                         "one name for the share of samples held out for validation")
-    unknown = set(cfg) - set(DATA_DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown data setting(s): {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(DATA_DEFAULTS)}")
-    out = {**DATA_DEFAULTS, **cfg}
-    for key, lo, hi, integer in (("n_samples", 10, MAX_SAMPLES, True),
-                                 ("clean_fraction", 0, 1, False),
-                                 ("noise_min", 0, 0.5, False), ("noise_max", 0, 0.5, False),
-                                 ("augment", 0, 1, False), ("augment_noise_max", 0, 0.5, False),
-                                 ("negatives", 0, 0.5, False),
-                                 ("seed", 0, 2**32 - 1, True)):
-        v = out[key]
-        if (isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v)
-                or (integer and not float(v).is_integer()) or not lo <= v <= hi):
-            kind = "an integer" if integer else "a number"
-            raise ValueError(f"{key} must be {kind} from {lo} to {hi}, got {v!r}")
-        out[key] = int(v) if integer else float(v)
-    if out["noise_min"] > out["noise_max"]:
-        raise ValueError("noise_min must not exceed noise_max")
-    return out
+def check_data_config(cfg: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate data settings (``settings.SETTINGS``); return a normalized copy with
+    defaults filled in."""
+    return settings.check("data", cfg)
 
 
-def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
+def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None, *,
+            seed: int = DEFAULT_SEED) -> tuple[np.ndarray, np.ndarray]:
     """Letters from ``make_dataset`` and a share ``negatives`` of non-letters (labelled
     ``NONE_LABEL``), driven by a data configuration (as ``check_data_config`` returns)."""
     letters = sorted(default_templates() if templates is None else templates)
@@ -88,11 +53,11 @@ def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None
                         clean_fraction=cfg["clean_fraction"],
                         noise_range=(cfg["noise_min"], cfg["noise_max"]),
                         augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
-                        seed=cfg["seed"])
+                        seed=seed)
     if not n_none:
         return X, y
     X_none = make_negatives(n_none, exclude=letters, noise_max=cfg["augment_noise_max"],
-                            seed=cfg["seed"] + 1)
+                            seed=seed + 1)
     return np.vstack([X, X_none]), np.concatenate([y.astype(str), [NONE_LABEL] * n_none])
 
 
@@ -109,25 +74,6 @@ class TrainResult:
     def model_dict(self) -> dict[str, Any]:
         """The model as the registry stores it (``serialize.model_to_dict``)."""
         return model_to_dict(self.model, preprocessing=self.preprocessing)
-
-
-def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """A person's drawn examples ``[{"label", "pattern"}, ...]`` as ``(X, y)``; every
-    label must be one of ``classes``."""
-    if not isinstance(samples, list) or len(samples) > MAX_USER_SAMPLES:
-        raise ValueError(f"samples must be a list of at most {MAX_USER_SAMPLES} examples")
-    X, y = [], []
-    for i, s in enumerate(samples):
-        label = s.get("label") if isinstance(s, dict) else None
-        if label not in classes:
-            raise ValueError(f"sample {i + 1} is labelled {label!r}, which is not one of "
-                             f"the classes {list(classes)}")
-        try:
-            X.append(validate_pattern(s.get("pattern")))
-        except ValueError as e:
-            raise ValueError(f"sample {i + 1} ({s['label']}): {e}") from None
-        y.append(s["label"])
-    return np.array(X).reshape(-1, N_PIXELS), np.array(y, dtype=str)
 
 
 def train_steps(
@@ -149,7 +95,7 @@ def train_steps(
         all_templates[letter] = check_template(letter, pattern)
     if len(all_templates) > MAX_CLASSES:
         raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
-    X, y = dataset(cfg, all_templates)
+    X, y = dataset(cfg, all_templates, seed=hp["seed"])
     y = y.astype(str)
     Xs, ys = check_samples(samples if samples is not None else [], sorted(all_templates))
     X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
@@ -157,7 +103,7 @@ def train_steps(
         raise ValueError("validation_fraction must be above 0 for this recipe: it measures, "
                          "stops early and calibrates on the validation samples")
     X_tr, X_val, y_tr, y_val = train_val_split(
-        X, y, validation_fraction=hp["validation_fraction"], seed=cfg["seed"])
+        X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
     model = MLP(**hp)
     epochs = model.fit_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
 
@@ -166,8 +112,8 @@ def train_steps(
         metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
         metrics["calibration"] = calibrate(model, X_val, y_val)
         metrics["open_set"] = open_set_report(recognizer_of(model))
-        dataset_info = {**cfg, "train_samples": len(y_tr), "val_samples": len(y_val),
-                        "user_samples": len(ys),
+        dataset_info = {**cfg, "seed": hp["seed"], "train_samples": len(y_tr),
+                        "val_samples": len(y_val), "user_samples": len(ys),
                         "classes": [str(c) for c in model.classes_ if c != NONE_LABEL]}
         if templates:
             dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()

@@ -1,21 +1,26 @@
 """The Python side of the browser worker: JSON text in, JSON text out.
 
 The worker keeps the registry's entries in IndexedDB (one record per model) and hands
-them to ``App.load``; every change goes through ``App.mutate``, which returns the records
-to write and delete. Python decides, JavaScript only stores. Everything here also runs on
-CPython, where the tests drive it exactly as the worker does.
+them to ``App.load``. A change is two steps: ``App.plan`` works out the records to write
+and delete without changing anything, the worker writes them in one transaction, and
+only then does ``App.adopt`` make the change the registry Python serves (``discard``
+when the write failed). So Python's registry is always one that storage holds. Python
+decides, JavaScript only stores. Everything here also runs on CPython, where the tests
+drive it exactly as the worker does.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from . import registry
-from .data import check_template, default_templates
-from .registry import RegistryError
-from .service import Service, validate_pattern
-from .train import TrainResult, check_samples, train_steps
+from . import registry, settings
+from .data import default_templates
+from .examples import check_new_letter, check_sample
+from .registry import Document, RegistryError
+from .service import Service
+from .trainer import Trainer
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
 
@@ -24,16 +29,63 @@ def _dump(obj: Any) -> str:
     return _ENCODER.encode(obj)
 
 
+class _Change:
+    """A planned registry change, waiting for storage to commit it."""
+
+    def __init__(self, doc: Document, removed: list[Any], *, clears_damaged: bool = False,
+                 registers: bool = False) -> None:
+        self.doc, self.removed = doc, removed
+        self.clears_damaged, self.registers = clears_damaged, registers
+
+
+# --- registry operations: (app, args) -> (new document, result) -------------------------
+
+
+def _register(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
+    if not app.trainer.finished:
+        raise RegistryError("there is no trained model to register: train one first")
+    t = app.trainer.result
+    doc, entry = registry.register(app.doc, t.model_dict(), accuracy=t.accuracy,
+                                   metrics=t.metrics, dataset_info=t.dataset_info,
+                                   promote=bool(args.get("promote")))
+    return doc, registry.summary(entry)
+
+
+def _repair(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
+    """Damaged records go; if the production model was one of them, the newest intact
+    model takes its place."""
+    doc, promoted = app.doc, None
+    if doc["models"] and not any(e["is_production"] for e in doc["models"]):
+        promoted = max(doc["models"], key=lambda e: e["created_at"])["version"]
+        doc = registry.set_production(doc, promoted)
+    return doc, {"removed": len(app.damaged_keys), "promoted": promoted}
+
+
+OPERATIONS: dict[str, Callable[[App, dict[str, Any]], tuple[Document, Any]]] = {
+    "set_production": lambda app, a: (registry.set_production(app.doc, a["version"]),
+                                      {"production": a["version"]}),
+    "delete": lambda app, a: (registry.delete(app.doc, a["version"]),
+                              {"deleted": a["version"]}),
+    "import": lambda app, a: registry.import_bundle(app.doc, a["bundle"]),
+    "register": _register,
+    "repair": _repair,
+    "reset": lambda app, a: registry.import_bundle(registry.empty_registry(), a["bundle"]),
+}
+#: Operations after which no damaged record is left in storage.
+_CLEARS_DAMAGED = frozenset({"repair", "reset"})
+
+
 class App:
-    """The registry held by one worker, plus the prediction service over it."""
+    """The registry one worker serves, the prediction service over it and the training
+    in progress."""
 
     def __init__(self) -> None:
-        self.doc: registry.Document = registry.empty_registry()
-        self.bad: list[dict[str, str]] = []
+        self.doc: Document = registry.empty_registry()
+        self.bad: list[dict[str, Any]] = []  # damaged stored records: index, version, error
+        self.damaged_keys: list[Any] = []  # their storage keys
         self.service = Service(lambda: self.doc)
-        self._training: Any = None  # the epoch generator of a training in progress
-        self._trained: TrainResult | None = None  # finished, not yet registered
-        self._models: dict[str, Any] = {}  # loaded recognizers for predict_all, by version
+        self.trainer = Trainer()
+        self._change: _Change | None = None
 
     # --- loading -------------------------------------------------------------------------
 
@@ -41,13 +93,15 @@ class App:
         """Adopt the stored entries. Damaged entries are set aside (listed in ``bad``)
         so that every intact model stays usable. Returns ``{"models", "bad"}``."""
         entries = json.loads(entries_json)
-        good, bad = [], []
+        good, bad, keys = [], [], []
         for i, entry in enumerate(entries):
             try:
                 good.append(registry.validate_entry(entry, f"stored model {i + 1}"))
             except RegistryError as e:
                 version = entry.get("version") if isinstance(entry, dict) else None
                 bad.append({"index": i, "version": str(version), "error": str(e)})
+                if isinstance(version, str | int | float):  # a key storage can delete by
+                    keys.append(version)
         good.sort(key=lambda e: e["created_at"])
         try:
             self.doc = registry.validate({"schema_version": registry.SCHEMA_VERSION,
@@ -56,9 +110,9 @@ class App:
             bad.append({"index": None, "version": "*", "error": str(e)})
             self.doc = {"schema_version": registry.SCHEMA_VERSION,
                         "models": [{**m, "is_production": False} for m in good]}
-        self.bad = bad
-        self._models.clear()
-        self.service.reload()
+        self.bad, self.damaged_keys, self._change = bad, keys, None
+        self.service.reload(removed=[e["version"] for e in entries if isinstance(e, dict)
+                                     and isinstance(e.get("version"), str)])
         return _dump({"models": len(self.doc["models"]), "bad": bad})
 
     @staticmethod
@@ -73,6 +127,11 @@ class App:
         """A no-op: the floor of a worker round trip through Python (for benchmarks)."""
         return text
 
+    @staticmethod
+    def settings() -> str:
+        """The training settings' schema and presets (``settings.as_json``)."""
+        return _dump(settings.as_json())
+
     def predict(self, pattern_json: str) -> str:
         return _dump(self.service.predict(json.loads(pattern_json)))
 
@@ -80,23 +139,12 @@ class App:
         """``predict`` for the compact form: 100 characters "0" or "1", row-major."""
         return _dump(self.service.predict_bits(bits))
 
-    def predict_all(self, pattern_json: str) -> str:
-        """The drawing through every model, in registry order: ``[{"version", "letter",
-        "recognized", "confidence", "probabilities", "none_probability"}]``; a model
-        that cannot read a 10x10 drawing appears with ``error`` saying why."""
-        x = validate_pattern(json.loads(pattern_json))
-        out = []
-        for entry in self.doc["models"]:
-            version = entry["version"]
-            if version not in self._models:
-                self._models[version] = registry.load_recognizer(entry)
-            recognizer = self._models[version]
-            if recognizer.n_features != x.shape[0]:
-                out.append({"version": version, "error": f"this model reads "
-                            f"{recognizer.n_features} inputs, not a 10x10 drawing"})
-                continue
-            out.append({"version": version, **recognizer.predict_one(x)})
-        return _dump(out)
+    def predict_all(self, pattern: str) -> str:
+        """The drawing (compact form, or JSON) through every model
+        (``Service.predict_all``)."""
+        drawing = pattern if len(pattern) == 100 and set(pattern) <= {"0", "1"} else (
+            json.loads(pattern))
+        return _dump(self.service.predict_all(drawing))
 
     def model_info(self) -> str:
         return _dump(self.service.model_info())
@@ -114,6 +162,19 @@ class App:
     def export(self, versions_json: str = "null") -> str:
         return _dump(registry.export_bundle(self.doc, json.loads(versions_json)))
 
+    def weights(self, version: str) -> str:
+        """What the first hidden layer looks at: ``{"version", "inputs", "units": [[w
+        per input] per hidden unit], "max"}`` (``max``: the largest absolute weight)."""
+        W = registry.get(self.doc, version)["model"]["weights"][0]  # inputs x units
+        units = [list(column) for column in zip(*W, strict=True)]
+        largest = max((abs(w) for row in W for w in row), default=0.0)
+        return _dump({"version": version, "inputs": len(W), "units": units, "max": largest})
+
+    def history(self, version: str) -> str:
+        """The model's loss and accuracy per training epoch: ``{"train_loss",
+        "val_loss", "val_accuracy"}``."""
+        return _dump(registry.get(self.doc, version)["model"]["history"])
+
     # --- the person's own data -----------------------------------------------------------
 
     @staticmethod
@@ -124,115 +185,69 @@ class App:
 
     @staticmethod
     def check_sample(sample_json: str, letters_json: str) -> str:
-        """A drawn example ``{"label", "pattern"}`` checked against the known letters;
-        returns it normalized (pattern as 100 ints)."""
-        X, y = check_samples([json.loads(sample_json)], json.loads(letters_json))
-        return _dump({"label": str(y[0]), "pattern": X[0].astype(int).tolist()})
+        """A drawn example ``{"label", "pattern"}`` checked against the known letters."""
+        return _dump(check_sample(json.loads(sample_json), json.loads(letters_json)))
 
     @staticmethod
     def check_class(class_json: str, letters_json: str) -> str:
         """A new letter ``{"letter", "template"}``: a fresh name and a drawable template."""
-        c = json.loads(class_json)
-        letter = c.get("letter") if isinstance(c, dict) else None
-        if isinstance(letter, str):
-            letter = letter.strip()
-        if letter in json.loads(letters_json):
-            raise ValueError(f"there is already a letter called {letter!r}")
-        template = check_template(letter, validate_pattern(c.get("template")))
-        return _dump({"letter": letter, "template": template.ravel().astype(int).tolist()})
+        return _dump(check_new_letter(json.loads(class_json), json.loads(letters_json)))
 
     # --- training ------------------------------------------------------------------------
 
     def start_training(self, config_json: str) -> str:
         """Check a training configuration and get ready to train one epoch per
-        ``train_step``. Config: ``{"hyperparameters", "data", "templates": {letter:
-        pattern}, "samples": [{"label", "pattern"}]}``."""
-        config = json.loads(config_json)
-        unknown = set(config) - {"hyperparameters", "data", "templates", "samples"}
-        if unknown:
-            raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}")
-        self._training = train_steps(config.get("hyperparameters"), config.get("data"),
-                                     templates=config.get("templates"),
-                                     samples=config.get("samples"))
-        self._trained = None
+        ``train_step`` (``Trainer.start``)."""
+        self.trainer.start(json.loads(config_json))
         return _dump({"started": True})
 
     def train_step(self) -> str:
-        """Train one epoch: ``{"epoch", "train_loss", ...}``, or, after the last one,
-        ``{"done": true, "accuracy", "metrics", "dataset_info", "history", ...}``."""
-        if self._training is None:
-            raise RuntimeError("no training in progress: start one first")
-        try:
-            return _dump(next(self._training))
-        except StopIteration as finished:
-            self._training, self._trained = None, finished.value
-            result = finished.value
-            return _dump({"done": True, "accuracy": result.accuracy, "metrics": result.metrics,
-                          "dataset_info": result.dataset_info,
-                          "history": result.model.history_,
-                          "epochs": len(result.model.history_["train_loss"]),
-                          "stop_reason": result.model.stop_reason_})
-        except BaseException:
-            self._training = None
-            raise
+        """Train one epoch (``Trainer.step``)."""
+        return _dump(self.trainer.step())
 
     def cancel_training(self) -> None:
         """Drop the training in progress (or the trained, unregistered model)."""
-        if self._training is not None:
-            self._training.close()
-        self._training = self._trained = None
+        self.trainer.cancel()
 
     # --- changes -------------------------------------------------------------------------
 
-    def mutate(self, op: str, args_json: str = "{}") -> str:
-        """Apply one registry operation to the loaded registry.
+    def plan(self, op: str, args_json: str = "{}") -> str:
+        """Work out one registry operation without applying it.
 
         ``op`` is ``set_production`` (version), ``delete`` (version), ``import``
-        (bundle: JSON text or object), ``register`` (the model ``train_step`` just
-        finished; promote: bool), ``repair`` (make sure there is a production model) or
-        ``reset`` (bundle: replaces every model). Returns
-        ``{"result", "put", "removed"}``: the records the worker must write and the
-        versions it must delete, in one transaction.
+        (bundle: JSON text or object), ``register`` (the model training just finished;
+        promote: bool), ``repair`` (drop damaged records; keep one production model) or
+        ``reset`` (bundle: replaces every model). Returns ``{"result", "put",
+        "removed"}``: the records to write and the keys to delete, in one transaction.
+        Nothing changes here until ``adopt``.
         """
-        args = json.loads(args_json)
+        if op not in OPERATIONS:
+            raise ValueError(f"unknown registry operation {op!r}; known: "
+                             f"{', '.join(OPERATIONS)}")
+        doc, result = OPERATIONS[op](self, json.loads(args_json))
         before = {e["version"]: e for e in self.doc["models"]}
-        if op == "set_production":
-            doc, result = registry.set_production(self.doc, args["version"]), {
-                "production": args["version"]}
-        elif op == "delete":
-            doc, result = registry.delete(self.doc, args["version"]), {
-                "deleted": args["version"]}
-        elif op == "import":
-            doc, result = registry.import_bundle(self.doc, args["bundle"])
-        elif op == "register":
-            if self._trained is None:
-                raise RegistryError("there is no trained model to register: train one first")
-            t = self._trained
-            doc, entry = registry.register(self.doc, t.model_dict(), accuracy=t.accuracy,
-                                           metrics=t.metrics, dataset_info=t.dataset_info,
-                                           promote=bool(args.get("promote")))
-            self._trained, result = None, registry.summary(entry)
-        elif op == "repair":  # after damaged records are dropped: keep one production model
-            doc, result = self.doc, {"promoted": None}
-            if doc["models"] and not any(e["is_production"] for e in doc["models"]):
-                newest = max(doc["models"], key=lambda e: e["created_at"])["version"]
-                doc, result = registry.set_production(doc, newest), {"promoted": newest}
-        elif op == "reset":
-            doc, result = registry.import_bundle(registry.empty_registry(), args["bundle"])
-        else:
-            raise ValueError(f"unknown registry operation {op!r}")
-        return _dump(self._commit(doc, before, result))
-
-    def _commit(self, doc: registry.Document, before: dict[str, registry.Entry],
-                result: Any) -> dict[str, Any]:
         after = {e["version"]: e for e in doc["models"]}
         put = [e for v, e in after.items() if before.get(v) is not e]
-        removed = [v for v in before if v not in after]
-        old_production = next((v for v, e in before.items() if e["is_production"]), None)
-        self.doc = doc
-        for version in removed:
-            self._models.pop(version, None)
-        if old_production is None or old_production not in after or not after[
-                old_production]["is_production"]:
-            self.service.reload()
-        return {"result": result, "put": put, "removed": removed}
+        removed: list[Any] = [v for v in before if v not in after]
+        clears = op in _CLEARS_DAMAGED
+        if clears:
+            removed += [k for k in self.damaged_keys if k not in after and k not in removed]
+        self._change = _Change(doc, removed, clears_damaged=clears,
+                               registers=op == "register")
+        return _dump({"result": result, "put": put, "removed": removed})
+
+    def adopt(self) -> None:
+        """Make the planned change the served registry: storage has committed it."""
+        change, self._change = self._change, None
+        if change is None:
+            raise RuntimeError("no planned registry change to adopt")
+        self.doc = change.doc
+        if change.clears_damaged:
+            self.bad, self.damaged_keys = [], []
+        if change.registers:
+            self.trainer.take()
+        self.service.reload(removed=change.removed)
+
+    def discard(self) -> None:
+        """Forget the planned change: storage did not commit it."""
+        self._change = None

@@ -68,13 +68,13 @@ def test_predict_bad_input_one_line_error(arg):
 def test_train_registry_and_info_flow(tmp_path):
     reg = tmp_path / "reg.json"
     code, out, err = run("train", "--hidden-layer-sizes", "8", "--max-epochs", "3",
-                         "--data-n-samples", "300", registry=reg)
+                         "--n-samples", "300", registry=reg)
     assert code == 0, err
     first = lines(out)[0]
     assert first["is_production"] and first["epochs"] == 3
     assert err.count("epoch ") == 3 and "val_acc" in err  # progress per epoch
     code, out, err = run("train", "--quiet", "--activation", "tanh", "--max-epochs", "2",
-                         "--data-n-samples", "300", "--promote", registry=reg)
+                         "--n-samples", "300", "--promote", registry=reg)
     second = lines(out)[0]
     assert code == 0 and second["is_production"] and err == ""
 
@@ -100,7 +100,7 @@ def test_train_registry_and_info_flow(tmp_path):
 
 def test_import_broken_bundle_leaves_registry_untouched(tmp_path):
     reg = tmp_path / "reg.json"
-    run("train", "--quiet", "--max-epochs", "1", "--data-n-samples", "100", registry=reg)
+    run("train", "--quiet", "--max-epochs", "1", "--n-samples", "100", registry=reg)
     before = reg.read_bytes()
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema_version": 1, "models": [{"version": "x"}]}')
@@ -111,7 +111,7 @@ def test_import_broken_bundle_leaves_registry_untouched(tmp_path):
 
 def test_bad_hyperparameter_and_missing_registry(tmp_path):
     code, _, err = run("train", "--learning-rate", "-1", registry=tmp_path / "r.json")
-    assert code == 1 and "learning_rate must be in" in err
+    assert code == 1 and "learning_rate must be a number above 0" in err
     assert not (tmp_path / "r.json").exists()
     code, _, err = run("predict", "0" * 100, registry=tmp_path / "none.json")
     assert code == 1 and "no production model" in err

@@ -67,7 +67,7 @@ def test_installed_cli_predicts_and_informs_from_any_folder(installed):
 def test_installed_cli_writes_to_the_user_registry_never_site_packages(installed, tmp_path):
     cli, home, elsewhere, package = installed
     before = _tree_digest(package)
-    trained = cli("train", "--quiet", "--max-epochs", "2", "--data-n-samples", "300")
+    trained = cli("train", "--quiet", "--max-epochs", "2", "--n-samples", "300")
     assert trained.returncode == 0, trained.stderr
     mine = home / ".local" / "share" / "mlp-core" / "registry.json"
     assert mine.exists()
@@ -77,6 +77,6 @@ def test_installed_cli_writes_to_the_user_registry_never_site_packages(installed
     assert not any(elsewhere.iterdir())  # nothing written where the command ran
     other = tmp_path / "team.json"
     assert cli("--registry", str(other), "train", "--quiet", "--max-epochs", "2",
-               "--data-n-samples", "300").returncode == 0
+               "--n-samples", "300").returncode == 0
     assert len(cli("--registry", str(other), "registry", "list").stdout.splitlines()) == 1
     assert len(cli("registry", "list").stdout.splitlines()) == 2

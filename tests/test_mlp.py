@@ -154,9 +154,9 @@ def test_l2_shrinks_weights(letters):
 @pytest.mark.parametrize("bad, message", [
     ({"activation": "softplus"}, "activation must be one of"),
     ({"activation": ["relu"]}, "activation must be one of"),
-    ({"learning_rate": 0}, "learning_rate must be in"),
+    ({"learning_rate": 0}, "learning_rate must be a number above 0 and at most 10"),
     ({"learning_rate": float("nan")}, "learning_rate must be a number"),
-    ({"momentum": 1.5}, "momentum must be in"),
+    ({"momentum": 1.5}, "momentum must be a number from 0 to 0.999"),
     ({"hidden_layer_sizes": []}, "hidden_layer_sizes"),
     ({"hidden_layer_sizes": [4, 0]}, "hidden_layer_sizes"),
     ({"batch_size": 2.5}, "batch_size must be an integer"),
@@ -178,7 +178,7 @@ def test_unknown_hyperparameters_are_refused_everywhere():
         MLP(learning_rte=0.1)
     with pytest.raises(ValueError, match="Invalid parameter 'learning_rte'"):
         MLP().set_params(learning_rte=0.1)
-    with pytest.raises(ValueError, match="unknown hyperparameter"):
+    with pytest.raises(ValueError, match="unknown hyperparameter 'learning_rte'"):
         check_hyperparameters({"learning_rte": 0.1})
 
 

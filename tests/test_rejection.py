@@ -16,7 +16,13 @@ from mlp_core.preprocess import center, center_bits
 from mlp_core.recognizer import Recognizer
 from mlp_core.serialize import model_from_dict, model_to_dict
 from mlp_core.service import Service
-from mlp_core.train import DEFAULT_CONFIG, check_data_config, dataset, train_model
+from mlp_core.train import (
+    DEFAULT_CONFIG,
+    DEFAULT_SEED,
+    check_data_config,
+    dataset,
+    train_model,
+)
 
 SMALL = {"hyperparameters": {"hidden_layer_sizes": [32], "activation": "relu",
                              "learning_rate": 0.05, "momentum": 0.9, "max_epochs": 25},
@@ -77,7 +83,7 @@ def test_heldout_drawings_never_occur_in_training_data():
     X, y, Xo, names = heldout_set()
     assert len(X) == 300 and len(Xo) > 300
     assert set(UNSEEN) <= set(names.tolist())
-    train_X, _ = dataset(check_data_config({**DEFAULT_CONFIG["data"], "seed": 42}))
+    train_X, _ = dataset(check_data_config(DEFAULT_CONFIG["data"]), seed=42)
     seen = {row.astype(np.uint8).tobytes() for row in train_X}
     held = [row.astype(np.uint8).tobytes() for row in np.vstack([X, Xo])]
     # Empty and full grids exist in both by construction; every other drawing is new.
@@ -146,7 +152,7 @@ def test_negatives_for_a_new_letter_leave_its_glyph_out():
     x = check_template("x", np.eye(10, dtype=int) | np.eye(10, dtype=int)[::-1])
     X, y = dataset(cfg, {"b": np.ones(100), "x": x})
     none = X[y == NONE_LABEL]
-    seed = cfg["seed"] + 1
+    seed = DEFAULT_SEED + 1
     assert np.array_equal(none, make_negatives(200, exclude=["b", "x"], seed=seed))
     assert not np.array_equal(none, make_negatives(200, exclude=["b"], seed=seed))
 

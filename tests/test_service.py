@@ -7,7 +7,7 @@ import pytest
 from drawings import DRAWINGS, as_bits
 
 from mlp_core import Service, default_templates, registry, store, validate_pattern
-from mlp_core.service import parse_bits
+from mlp_core.drawing import parse_bits
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_bit_strings_are_the_compact_form_of_patterns(service):
     text = "".join(map(str, bits))
     x = parse_bits(text)
     assert x.shape == (100,) and np.array_equal(x, validate_pattern(bits))
-    assert service.predict_vector(x) == service.predict(bits)
+    assert service.predict_bits(text) == service.predict(bits)
 
 
 @pytest.mark.parametrize("bits", ["0" * 99, "0" * 101, "0" * 99 + "2", "0" * 99 + "\u0661",

@@ -12,6 +12,13 @@ from mlp_core.registry import RegistryError
 from mlp_core.webapi import App
 
 
+def change(app: App, op: str, args: str = "{}") -> dict:
+    """A registry change as the worker makes it: plan, (storage commits), adopt."""
+    out = json.loads(app.plan(op, args))
+    app.adopt()
+    return out
+
+
 def _app(doc) -> App:
     app = App()
     entries = json.loads(App.bundle_entries(registry.dumps(doc)))
@@ -43,14 +50,14 @@ def test_compact_predict_and_echo(two_model_registry):
 def test_mutations_return_exactly_what_to_store(two_model_registry):
     app = _app(two_model_registry)
     v0, v1 = (e["version"] for e in two_model_registry["models"])
-    out = json.loads(app.mutate("set_production", json.dumps({"version": v1})))
+    out = change(app, "set_production", json.dumps({"version": v1}))
     assert out["result"] == {"production": v1} and out["removed"] == []
     assert {e["version"]: e["is_production"] for e in out["put"]} == {v0: False, v1: True}
     assert json.loads(app.predict(json.dumps([1] * 100)))["model_version"] == v1
-    out = json.loads(app.mutate("delete", json.dumps({"version": v0})))
+    out = change(app, "delete", json.dumps({"version": v0}))
     assert out == {"result": {"deleted": v0}, "put": [], "removed": [v0]}
     bundle = registry.export_bundle(two_model_registry, [v0])
-    out = json.loads(app.mutate("import", json.dumps({"bundle": registry.dumps(bundle)})))
+    out = change(app, "import", json.dumps({"bundle": registry.dumps(bundle)}))
     assert out["result"]["imported"] == [v0] and [e["version"] for e in out["put"]] == [v0]
     assert not out["put"][0]["is_production"]  # the registry keeps its production model
 
@@ -59,12 +66,39 @@ def test_refused_mutation_changes_nothing(two_model_registry):
     app = _app(two_model_registry)
     before = app.export()
     with pytest.raises(RegistryError, match="promote another model first"):
-        app.mutate("delete", json.dumps({"version": two_model_registry["models"][0]["version"]}))
+        change(app, "delete", json.dumps({"version": two_model_registry["models"][0]["version"]}))
     with pytest.raises(RegistryError, match="not valid JSON"):
-        app.mutate("import", json.dumps({"bundle": "{oops"}))
+        change(app, "import", json.dumps({"bundle": "{oops"}))
     with pytest.raises(ValueError, match="unknown registry operation"):
-        app.mutate("drop_table", "{}")
+        change(app, "drop_table", "{}")
     assert app.export() == before
+
+
+def test_a_planned_change_is_served_only_once_storage_has_it(two_model_registry):
+    app = _app(two_model_registry)
+    v0, v1 = (e["version"] for e in two_model_registry["models"])
+    before = app.export()
+    planned = json.loads(app.plan("set_production", json.dumps({"version": v1})))
+    assert planned["result"] == {"production": v1}
+    assert app.export() == before  # not yet: storage has not committed it
+    assert json.loads(app.predict_bits("0" * 100))["model_version"] == v0
+    app.discard()  # the write failed
+    with pytest.raises(RuntimeError, match="no planned registry change"):
+        app.adopt()
+    assert app.export() == before
+    app.plan("set_production", json.dumps({"version": v1}))
+    app.adopt()
+    assert json.loads(app.predict_bits("0" * 100))["model_version"] == v1
+
+
+def test_reset_also_deletes_damaged_records(two_model_registry):
+    entries = copy.deepcopy(two_model_registry["models"])
+    entries.append({"version": "hand-edited"})
+    app = App()
+    app.load(json.dumps(entries))
+    out = change(app, "reset", json.dumps({"bundle": registry.dumps(two_model_registry)}))
+    assert "hand-edited" in out["removed"]
+    assert json.loads(app.health())["bad_entries"] == 0
 
 
 def test_damaged_entries_are_set_aside_not_fatal(two_model_registry):
@@ -103,13 +137,13 @@ def test_training_step_by_step_then_register(two_model_registry):
     assert done["epochs"] == 3 and 0 <= done["accuracy"] <= 1
     assert set(done["metrics"]["per_class"]) == {"(none)", "b", "d", "f"}
     assert len(done["metrics"]["confusion_matrix"]) == 4
-    out = json.loads(app.mutate("register", json.dumps({"promote": True})))
+    out = change(app, "register", json.dumps({"promote": True}))
     version = out["result"]["version"]
     assert out["result"]["is_production"] and "model" not in out["result"]
     assert version in {e["version"] for e in out["put"]}
     assert json.loads(app.predict(json.dumps([0] * 100)))["model_version"] == version
     with pytest.raises(RegistryError, match="no trained model to register"):
-        app.mutate("register", "{}")
+        change(app, "register", "{}")
 
 
 def test_cancelled_training_registers_nothing(two_model_registry):
@@ -121,7 +155,7 @@ def test_cancelled_training_registers_nothing(two_model_registry):
     with pytest.raises(RuntimeError, match="no training in progress"):
         app.train_step()
     with pytest.raises(RegistryError, match="no trained model"):
-        app.mutate("register", "{}")
+        change(app, "register", "{}")
     assert app.export() == before
 
 
@@ -139,7 +173,7 @@ def test_new_letter_and_drawn_samples_are_trained(two_model_registry):
     _, done = _train(app, config)
     assert done["dataset_info"]["classes"] == ["b", "d", "f", "x"]
     assert done["dataset_info"]["user_samples"] == 10
-    app.mutate("register", json.dumps({"promote": True}))
+    change(app, "register", json.dumps({"promote": True}))
     result = json.loads(app.predict(json.dumps(x)))
     assert result["letter"] == "x" and set(result["probabilities"]) == {"b", "d", "f", "x"}
 
@@ -160,10 +194,28 @@ def test_bad_training_config_is_refused_before_training(config, message):
 def test_predict_all_runs_every_model(two_model_registry):
     app = _app(two_model_registry)
     out = json.loads(app.predict_all(json.dumps([1] * 100)))
-    assert [o["version"] for o in out] == [e["version"] for e in two_model_registry["models"]]
+    assert [o["model_version"] for o in out] == [
+        e["version"] for e in two_model_registry["models"]]
     assert all(set(o["probabilities"]) == {"b", "d", "f"} for o in out)
     with pytest.raises(ValueError, match="100 values"):
         app.predict_all("[1]")
+    bits = "1" * 100
+    assert json.loads(app.predict_all(bits)) == out  # the compact form, the same answers
+    assert out[0] == json.loads(app.predict(json.dumps([1] * 100)))  # one inference path
+
+
+def test_predict_all_lists_a_model_that_cannot_read_the_drawing(two_model_registry):
+    from mlp_core import MLP
+
+    X = [[i % 2, (i // 2) % 2, 1] for i in range(40)]
+    odd = MLP(hidden_layer_sizes=(4,), max_epochs=2).fit(X, ["a", "b"] * 20)
+    doc, entry = registry.register(two_model_registry, odd, accuracy=0.5)
+    app = App()
+    app.load(json.dumps(doc["models"]))
+    out = json.loads(app.predict_all("0" * 100))
+    assert [o["model_version"] for o in out] == [e["version"] for e in doc["models"]]
+    assert out[-1] == {"model_version": entry["version"],
+                       "error": f"model {entry['version']} reads 3 inputs, not a 10x10 drawing"}
 
 
 def test_checking_samples_and_new_letters():
@@ -190,12 +242,13 @@ def test_repair_promotes_newest_when_production_was_damaged(two_model_registry):
     report = json.loads(app.load(json.dumps(entries)))
     assert [b["index"] for b in report["bad"]] == [0]
     assert json.loads(app.health())["status"] == "degraded"
-    out = json.loads(app.mutate("repair"))
+    out = change(app, "repair")
     survivor = entries[1]["version"]
-    assert out["result"] == {"promoted": survivor}
+    assert out["result"] == {"promoted": survivor, "removed": 1}
+    assert out["removed"] == [entries[0]["version"]]  # Python names the damaged record
     assert [(e["version"], e["is_production"]) for e in out["put"]] == [(survivor, True)]
     assert json.loads(app.health())["status"] == "healthy"
-    assert json.loads(app.mutate("repair"))["result"] == {"promoted": None}
+    assert change(app, "repair")["result"] == {"promoted": None, "removed": 0}
 
 
 def test_two_production_flags_are_reported_and_repaired(two_model_registry):
@@ -206,5 +259,5 @@ def test_two_production_flags_are_reported_and_repaired(two_model_registry):
     report = json.loads(app.load(json.dumps(entries)))
     assert "more than one production" in report["bad"][0]["error"]
     assert json.loads(app.load(json.dumps(entries)))["models"] == 2  # both kept
-    out = json.loads(app.mutate("repair"))
+    out = change(app, "repair")
     assert out["result"]["promoted"] in {e["version"] for e in entries}

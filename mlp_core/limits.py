@@ -1,0 +1,27 @@
+"""Sizes and limits, each written once. The page gets the ones it needs from
+``web/js/limits.js``, which ``build.py generate`` writes from this module (a test checks
+that it is current)."""
+
+#: The drawing grid is GRID x GRID cells; a drawing is N_PIXELS zeros and ones.
+GRID = 10
+N_PIXELS = GRID * GRID
+
+#: What one training may ask for (a browser tab has to hold and train it).
+MAX_HIDDEN_LAYERS = 8
+MAX_LAYER_SIZE = 1024
+MAX_EPOCHS = 10_000
+MAX_SAMPLES = 200_000
+MAX_SEED = 2**32 - 1
+MAX_USER_SAMPLES = 10_000
+
+#: What a stored model may hold.
+MAX_CLASSES = 64
+MAX_CLASS_NAME = 32
+MAX_PARAMETERS = 1_000_000
+
+#: What a registry or an imported bundle may hold.
+MAX_MODELS = 200
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+
+#: The limits the page checks before it asks Python (name in limits.js: value).
+FOR_THE_PAGE = {"GRID": GRID, "MAX_BUNDLE_BYTES": MAX_BUNDLE_BYTES}
