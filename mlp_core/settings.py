@@ -86,7 +86,7 @@ class Setting:
                 "type": self.type, "default": default, "min": self.min, "max": self.max,
                 "min_exclusive": self.min_exclusive, "choices": list(self.choices),
                 "max_length": self.max_length, "unit": self.unit, "label": self.label,
-                "help": self.help}
+                "help": self.help, "describe": self.describe()}
 
 
 def _number(v: float) -> str:
@@ -220,10 +220,10 @@ class Preset:
 _RECIPE_NETWORK = {"hidden_layer_sizes": [128], "activation": "relu", "learning_rate": 0.05,
                    "momentum": 0.9}
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("recipe", "Default model recipe (about 1 min)",
+    Preset("recipe", "Default model recipe (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03},
            {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.35}),
-    Preset("quick", "Quick (about 10 s)",
+    Preset("quick", "Quick (about 3 s)",
            {**_RECIPE_NETWORK, "hidden_layer_sizes": [64], "max_epochs": 30},
            {"n_samples": 5000, "augment": 0.5, "noise_max": 0.4}),
 )}

@@ -14,7 +14,7 @@ from mlp_core import store
 
 pytestmark = pytest.mark.browser
 
-SMALL = "?hidden=16&max_epochs=6&patience=50&n_samples=600"
+SMALL = "?hidden_layer_sizes=16&max_epochs=6&patience=50&n_samples=600"
 X_ROWS = ("#........#", ".#......#.", "..#....#..", "...#..#...", "....##....",
           "....##....", "...#..#...", "..#....#..", ".#......#.", "#........#")
 
@@ -33,7 +33,7 @@ def versions(page) -> list[str]:
 def test_train_in_the_page_with_live_progress(context):
     page = open_app(context, SMALL)
     expect(page.get_by_role("tab", name="Train")).to_have_attribute("aria-selected", "true")
-    expect(page.locator("[name=hidden]")).to_have_value("16")
+    expect(page.locator("[name=hidden_layer_sizes]")).to_have_value("16")
     before = versions(page)
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.locator("#train-status")).to_contain_text("Done", timeout=60_000)
@@ -110,16 +110,17 @@ def test_promote_when_done_then_reload_keeps_it(context):
 def test_setup_is_shared_as_a_link(context):
     page = open_app(context)
     page.get_by_role("tab", name="Train").click()
-    page.locator("[name=hidden]").fill("32, 16")
+    page.locator("[name=hidden_layer_sizes]").fill("32, 16")
     page.locator("[name=activation]").select_option("tanh")
     page.locator("[name=learning_rate]").fill("0.2")
     expect(page).to_have_url(re.compile(r"learning_rate=0\.2"))
     url = page.url
-    assert "hidden=32" in url and "activation=tanh" in url
+    assert "hidden_layer_sizes=32" in url and "activation=tanh" in url
     other = context.new_page()
     other.goto(url)
     expect(other.get_by_role("tab", name="Train")).to_have_attribute("aria-selected", "true")
-    expect(other.locator("[name=hidden]")).to_have_value("32, 16")
+    other.evaluate("window.mlp.ready")  # the form is made from mlp.settings()
+    expect(other.locator("[name=hidden_layer_sizes]")).to_have_value("32, 16")
     expect(other.locator("[name=activation]")).to_have_value("tanh")
     expect(other.locator("[name=learning_rate]")).to_have_value("0.2")
 

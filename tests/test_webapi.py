@@ -261,3 +261,16 @@ def test_two_production_flags_are_reported_and_repaired(two_model_registry):
     assert json.loads(app.load(json.dumps(entries)))["models"] == 2  # both kept
     out = change(app, "repair")
     assert out["result"]["promoted"] in {e["version"] for e in entries}
+
+
+def test_the_page_asks_for_weights_and_history_not_raw_entries(two_model_registry):
+    app = _app(two_model_registry)
+    entry = two_model_registry["models"][1]
+    w = json.loads(app.weights(entry["version"]))
+    W = entry["model"]["weights"][0]  # inputs x units, as stored
+    assert w["inputs"] == len(W) == 100 and len(w["units"]) == len(W[0])
+    assert w["units"][2] == [row[2] for row in W]  # one unit's weights, input order
+    assert w["max"] == max(abs(v) for row in W for v in row)
+    assert json.loads(app.history(entry["version"])) == entry["model"]["history"]
+    with pytest.raises(RegistryError, match="no model with version"):
+        app.weights("v9")

@@ -1,7 +1,7 @@
 // The 10x10 drawing grid: pointer (mouse, pen, touch) painting, erasing and keyboard
 // control. Knows nothing about prediction: it reports "change" and "strokeend" events.
 
-export const SIZE = 10;
+import { GRID as SIZE } from "./limits.js";
 
 export class Grid extends EventTarget {
   /** Build the grid's cells inside `root`. `isErasing()` says whether Erase mode is on. */
@@ -13,6 +13,7 @@ export class Grid extends EventTarget {
     this.values = new Uint8Array(SIZE * SIZE);
     this.paintValue = null; // 1 or 0 while a stroke is in progress
     this.focusIndex = 0;
+    root.style.setProperty("--grid-size", String(SIZE));
     for (let i = 0; i < SIZE * SIZE; i++) {
       const cell = document.createElement("button");
       cell.type = "button";
@@ -45,12 +46,6 @@ export class Grid extends EventTarget {
 
   isEmpty() {
     return !this.values.some((v) => v);
-  }
-
-  /** Replace the drawing with 100 values (or 10 rows of 10). */
-  setPattern(pattern) {
-    pattern.flat().forEach((v, i) => this.#set(i, v ? 1 : 0));
-    this.#emit("change");
   }
 
   clear() {

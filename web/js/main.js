@@ -5,7 +5,7 @@ import { client, problem } from "./boot.js";
 import { setupRegistry } from "./registry-view.js";
 import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
-import { setupTraining } from "./train-view.js";
+import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
 
 const $ = (id) => document.getElementById(id);
@@ -64,6 +64,10 @@ const registry = {
   export: (versions = null) => call("export", { versions }),
   import: (bundle) => call("import", { bundle: typeof bundle === "string" ? bundle : JSON.stringify(bundle) }),
   reset: () => call("reset"),
+  /** First-layer weights: {version, inputs, units: [[weight per input] per unit], max}. */
+  weights: (version) => call("weights", { version }),
+  /** Loss and accuracy per epoch: {train_loss, val_loss, val_accuracy}. */
+  history: (version) => call("history", { version }),
 };
 
 window.mlp = {
@@ -73,6 +77,9 @@ window.mlp = {
   modelInfo: () => call("modelInfo"),
   health: () => call("health"),
   echo: (value) => call("echo", { value }),
+  /** The training settings' schema: {settings: [{name, section, group, type, default,
+   * min, max, choices, help, …}], presets, default_preset}. */
+  settings: () => call("settings"),
   train: (config = {}, onProgress = null) => call("train", { config }, onProgress),
   cancelTraining: () => call("cancelTraining"),
   registry,
@@ -95,27 +102,24 @@ window.mlp = {
 // --- panels -----------------------------------------------------------------------------
 
 const tabs = setupTabs(document.querySelector('[role="tablist"]'));
-const trainer = setupTraining({
-  train: window.mlp.train,
-  cancel: () => window.mlp.cancelTraining(),
-  promote: (version) => registry.setProduction(version),
-});
-if (trainer.openedFromUrl) tabs.show("panel-train");
+if (openedWithSetup()) tabs.show("panel-train");
+
+/** The Train tab, once the settings' schema has come from Python. */
+async function startTraining() {
+  setupTraining({
+    schema: await window.mlp.settings(),
+    train: window.mlp.train,
+    cancel: () => window.mlp.cancelTraining(),
+    promote: (version) => registry.setProduction(version),
+  }).enable();
+}
 const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, currentPattern });
 const data = setupData({ call, currentPattern });
 
 async function showWeights(version) {
-  const entry = await registry.get(version);
-  const W = entry.model.weights[0]; // 100 x hidden
-  const units = W[0].length;
-  let max = 0;
-  for (const row of W) for (const w of row) max = Math.max(max, Math.abs(w));
-  const box = $("weights");
-  box.replaceChildren();
-  for (let j = 0; j < units; j++) {
-    box.append(weightThumb(W.map((row) => row[j]), max, { label: `hidden unit ${j + 1}` }));
-  }
-  box.dataset.units = String(units);
+  const { units, max } = await registry.weights(version);
+  $("weights").replaceChildren(...units.map((w, j) => weightThumb(w, max, { label: `hidden unit ${j + 1}` })));
+  $("weights").dataset.units = String(units.length);
 }
 
 async function refreshModel() {
@@ -207,7 +211,7 @@ function start() {
       views.showLoadResult(null);
       views.showHealth(health);
       $("predict").disabled = false;
-      trainer.enable();
+      startTraining().catch((err) => views.showError(`Training is unavailable: ${err.message}`));
       refreshModel();
       data.start().catch((err) => views.showError(`Could not read your examples: ${err.message}`));
     },

@@ -3,7 +3,7 @@ import { lineChart } from "./charts.js";
 import { el, pct } from "./results.js";
 
 const $ = (id) => document.getElementById(id);
-const MAX_BUNDLE_BYTES = 64 * 1024 * 1024; // the same limit the Python side enforces
+import { MAX_BUNDLE_BYTES } from "./limits.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
 export function confirmAction(text) {
@@ -30,7 +30,7 @@ function download(data, name) {
 
 const architecture = (m) => `${m.architecture.layer_sizes.join("→")} ${m.architecture.activation}`;
 
-export function setupRegistry({ registry, predictAll, currentPattern, onChange }) {
+export function setupRegistry({ registry, predictAll, currentPattern }) {
   let models = [];
   let sortKey = "created_at";
   let ascending = false;
@@ -156,7 +156,7 @@ export function setupRegistry({ registry, predictAll, currentPattern, onChange }
     for (const h of ["Model", "Letter", "Confidence"]) head.append(el("th", h));
     for (const r of results) {
       const row = table.createTBody().insertRow();
-      row.insertCell().textContent = r.version;
+      row.insertCell().textContent = r.model_version;
       if (r.error) {
         row.insertCell().textContent = "—";
         row.insertCell().textContent = r.error;
@@ -167,9 +167,12 @@ export function setupRegistry({ registry, predictAll, currentPattern, onChange }
     }
     $("run-all-result").replaceChildren(table);
   }));
+  let comparison = null; // the comparison chart on screen, destroyed when replaced
   $("compare").addEventListener("click", guard(async () => {
-    const [a, b] = await Promise.all([...selected].map((v) => registry.get(v)));
-    renderComparison(a, b);
+    const [a, b] = [...selected].map((v) => models.find((m) => m.version === v));
+    const [ha, hb] = await Promise.all([a, b].map((m) => registry.history(m.version)));
+    comparison?.destroy();
+    comparison = renderComparison(a, b, ha, hb);
   }));
 
   return {
@@ -177,12 +180,13 @@ export function setupRegistry({ registry, predictAll, currentPattern, onChange }
       models = await registry.list();
       for (const v of [...selected]) if (!models.some((m) => m.version === v)) selected.delete(v);
       render();
-      onChange?.(models);
     },
   };
 }
 
-function renderComparison(a, b) {
+/** Show models `a` and `b` (summaries) and their training histories side by side;
+ * returns the chart (to destroy when replaced). */
+function renderComparison(a, b, ha, hb) {
   const box = $("compare-result");
   box.replaceChildren();
   const table = el("table", undefined, "metrics compare");
@@ -201,17 +205,19 @@ function renderComparison(a, b) {
   };
   row("accuracy", pct(a.accuracy), pct(b.accuracy));
   row("macro F1", pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
-  row("letters", a.model.classes.join(" "), b.model.classes.join(" "));
-  row("layers", a.model.architecture.layer_sizes.join("→"), b.model.architecture.layer_sizes.join("→"));
+  row("letters", a.classes.join(" "), b.classes.join(" "));
+  row("layers", a.architecture.layer_sizes.join("→"), b.architecture.layer_sizes.join("→"));
   for (const k of Object.keys(a.hyperparameters)) row(k, String(a.hyperparameters[k]), String(b.hyperparameters[k]));
-  row("epochs", String(a.model.history.train_loss.length), String(b.model.history.train_loss.length));
+  row("epochs", String(ha.train_loss.length), String(hb.train_loss.length));
   const figure = el("figure");
   const chart = el("div");
   chart.dataset.testid = "chart-compare";
   figure.append(chart, el("figcaption", "Validation loss per epoch"));
   box.append(table, figure);
-  const la = a.model.history.val_loss, lb = b.model.history.val_loss;
+  const la = ha.val_loss, lb = hb.val_loss;
   const n = Math.max(la.length, lb.length);
   const xs = Array.from({ length: n }, (_, i) => i + 1);
-  lineChart(chart, [a.version, b.version]).set(xs, xs.map((_, i) => la[i] ?? null), xs.map((_, i) => lb[i] ?? null));
+  const plot = lineChart(chart, [a.version, b.version]);
+  plot.set(xs, xs.map((_, i) => la[i] ?? null), xs.map((_, i) => lb[i] ?? null));
+  return plot;
 }

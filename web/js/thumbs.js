@@ -1,6 +1,6 @@
 // Small canvas pictures of 10x10 grids: drawings (ink) and weights (diverging heat map).
 
-const SIZE = 10;
+import { GRID as SIZE } from "./limits.js";
 
 /** An accessible square canvas for a 10x10 picture with `px`-pixel cells. */
 function thumbCanvas(px, label) {

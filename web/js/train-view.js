@@ -1,63 +1,18 @@
 // The Train tab: the form (mirrored in the URL), live progress and charts, results.
 import { lineChart } from "./charts.js";
 import { confusionTable, el, perClassTable, pct } from "./results.js";
+import { settingsForm } from "./settings-form.js";
 
 const $ = (id) => document.getElementById(id);
-const NUMBERS = ["learning_rate", "momentum", "batch_size", "l2", "max_epochs", "tolerance",
-  "patience", "seed", "n_samples", "noise_min", "noise_max", "clean_fraction", "augment",
-  "negatives", "validation_fraction"];
-const CHECKS = ["include_samples", "promote"];
+const CHECKS = ["include_samples", "promote"]; // page options beside the settings
 
-/** The training configuration the form describes (the shape mlp.train takes). */
-export function readConfig(form) {
-  const f = new FormData(form);
-  const n = (k) => Number(f.get(k));
-  return {
-    hyperparameters: {
-      hidden_layer_sizes: String(f.get("hidden")).split(",").map((s) => Number(s.trim())),
-      activation: f.get("activation"),
-      learning_rate: n("learning_rate"), momentum: n("momentum"), batch_size: n("batch_size"),
-      l2: n("l2"), max_epochs: n("max_epochs"), tolerance: n("tolerance"),
-      patience: n("patience"), validation_fraction: n("validation_fraction"), seed: n("seed"),
-    },
-    data: {
-      n_samples: n("n_samples"), noise_min: n("noise_min"), noise_max: n("noise_max"),
-      clean_fraction: n("clean_fraction"), augment: n("augment"), negatives: n("negatives"),
-      seed: n("seed"),
-    },
-    include_samples: f.get("include_samples") === "on",
-    promote: f.get("promote") === "on",
-  };
-}
-
-/** Query-string form of the form's fields (only what differs from the defaults). */
-function toQuery(form, defaults) {
-  const params = new URLSearchParams();
-  for (const name of ["hidden", "activation", ...NUMBERS]) {
-    const v = form.elements[name].value;
-    if (v !== defaults[name]) params.set(name, v);
-  }
+/** The two checkboxes' URL form: what differs from their initial state. */
+function checksQuery(form, initial, params) {
   for (const name of CHECKS) {
     const v = form.elements[name].checked ? "1" : "0";
-    if (v !== defaults[name]) params.set(name, v);
+    if (v !== initial[name]) params.set(name, v);
   }
   return params;
-}
-
-/** Fill the form from the URL; true if the URL carried any training setting. */
-function fromQuery(form, params) {
-  let any = false;
-  // Links made before the validation share had one name still open as they were made.
-  if (params.has("validation_ratio") && !params.has("validation_fraction")) {
-    params.set("validation_fraction", params.get("validation_ratio"));
-  }
-  for (const name of ["hidden", "activation", ...NUMBERS]) {
-    if (params.has(name)) { form.elements[name].value = params.get(name); any = true; }
-  }
-  for (const name of CHECKS) {
-    if (params.has(name)) { form.elements[name].checked = params.get(name) === "1"; any = true; }
-  }
-  return any;
 }
 
 function duration(seconds) {
@@ -66,19 +21,27 @@ function duration(seconds) {
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }
 
+/** True if the page was opened with training settings in its URL (a shared setup). */
+export const openedWithSetup = () => new URLSearchParams(location.search).size > 0;
+
 /**
- * Wire the Train tab. `train(config, onProgress)` runs a training (window.mlp.train),
- * `cancel()` stops it. Returns {openedFromUrl}.
+ * Wire the Train tab. `schema` is what mlp.settings() returns; `train(config,
+ * onProgress)` runs a training (window.mlp.train), `cancel()` stops it, `promote(version)`
+ * makes a model the production one. Returns {enable}.
  */
-export function setupTraining({ train, cancel, promote }) {
+export function setupTraining({ schema, train, cancel, promote }) {
   const form = $("train-form");
-  const defaults = {};
-  for (const name of ["hidden", "activation", ...NUMBERS]) defaults[name] = form.elements[name].value;
-  for (const name of CHECKS) defaults[name] = form.elements[name].checked ? "1" : "0";
-  const openedFromUrl = fromQuery(form, new URLSearchParams(location.search));
+  const settings = settingsForm($("train-settings"), form, schema);
+  const initial = Object.fromEntries(CHECKS.map((n) => [n, form.elements[n].checked ? "1" : "0"]));
+  const params = new URLSearchParams(location.search);
+  settings.fromQuery(params);
+  for (const name of CHECKS) {
+    if (params.has(name)) form.elements[name].checked = params.get(name) === "1";
+  }
+  $("train-settings").removeAttribute("aria-busy");
 
   const syncUrl = () => {
-    const query = toQuery(form, defaults).toString();
+    const query = checksQuery(form, initial, settings.query()).toString();
     history.replaceState(null, "", query ? `?${query}${location.hash}` : location.pathname + location.hash);
   };
   form.addEventListener("input", syncUrl);
@@ -99,7 +62,11 @@ export function setupTraining({ train, cancel, promote }) {
   let acc = null;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const config = readConfig(form);
+    const config = {
+      ...settings.config(),
+      include_samples: form.elements.include_samples.checked,
+      promote: form.elements.promote.checked,
+    };
     $("train-error").hidden = true;
     $("train-result").hidden = true;
     $("train-progress").hidden = false;
@@ -107,6 +74,9 @@ export function setupTraining({ train, cancel, promote }) {
     $("train-cancel").disabled = false;
     $("train-bar").value = 0;
     $("train-status").textContent = "Preparing data…";
+    // uPlot keeps a plot (and its listeners) until it is destroyed: free the last run's.
+    loss?.destroy();
+    acc?.destroy();
     loss = lineChart($("chart-loss"), ["training", "validation"]);
     acc = lineChart($("chart-acc"), ["validation accuracy"], { yRange: [0, 1] });
     try {
@@ -141,7 +111,7 @@ export function setupTraining({ train, cancel, promote }) {
     $("train-status").textContent = "Cancelling after this epoch…";
     cancel();
   });
-  return { openedFromUrl, enable: () => { $("train-start").disabled = false; } };
+  return { enable: () => { $("train-start").disabled = false; } };
 }
 
 function showResult(entry, promote) {
@@ -157,8 +127,18 @@ function showResult(entry, promote) {
     b.type = "button";
     b.addEventListener("click", async () => {
       b.disabled = true;
-      await promote(entry.version);
-      b.textContent = "In production";
+      const error = $("train-error");
+      error.hidden = true;
+      try {
+        await promote(entry.version);
+        b.textContent = "In production";
+      } catch (err) {
+        // E.g. the model was deleted meanwhile (here or in another tab): say so, allow a retry.
+        error.hidden = false;
+        error.textContent = `Could not promote ${entry.version}: ${err.message}. ` +
+          "The Models tab lists the models there are; promote one from there, or try again.";
+        b.disabled = false;
+      }
     });
     box.append(b);
   }

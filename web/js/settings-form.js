@@ -1,0 +1,133 @@
+// The Train form's settings, made from the schema mlp.settings() returns: one field per
+// setting (named as the setting, grouped, with its limits and help), a preset menu, and
+// the URL: one parameter per setting that differs from the starting preset.
+
+/** URL names older links used, and the settings they mean now. */
+const RENAMED = { hidden: "hidden_layer_sizes", validation_ratio: "validation_fraction" };
+
+const text = (s, v) => (s.type === "int_list" ? v.join(", ") : String(v));
+
+function parse(s, raw) {
+  if (s.type === "choice") return raw;
+  if (s.type === "int_list") return raw.split(",").map((part) => Number(part.trim()));
+  return Number(raw);
+}
+
+function field(s) {
+  const label = document.createElement("label");
+  const input = s.type === "choice" ? document.createElement("select") : document.createElement("input");
+  input.name = s.name;
+  input.required = true;
+  input.title = `${s.help} Allowed: ${s.describe}.`;
+  if (s.type === "choice") {
+    input.append(...s.choices.map((c) => new Option(c, c)));
+  } else if (s.type === "int_list") {
+    input.pattern = "\\s*\\d+(\\s*,\\s*\\d+)*\\s*";
+  } else {
+    input.type = "number";
+    input.min = String(s.min);
+    input.max = String(s.max);
+    input.step = s.type === "int" ? "1" : "any";
+  }
+  label.append(`${s.label} `, input);
+  return label;
+}
+
+function help(settings) {
+  const details = document.createElement("details");
+  details.className = "help";
+  const summary = document.createElement("summary");
+  summary.textContent = "What these do";
+  const dl = document.createElement("dl");
+  for (const s of settings) {
+    const dt = document.createElement("dt");
+    dt.textContent = s.label;
+    const dd = document.createElement("dd");
+    dd.textContent = `${s.help} ${s.describe[0].toUpperCase()}${s.describe.slice(1)}${s.unit ? ` ${s.unit}` : ""}.`;
+    dl.append(dt, dd);
+  }
+  details.append(summary, dl);
+  return details;
+}
+
+/**
+ * The settings part of the Train form, from `schema` ({settings, presets,
+ * default_preset}, each setting with `describe`: what it accepts, in words).
+ * Returns {values, config, apply, query, fromQuery, matchPreset}.
+ */
+export function settingsForm(container, form, schema) {
+  const { settings, presets } = schema;
+  const byName = Object.fromEntries(settings.map((s) => [s.name, s]));
+  const presetValues = (name) => {
+    const p = presets.find((x) => x.name === name);
+    const values = Object.fromEntries(settings.map((s) => [s.name, s.default]));
+    for (const s of settings) if (s.name in p[s.section]) values[s.name] = p[s.section][s.name];
+    return values;
+  };
+  const start = presetValues(schema.default_preset);
+
+  const choose = document.createElement("label");
+  const preset = document.createElement("select");
+  preset.name = "preset";
+  preset.append(...presets.map((p) => new Option(p.label, p.name)), new Option("Custom", ""));
+  choose.append("Preset ", preset);
+  container.replaceChildren(choose);
+  const groups = [...new Set(settings.map((s) => s.group))];
+  for (const group of groups) {
+    const fieldset = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = group;
+    const members = settings.filter((s) => s.group === group);
+    fieldset.append(legend, ...members.map(field), help(members));
+    container.append(fieldset);
+  }
+
+  const current = () => Object.fromEntries(settings.map((s) => [s.name, form.elements[s.name].value]));
+  const apply = (values) => {
+    for (const [name, v] of Object.entries(values)) form.elements[name].value = text(byName[name], v);
+  };
+  /** The preset the fields equal, or "" (Custom). */
+  const matchPreset = () => {
+    const now = current();
+    const same = (p) => {
+      const values = presetValues(p.name);
+      return settings.every((s) => text(s, values[s.name]) === now[s.name]);
+    };
+    preset.value = presets.find(same)?.name ?? "";
+  };
+  preset.addEventListener("change", () => {
+    if (preset.value) apply(presetValues(preset.value));
+    form.dispatchEvent(new Event("input"));
+  });
+  form.addEventListener("input", (e) => { if (e.target !== preset) matchPreset(); });
+  apply(start);
+
+  return {
+    /** {hyperparameters, data} as mlp.train takes them. */
+    config() {
+      const out = { hyperparameters: {}, data: {} };
+      for (const s of settings) out[s.section][s.name] = parse(s, form.elements[s.name].value);
+      return out;
+    },
+    /** The URL parameters: every setting that differs from the starting preset. */
+    query() {
+      const params = new URLSearchParams();
+      for (const [name, v] of Object.entries(current())) {
+        if (v !== text(byName[name], start[name])) params.set(name, v);
+      }
+      return params;
+    },
+    /** Fill the fields from URL parameters; true if any named a setting. */
+    fromQuery(params) {
+      let any = false;
+      for (const [key, value] of params) {
+        const name = RENAMED[key] ?? key;
+        if (!byName[name] || (key !== name && params.has(name))) continue;
+        form.elements[name].value = value;
+        any = true;
+      }
+      matchPreset();
+      return any;
+    },
+  };
+}

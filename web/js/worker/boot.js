@@ -1,0 +1,109 @@
+// Starting Python in the worker, in explicit steps the page shows ("runtime", then
+// "packages"; the registry's "model" step is the caller's): from the stored runtime
+// snapshot when one loads, with every download watched so a failed or stalled start
+// says why within a bounded time.
+import { loadPyodide } from "../../pyodide/pyodide.mjs";
+import { watchDownloads } from "../downloads.js";
+import * as snapshot from "../snapshot.js";
+import { emit } from "./transport.js";
+
+const DOWNLOAD_STALL_MS = 20_000;
+const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring takes ~0.35 s here
+
+export class Boot {
+  constructor() {
+    this.timings = {}; // ms per step, reported with "ready"
+    this.current = "runtime";
+    this.stepStart = performance.now();
+    this.abandonRestore = null; // while a snapshot is being restored: gives up on it
+    this.booting = true;
+    // Until Python is ready, a download that fails or stalls fails the start, with its
+    // name; so does an unhandled rejection (Pyodide does not always reject when a file
+    // fails to arrive, e.g. its wasm).
+    this.failed = new Promise((_, reject) => { this.fail = reject; });
+    this.failed.catch(() => {});
+    this.watch = watchDownloads({ stallMs: DOWNLOAD_STALL_MS, onFailure: (err) => this.fail(err) });
+    self.addEventListener("unhandledrejection", (e) => {
+      if (!this.booting) return;
+      e.preventDefault();
+      if (this.abandonRestore) this.abandonRestore(e.reason); // fall back to a normal start
+      else this.fail(e.reason);
+    });
+  }
+
+  /** Report a step "active", "done" or "failed" (with `detail`) to the page. */
+  step(name, state, detail) {
+    if (state === "active") this.stepStart = performance.now();
+    else this.timings[name] = Math.round(performance.now() - this.stepStart);
+    this.watch.progress();
+    this.current = name;
+    emit("step", { step: name, state, detail });
+  }
+
+  /** Run `steps(boot)` to completion or until a download fails; afterwards, stop
+   * watching. A failure marks the current step failed. */
+  async run(steps) {
+    try {
+      return await Promise.race([steps(this), this.failed]);
+    } catch (err) {
+      this.step(this.current, "failed");
+      throw err;
+    } finally {
+      this.booting = false;
+      this.watch.stop();
+    }
+  }
+
+  /** Step "runtime": Pyodide, from the snapshot when there is one that loads. */
+  async initRuntime() {
+    this.step("runtime", "active");
+    const pyodide = await this.#startPython();
+    this.step("runtime", "done");
+    return pyodide;
+  }
+
+  /** Step "packages": NumPy and mlp_core; returns a new mlp_core.webapi.App. */
+  async initPackages(pyodide) {
+    this.step("packages", "active");
+    const failures = [];
+    await pyodide.loadPackage("mlp_core", {
+      messageCallback: () => {},
+      errorCallback: (message) => failures.push(message),
+    });
+    if (failures.length) throw new Error(`could not load Python packages: ${failures.join("; ")}`);
+    const app = pyodide.pyimport("mlp_core.webapi").App();
+    this.step("packages", "done");
+    return app;
+  }
+
+  async #startPython() {
+    const indexURL = new URL("../../pyodide/", import.meta.url).href;
+    const saved = await snapshot.read().catch((err) => {
+      console.warn("could not read the runtime snapshot; starting Python normally:", err);
+      return null;
+    });
+    this.timings.snapshot = false;
+    if (saved) {
+      let timer;
+      // Pyodide neither resolves nor rejects when it cannot use a snapshot's memory, and
+      // may fail through an unhandled rejection instead (see the constructor).
+      const givenUp = new Promise((_, reject) => {
+        this.abandonRestore = reject;
+        timer = setTimeout(() => reject(new Error("restoring the runtime snapshot took too long")),
+          SNAPSHOT_TIMEOUT_MS);
+      });
+      try {
+        const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: saved }), givenUp]);
+        this.timings.snapshot = true;
+        return pyodide;
+      } catch (err) {
+        console.warn("the runtime snapshot did not load; dropping it and starting normally:", err);
+        await snapshot.drop().catch(() => {});
+      } finally {
+        clearTimeout(timer);
+        this.abandonRestore = null;
+      }
+    }
+    return loadPyodide({ indexURL });
+  }
+}

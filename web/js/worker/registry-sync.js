@@ -1,0 +1,131 @@
+// The registry between IndexedDB and Python. Storage is the truth: Python loads what is
+// stored, plans each change, and adopts it only after IndexedDB has committed it. Other
+// tabs announce their writes on a BroadcastChannel; we reload before the next use.
+import * as storage from "../storage.js";
+import { emit } from "./transport.js";
+
+const CHANNEL = "letter-recognizer-registry";
+
+async function fetchDefaultBundle() {
+  const response = await fetch(new URL("../../registry.json", import.meta.url));
+  if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
+  return response.text();
+}
+
+/** Say what a storage failure means for the person, in words. */
+export function storageError(err) {
+  if (err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError") {
+    const e = new Error("your browser's storage for this site is full: delete models or examples you no longer need (export them first), then try again");
+    e.name = "StorageFull";
+    return e;
+  }
+  return err;
+}
+
+export class RegistrySync {
+  /** Starts reading storage (and, on a first visit, fetching the default models) at
+   * once, so that both answer while Python boots. */
+  constructor() {
+    this.python = null;        // js/worker/python.js over mlp_core.webapi.App
+    this.revision = null;      // the IndexedDB revision Python holds
+    this.stale = true;         // another tab changed the registry since we loaded it
+    this.problem = null;       // why IndexedDB cannot be used (models then live in memory)
+    this.announced = 0;        // changes other tabs announced since we started
+    this.storedAtStart = storage.readAll();
+    this.storedAtStart.catch(() => {}); // handled in open()
+    // A failed fetch resolves to null here: it is retried (and reported) where needed.
+    this.defaultAtStart = this.storedAtStart.then(
+      (stored) => (stored.revision === undefined ? fetchDefaultBundle().catch(() => null) : null),
+      () => null,
+    );
+    this.channel = new BroadcastChannel(CHANNEL);
+    this.channel.onmessage = () => {
+      this.announced += 1;
+      this.stale = true;
+      emit("registry-changed", {});
+    };
+  }
+
+  /** Load the stored registry into `python`; if the browser refuses storage, run from
+   * the default models in memory (and say so). */
+  async open(python) {
+    this.python = python;
+    try {
+      await this.#load(await this.#seedIfEmpty(await this.storedAtStart));
+      if (this.announced) this.stale = true; // another tab wrote after our first read
+    } catch (err) {
+      this.problem = `this browser does not let the page store data (${err?.message || err}); private browsing often does this. Predictions work with the default models, but nothing you train or add is kept`;
+      python.call("load", JSON.stringify(python.call("bundle_entries", await this.#defaultBundle())));
+      this.stale = false;
+      emit("storage-unavailable", { message: this.problem });
+    }
+  }
+
+  get storage() {
+    return this.problem ? "memory" : "indexeddb";
+  }
+
+  /** Throw if nothing can be saved. */
+  requireStorage() {
+    if (this.problem) throw new Error(`cannot save: ${this.problem}`);
+  }
+
+  /** Reload from storage if another tab wrote since we last read. */
+  async freshen() {
+    if (this.stale && !this.problem) await this.#load(await storage.readAll());
+  }
+
+  /** One registry change, `op` with `args` (see App.plan): planned by Python inside an
+   * IndexedDB transaction, adopted by Python once the transaction has committed. */
+  async change(op, args = {}) {
+    this.requireStorage();
+    const python = this.python;
+    let planned;
+    try {
+      const { revision } = await storage.update(({ entries }) => {
+        if (entries) this.#adoptStored(entries); // another tab wrote: plan on its state
+        planned = python.call("plan", op, JSON.stringify(args));
+        return planned;
+      }, this.revision);
+      python.run("adopt");
+      this.revision = revision;
+    } catch (err) {
+      python.run("discard");
+      throw storageError(err);
+    }
+    this.channel.postMessage({ revision: this.revision });
+    emit("registry-changed", { revision: this.revision });
+    return planned.result;
+  }
+
+  /** Replace every model with the default ones (fetched now: the newest). */
+  async reset() {
+    return this.change("reset", { bundle: await fetchDefaultBundle() });
+  }
+
+  /** The default bundle's text: fetched at start on a first visit, else now. */
+  async #defaultBundle() {
+    return (await this.defaultAtStart) ?? fetchDefaultBundle();
+  }
+
+  /** On a first visit, store the default models. Returns the registry as stored. */
+  async #seedIfEmpty(stored) {
+    if (stored.revision !== undefined) return stored;
+    const entries = this.python.call("bundle_entries", await this.#defaultBundle());
+    // Another tab may have seeded meanwhile: then write nothing.
+    await storage.update(({ revision }) => (revision === undefined ? { put: entries } : {}), undefined);
+    return storage.readAll();
+  }
+
+  async #load({ revision, entries }) {
+    const report = this.#adoptStored(entries);
+    this.revision = revision;
+    this.stale = false;
+    if (report.bad.length) emit("bad-entries", report.bad);
+  }
+
+  /** Python takes the stored entries as they are (damaged ones set aside). */
+  #adoptStored(entries) {
+    return this.python.call("load", JSON.stringify(entries));
+  }
+}

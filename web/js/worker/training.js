@@ -1,0 +1,55 @@
+// One training at a time, an epoch per turn of the worker's event loop so that
+// predictions and Cancel get in between; the model is registered only at the end.
+
+function cancelled() {
+  const err = new Error("training was cancelled; the registry is unchanged");
+  err.name = "TrainingCancelled";
+  return err;
+}
+
+export class Training {
+  /** `python`: js/worker/python.js; `registry`: RegistrySync; `storage`: js/storage.js. */
+  constructor({ python, registry, storage }) {
+    Object.assign(this, { python, registry, storage });
+    this.running = false;
+    this.cancelRequested = false;
+  }
+
+  /** Train with `config` ({hyperparameters, data, include_samples, promote}); calls
+   * `progress` per epoch; resolves with the registered model's summary. */
+  async run(config, progress) {
+    if (this.running) throw new Error("a training is already running; wait for it or cancel it");
+    this.registry.requireStorage();
+    this.running = true;
+    this.cancelRequested = false;
+    try {
+      const { include_samples: includeSamples = true, promote = false, ...settings } = config;
+      const classes = await this.storage.listClasses();
+      const samples = includeSamples ? await this.storage.listSamples() : [];
+      this.python.call("start_training", JSON.stringify({
+        ...settings,
+        templates: Object.fromEntries(classes.map((c) => [c.letter, c.template])),
+        samples: samples.map(({ label, pattern }) => ({ label, pattern })),
+      }));
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.cancelRequested) {
+          this.python.run("cancel_training");
+          throw cancelled();
+        }
+        const step = this.python.call("train_step");
+        progress(step);
+        if (step.done) break;
+      }
+      return await this.registry.change("register", { promote });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Ask the running training to stop after its current epoch. */
+  cancel() {
+    this.cancelRequested = this.running;
+    return { cancelling: this.running };
+  }
+}
