@@ -5,6 +5,8 @@ import { client, problem } from "./boot.js";
 import { setupRegistry } from "./registry-view.js";
 import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
+import { publicApi } from "./api.js";
+import { snapshotForNextVisit } from "./next-visit.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
 
@@ -12,6 +14,7 @@ const $ = (id) => document.getElementById(id);
 
 let readyPromise = null;
 let ready = false;
+let snapshotPromise = null; // set when loading starts
 
 const call = async (op, args, onProgress) => {
   await readyPromise;
@@ -56,48 +59,12 @@ $("retry").addEventListener("click", () => location.reload());
 
 // --- public JavaScript API ------------------------------------------------------------
 
-const registry = {
-  list: () => call("list"),
-  get: (version) => call("get", { version }),
-  setProduction: (version) => call("setProduction", { version }),
-  delete: (version) => call("delete", { version }),
-  export: (versions = null) => call("export", { versions }),
-  import: (bundle) => call("import", { bundle: typeof bundle === "string" ? bundle : JSON.stringify(bundle) }),
-  reset: () => call("reset"),
-  /** First-layer weights: {version, inputs, units: [[weight per input] per unit], max}. */
-  weights: (version) => call("weights", { version }),
-  /** Loss and accuracy per epoch: {train_loss, val_loss, val_accuracy}. */
-  history: (version) => call("history", { version }),
-};
-
-window.mlp = {
-  get ready() { return readyPromise; },
-  predict: (pattern) => call("predict", { pattern }),
-  predictAll: (pattern) => call("predictAll", { pattern }),
-  modelInfo: () => call("modelInfo"),
-  health: () => call("health"),
-  echo: (value) => call("echo", { value }),
-  /** The training settings' schema: {settings: [{name, section, group, type, default,
-   * min, max, choices, help, …}], presets, default_preset}. */
-  settings: () => call("settings"),
-  train: (config = {}, onProgress = null) => call("train", { config }, onProgress),
-  cancelTraining: () => call("cancelTraining"),
-  registry,
-  samples: {
-    add: (label, pattern) => call("addSample", { label, pattern }),
-    list: () => call("listSamples"),
-    delete: (id) => call("deleteSample", { id }),
-  },
-  classes: {
-    add: (letter, template) => call("addClass", { letter, template }),
-    list: () => call("listClasses"),
-    delete: (letter) => call("deleteClass", { letter }),
-  },
+window.mlp = publicApi(call, {
+  ready: () => readyPromise,
+  snapshotReady: () => snapshotPromise,
   grid,
-  /** Resolves once this visit's runtime snapshot is stored (true), or was not needed
-   * or could not be made (false): see makeSnapshot. */
-  get snapshotReady() { return snapshotPromise; },
-};
+});
+const registry = window.mlp.registry;
 
 // --- panels -----------------------------------------------------------------------------
 
@@ -153,33 +120,6 @@ function showDamaged(bad) {
   ]);
 }
 
-// --- the runtime snapshot ---------------------------------------------------------------
-
-let snapshotPromise = null; // set when loading starts
-const SNAPSHOT_IDLE_MS = 3000;
-
-/** After a visit that started Python the slow way, store a snapshot of a fresh runtime
- * (in a background worker, once the page has been idle a while) so the next visit
- * starts faster. */
-function makeSnapshot(health) {
-  if (health.timings?.snapshot !== false) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    setTimeout(() => {
-      const worker = new Worker(new URL("../snapshot-worker.js", import.meta.url), { type: "module" });
-      const done = (stored, why) => {
-        worker.terminate();
-        if (!stored) console.warn("no runtime snapshot for the next visit:", why);
-        resolve(stored);
-      };
-      worker.onmessage = ({ data }) => done(data.ok, data.message);
-      worker.onerror = (e) => {
-        e.preventDefault();
-        done(false, e.message || "the snapshot worker failed to start");
-      };
-    }, SNAPSHOT_IDLE_MS);
-  });
-}
-
 // --- start ------------------------------------------------------------------------------
 
 function start() {
@@ -204,7 +144,7 @@ function start() {
     if (!ready) views.showNotice("Still loading: the first visit downloads about 17 MB; later visits load from this device.", [{ label: "Retry", onClick: () => location.reload() }]);
   }, 45_000);
   readyPromise.then(() => clearTimeout(slow), () => clearTimeout(slow));
-  snapshotPromise = readyPromise.then(makeSnapshot, () => false);
+  snapshotPromise = readyPromise.then(snapshotForNextVisit, () => false);
   readyPromise.then(
     (health) => {
       ready = true;

@@ -1,0 +1,47 @@
+// window.mlp: the page's public JavaScript API (README, "JavaScript API"), every call a
+// request to the Python worker.
+
+/** The API over `call(op, args, onProgress)`; `ready()` and `snapshotReady()` give the
+ * current promises, `grid` is the drawing grid. */
+export function publicApi(call, { ready, snapshotReady, grid }) {
+  return {
+    get ready() { return ready(); },
+    predict: (pattern) => call("predict", { pattern }),
+    predictAll: (pattern) => call("predictAll", { pattern }),
+    modelInfo: () => call("modelInfo"),
+    health: () => call("health"),
+    echo: (value) => call("echo", { value }),
+    /** The training settings' schema: {settings: [{name, section, group, type, default,
+     * min, max, choices, help, …}], presets, default_preset}. */
+    settings: () => call("settings"),
+    train: (config = {}, onProgress = null) => call("train", { config }, onProgress),
+    cancelTraining: () => call("cancelTraining"),
+    registry: {
+      list: () => call("list"),
+      get: (version) => call("get", { version }),
+      setProduction: (version) => call("setProduction", { version }),
+      delete: (version) => call("delete", { version }),
+      export: (versions = null) => call("export", { versions }),
+      import: (bundle) => call("import", { bundle: typeof bundle === "string" ? bundle : JSON.stringify(bundle) }),
+      reset: () => call("reset"),
+      /** First-layer weights: {version, inputs, units: [[weight per input] per unit], max}. */
+      weights: (version) => call("weights", { version }),
+      /** Loss and accuracy per epoch: {train_loss, val_loss, val_accuracy}. */
+      history: (version) => call("history", { version }),
+    },
+    samples: {
+      add: (label, pattern) => call("addSample", { label, pattern }),
+      list: () => call("listSamples"),
+      delete: (id) => call("deleteSample", { id }),
+    },
+    classes: {
+      add: (letter, template) => call("addClass", { letter, template }),
+      list: () => call("listClasses"),
+      delete: (letter) => call("deleteClass", { letter }),
+    },
+    grid,
+    /** Resolves once this visit's runtime snapshot is stored (true), or was not needed
+     * or could not be made (false): see js/next-visit.js. */
+    get snapshotReady() { return snapshotReady(); },
+  };
+}
