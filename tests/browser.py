@@ -16,6 +16,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 
+# A page function: `promise`, or a rejection after `seconds`, so a wait in the page cannot
+# hang a test (page.evaluate itself has no timeout).
+WITHIN = """(promise, seconds) => Promise.race([promise, new Promise((_, no) =>
+    setTimeout(() => no(new Error(`no answer in ${seconds} s`)), seconds * 1000))])"""
+
 
 def chromium_path() -> str:
     """Debian's chromium (or Chrome on a developer machine); Playwright cannot download

@@ -1,6 +1,7 @@
 // Training charts with uPlot: loss and accuracy per epoch, live or overlaid.
 import uPlot from "../vendor/uPlot.esm.js";
 
+const SYNC_KEY = "letter-recognizer";
 const COLORS = ["#3056d3", "#e0663a", "#1e8e4e", "#9b3fd1", "#b7791f", "#c53030"];
 
 function size(el) {
@@ -13,6 +14,9 @@ export function lineChart(el, names, { yRange = null } = {}) {
   const opts = {
     ...size(el),
     legend: { show: true },
+    // Every chart has epochs on x, so hovering one shows the same epoch on all of them.
+    // The sync group also lists the live plots (uPlot.sync(SYNC_KEY).plots).
+    cursor: { sync: { key: SYNC_KEY } },
     scales: { x: { time: false }, y: yRange ? { range: yRange } : {} },
     axes: [{ label: "epoch" }, {}],
     series: [{}, ...names.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2 }))],

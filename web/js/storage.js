@@ -7,23 +7,39 @@ const DB_VERSION = 2;
 
 let dbPromise = null;
 
-/** The database, created on first use. */
+/** The database, opened on first use. Rejects when an older version of the page in
+ * another tab keeps it open (the open would otherwise wait until that tab closes). */
 export function db() {
-  dbPromise ??= openDB(DB_NAME, DB_VERSION, {
-    upgrade(database, oldVersion) {
-      if (oldVersion < 1) {
-        database.createObjectStore("models", { keyPath: "version" });
-        database.createObjectStore("meta");
-      }
-      if (oldVersion < 2) {
-        // The person's own data: drawn examples and the templates of new letters.
-        database.createObjectStore("samples", { keyPath: "id", autoIncrement: true });
-        database.createObjectStore("classes", { keyPath: "letter" });
-      }
-    },
-    blocked() {
-      throw new Error("another tab holds an older version of the database open; close it and reload");
-    },
+  dbPromise ??= new Promise((resolve, reject) => {
+    let refused = false;
+    openDB(DB_NAME, DB_VERSION, {
+      upgrade(database, oldVersion) {
+        if (oldVersion < 1) {
+          database.createObjectStore("models", { keyPath: "version" });
+          database.createObjectStore("meta");
+        }
+        if (oldVersion < 2) {
+          // The person's own data: drawn examples and the templates of new letters.
+          database.createObjectStore("samples", { keyPath: "id", autoIncrement: true });
+          database.createObjectStore("classes", { keyPath: "letter" });
+        }
+      },
+      // A throw here would be lost inside idb's event listener: reject instead.
+      blocked() {
+        refused = true;
+        reject(new Error("another tab holds an older version of the database open; close it and reload"));
+      },
+      // A newer version of the page (another tab) wants to upgrade: close ours so it is
+      // not blocked; our next use opens again.
+      blocking(_old, _new, event) {
+        event.target.close();
+        dbPromise = null;
+      },
+    }).then(
+      // An open we gave up on may still succeed once the other tab closes: do not keep it.
+      (database) => (refused ? database.close() : resolve(database)),
+      reject,
+    );
   });
   return dbPromise;
 }
@@ -74,17 +90,9 @@ export async function update(decide, currentRevision) {
 
 // --- the person's own data ------------------------------------------------------------
 
-async function allOrNone(store) {
-  try {
-    return await (await db()).getAll(store);
-  } catch {
-    return []; // no storage: the worker has already said so
-  }
-}
-
 /** Every drawn example: [{id, label, pattern, created_at}]. */
-export function listSamples() {
-  return allOrNone("samples");
+export async function listSamples() {
+  return (await db()).getAll("samples");
 }
 
 /** Store one example (already validated); resolves with the stored record. */
@@ -99,8 +107,8 @@ export async function deleteSample(id) {
 }
 
 /** Every letter added by the person: [{letter, template, created_at}]. */
-export function listClasses() {
-  return allOrNone("classes");
+export async function listClasses() {
+  return (await db()).getAll("classes");
 }
 
 export async function addClass({ letter, template }) {
