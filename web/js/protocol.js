@@ -12,7 +12,7 @@ export class WorkerError extends Error {
   }
 }
 
-/** Start the worker at `url` and return {call, on, terminate}. */
+/** Start the worker at `url` and return {call, on}. */
 export function connect(url) {
   const worker = new Worker(url, { type: "module" });
   const pending = new Map();
@@ -63,10 +63,6 @@ export function connect(url) {
       listeners.add(fn);
       early.splice(0).forEach(([event, data]) => fn(event, data));
       return () => listeners.delete(fn);
-    },
-    terminate() {
-      worker.terminate();
-      die("the worker was stopped");
     },
   };
 }

@@ -1,4 +1,5 @@
-// Rendering of results and status. Pure DOM updates; no state of their own.
+// Rendering of results and status: DOM updates. One piece of state: whether the offline
+// cache is ready, so the health badge keeps saying so when it is redrawn.
 
 const $ = (id) => document.getElementById(id);
 const pct = (p) => `${(p * 100).toFixed(1)}%`;
