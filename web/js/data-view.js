@@ -2,9 +2,7 @@
 // letters (templates) and labelled examples, kept in IndexedDB by the worker.
 import { patternThumb } from "./thumbs.js";
 import { confirmAction } from "./registry-view.js";
-import { el } from "./results.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, el } from "./dom.js";
 
 export function setupData({ call, currentPattern }) {
   let builtIn = [];

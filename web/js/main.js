@@ -6,11 +6,10 @@ import { setupRegistry } from "./registry-view.js";
 import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
+import { $ } from "./dom.js";
 import { snapshotForNextVisit } from "./next-visit.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
-
-const $ = (id) => document.getElementById(id);
 
 let readyPromise = null;
 let ready = false;

@@ -1,8 +1,6 @@
 // The Models tab: sortable registry table, promote/delete, compare, export/import/reset.
 import { lineChart } from "./charts.js";
-import { el, pct } from "./results.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */

@@ -1,15 +1,8 @@
 // Metrics display shared by the training and comparison views.
+import { el, pct } from "./dom.js";
 
-const pct = (p) => `${(p * 100).toFixed(1)}%`;
 /** A class label as people read it: the model's "(none)" output is "none of these". */
 const labelName = (label) => (label === "(none)" ? "none of these" : label);
-
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
 
 /** Per-class precision / recall / F1 / support as a table. */
 export function perClassTable(metrics) {
@@ -65,4 +58,3 @@ export function confusionTable(metrics) {
   return table;
 }
 
-export { el, pct };

@@ -1,6 +1,7 @@
 // The Train form's settings, made from the schema mlp.settings() returns: one field per
 // setting (named as the setting, grouped, with its limits and help), a preset menu, and
 // the URL: one parameter per setting that differs from the starting preset.
+import { el } from "./dom.js";
 
 /** URL names older links used, and the settings they mean now. */
 const RENAMED = { hidden: "hidden_layer_sizes", validation_ratio: "validation_fraction" };
@@ -14,8 +15,8 @@ function parse(s, raw) {
 }
 
 function field(s) {
-  const label = document.createElement("label");
-  const input = s.type === "choice" ? document.createElement("select") : document.createElement("input");
+  const label = el("label");
+  const input = el(s.type === "choice" ? "select" : "input");
   input.name = s.name;
   input.required = true;
   input.title = `${s.help} Allowed: ${s.describe}.`;
@@ -34,19 +35,13 @@ function field(s) {
 }
 
 function help(settings) {
-  const details = document.createElement("details");
-  details.className = "help";
-  const summary = document.createElement("summary");
-  summary.textContent = "What these do";
-  const dl = document.createElement("dl");
+  const details = el("details", undefined, "help");
+  const dl = el("dl");
   for (const s of settings) {
-    const dt = document.createElement("dt");
-    dt.textContent = s.label;
-    const dd = document.createElement("dd");
-    dd.textContent = `${s.help} ${s.describe[0].toUpperCase()}${s.describe.slice(1)}${s.unit ? ` ${s.unit}` : ""}.`;
-    dl.append(dt, dd);
+    const allowed = `${s.describe[0].toUpperCase()}${s.describe.slice(1)}${s.unit ? ` ${s.unit}` : ""}`;
+    dl.append(el("dt", s.label), el("dd", `${s.help} ${allowed}.`));
   }
-  details.append(summary, dl);
+  details.append(el("summary", "What these do"), dl);
   return details;
 }
 
@@ -66,19 +61,17 @@ export function settingsForm(container, form, schema) {
   };
   const start = presetValues(schema.default_preset);
 
-  const choose = document.createElement("label");
-  const preset = document.createElement("select");
+  const choose = el("label");
+  const preset = el("select");
   preset.name = "preset";
   preset.append(...presets.map((p) => new Option(p.label, p.name)), new Option("Custom", ""));
   choose.append("Preset ", preset);
   container.replaceChildren(choose);
   const groups = [...new Set(settings.map((s) => s.group))];
   for (const group of groups) {
-    const fieldset = document.createElement("fieldset");
-    const legend = document.createElement("legend");
-    legend.textContent = group;
+    const fieldset = el("fieldset");
     const members = settings.filter((s) => s.group === group);
-    fieldset.append(legend, ...members.map(field), help(members));
+    fieldset.append(el("legend", group), ...members.map(field), help(members));
     container.append(fieldset);
   }
 

@@ -1,9 +1,9 @@
 // The Train tab: the form (mirrored in the URL), live progress and charts, results.
 import { lineChart } from "./charts.js";
-import { confusionTable, el, perClassTable, pct } from "./results.js";
+import { $, el, pct } from "./dom.js";
+import { confusionTable, perClassTable } from "./results.js";
 import { settingsForm } from "./settings-form.js";
 
-const $ = (id) => document.getElementById(id);
 const CHECKS = ["include_samples", "promote"]; // page options beside the settings
 
 /** The two checkboxes' URL form: what differs from their initial state. */

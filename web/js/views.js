@@ -1,30 +1,22 @@
 // Rendering of results and status: DOM updates. One piece of state: whether the offline
 // cache is ready, so the health badge keeps saying so when it is redrawn.
 
-const $ = (id) => document.getElementById(id);
-const pct = (p) => `${(p * 100).toFixed(1)}%`;
+import { $, el, pct } from "./dom.js";
 
 /** One probability bar: `label` (its name), `p` and whether it is the answer. */
 function bar(label, p, best, key) {
-  const li = document.createElement("li");
-  li.className = best ? "best" : "";
+  const li = el("li", undefined, best ? "best" : "");
   li.dataset.letter = key;
-  const name = document.createElement("strong");
-  name.textContent = label;
-  const meter = document.createElement("div");
-  meter.className = "bar";
+  const meter = el("div", undefined, "bar");
   meter.setAttribute("role", "meter");
   meter.setAttribute("aria-label", `probability of ${label}`);
   meter.setAttribute("aria-valuemin", "0");
   meter.setAttribute("aria-valuemax", "1");
   meter.setAttribute("aria-valuenow", p.toFixed(4));
-  const fill = document.createElement("span");
+  const fill = el("span");
   fill.style.width = pct(p);
   meter.append(fill);
-  const value = document.createElement("span");
-  value.className = "p";
-  value.textContent = pct(p);
-  li.append(name, meter, value);
+  li.append(el("strong", label), meter, el("span", pct(p), "p"));
   return li;
 }
 
@@ -56,9 +48,9 @@ export function showPrediction(result, emptyMessage = "draw a letter") {
 
 /** Show an error message under the prediction (or hide it with null). */
 export function showError(message) {
-  const el = $("error");
-  el.hidden = !message;
-  el.textContent = message || "";
+  const box = $("error");
+  box.hidden = !message;
+  box.textContent = message || "";
 }
 
 function describeData(d) {
@@ -97,13 +89,7 @@ export function showModelInfo(info) {
   ];
   const dl = $("model-info");
   dl.replaceChildren();
-  for (const [k, v] of rows) {
-    const dt = document.createElement("dt");
-    dt.textContent = k;
-    const dd = document.createElement("dd");
-    dd.textContent = v;
-    dl.append(dt, dd);
-  }
+  for (const [k, v] of rows) dl.append(el("dt", k), el("dd", v));
 }
 
 let offlineReady = false;
@@ -145,9 +131,9 @@ export function showLoadResult(error) {
     return;
   }
   panel.hidden = false;
-  const el = $("load-error");
-  el.hidden = false;
-  el.textContent = error;
+  const box = $("load-error");
+  box.hidden = false;
+  box.textContent = error;
   $("retry").hidden = false;
 }
 
@@ -157,9 +143,8 @@ export function showNotice(message, actions = []) {
   box.hidden = !message;
   $("notice-text").textContent = message || "";
   $("notice-actions").replaceChildren(...actions.map(({ label, onClick }) => {
-    const b = document.createElement("button");
+    const b = el("button", label);
     b.type = "button";
-    b.textContent = label;
     b.addEventListener("click", onClick);
     return b;
   }));

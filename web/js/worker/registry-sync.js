@@ -22,6 +22,14 @@ export function storageError(err) {
   return err;
 }
 
+/** Why storage cannot be used, and what that means, in words. */
+function storageRefused(err) {
+  const why = err?.message || String(err);
+  const cause = /another tab/.test(why) ? why
+    : `this browser does not let the page store data (${why}); private browsing often does this`;
+  return `${cause}. Predictions work with the default models, but nothing you train or add is kept`;
+}
+
 export class RegistrySync {
   /** Starts reading storage (and, on a first visit, fetching the default models) at
    * once, so that both answer while Python boots. */
@@ -54,7 +62,7 @@ export class RegistrySync {
       await this.#load(await this.#seedIfEmpty(await this.storedAtStart));
       if (this.announced) this.stale = true; // another tab wrote after our first read
     } catch (err) {
-      this.problem = `this browser does not let the page store data (${err?.message || err}); private browsing often does this. Predictions work with the default models, but nothing you train or add is kept`;
+      this.problem = storageRefused(err);
       python.call("load", JSON.stringify(python.call("bundle_entries", await this.#defaultBundle())));
       this.stale = false;
       emit("storage-unavailable", { message: this.problem });
