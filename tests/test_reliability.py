@@ -142,22 +142,34 @@ def test_closing_the_tab_mid_training_keeps_the_registry(context):
     assert again.evaluate("window.mlp.registry.export()") == before
 
 
+def patched_commit(replacement: str):
+    """A route handler serving js/storage.js with the commit of `update()` (its
+    `tx.done,` line) replaced: fault injection on the worker's storage module."""
+    def handler(route):
+        body = route.fetch().text()
+        patched = body.replace("      tx.done,\n", replacement)
+        assert patched != body, "storage.js changed: update this fault injection"
+        route.fulfill(body=patched, content_type="text/javascript")
+    return handler
+
+
+def bundle_to_import(models: registry.Document) -> registry.Document:
+    """The models as a bundle that does not change the production model."""
+    bundle = registry.export_bundle(models)
+    return {**bundle, "models": [{**e, "is_production": False} for e in bundle["models"]]}
+
+
 def test_reload_during_import_leaves_nothing_of_it(chromium, server, extra_models):
     # Fault injection: the import's transaction is held open (one read at a time) after
     # every record was written into it, and the worker says so; the reload then comes
     # while it is certainly in flight. Without the hold the reload lands before or after
     # the commit at random (both seen), which a test cannot tell apart from a half write.
     # (Only writes of several records are held: a first visit's seeding writes one.)
-    def hold_import(route):
-        body = route.fetch().text()
-        patched = body.replace(
-            "      tx.done,\n",
-            "      put.length < 2 ? tx.done : (async () => {\n"
-            "        new BroadcastChannel('test-import-held').postMessage(put.length);\n"
-            "        for (;;) await meta.get('revision');\n"
-            "      })(),\n")
-        assert patched != body, "storage.js changed: update this fault injection"
-        route.fulfill(body=patched, content_type="text/javascript")
+    hold_import = patched_commit(
+        "      put.length < 2 ? tx.done : (async () => {\n"
+        "        new BroadcastChannel('test-import-held').postMessage(put.length);\n"
+        "        for (;;) await meta.get('revision');\n"
+        "      })(),\n")
 
     # No service worker: after the reload it would serve the patched module from its cache.
     context = chromium.new_context(service_workers="block")
@@ -166,8 +178,7 @@ def test_reload_during_import_leaves_nothing_of_it(chromium, server, extra_model
         context.route("**/js/storage.js", hold_import)
         page = open_app(context)
         before = page.evaluate("window.mlp.registry.export()")
-        bundle = registry.export_bundle(extra_models)
-        bundle = {**bundle, "models": [{**e, "is_production": False} for e in bundle["models"]]}
+        bundle = bundle_to_import(extra_models)
         held = page.evaluate("""b => new Promise((resolve) => {
             const channel = new BroadcastChannel("test-import-held");
             channel.onmessage = (e) => resolve(e.data);
@@ -191,14 +202,8 @@ def test_full_storage_is_explained_and_nothing_half_written(chromium, server, ex
     # Fault injection: every record write fails the way a full disk fails in IndexedDB
     # (QuotaExceededError, transaction aborted). Chromium's quota override does not make
     # IndexedDB refuse writes, so the storage module is patched on its way to the worker.
-    def full_disk(route):
-        body = route.fetch().text()
-        patched = body.replace(
-            "      tx.done,\n",
-            '      Promise.reject(new DOMException("The quota has been exceeded.", '
-            '"QuotaExceededError")),\n')
-        assert patched != body, "storage.js changed: update this fault injection"
-        route.fulfill(body=patched, content_type="text/javascript")
+    full_disk = patched_commit('      Promise.reject(new DOMException("The quota has been '
+                               'exceeded.", "QuotaExceededError")),\n')
 
     # No service worker here: it would serve the unpatched module from its cache.
     context = chromium.new_context(service_workers="block")
@@ -208,8 +213,7 @@ def test_full_storage_is_explained_and_nothing_half_written(chromium, server, ex
     context.route("**/js/storage.js", full_disk)
     page.reload()
     page.evaluate("window.mlp.ready")
-    bundle = registry.export_bundle(extra_models)
-    bundle = {**bundle, "models": [{**e, "is_production": False} for e in bundle["models"]]}
+    bundle = bundle_to_import(extra_models)
     err = page.evaluate("b => window.mlp.registry.import(b).then(() => null, "
                         "e => ({name: e.name, message: e.message}))", bundle)
     assert err["name"] == "StorageFull" and "storage for this site is full" in err["message"]
