@@ -1,5 +1,5 @@
 // The Models tab: sortable registry table, promote/delete, compare, export/import/reset.
-import { lineChart } from "./charts.js";
+import { answersTable, renderComparison } from "./compare-view.js";
 import { $, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
 
@@ -147,23 +147,7 @@ export function setupRegistry({ registry, predictAll, currentPattern }) {
   $("run-all").addEventListener("click", guard(async () => {
     const pattern = currentPattern();
     if (!pattern) throw new Error("The grid is empty: draw a letter first.");
-    const results = await predictAll(pattern);
-    const table = el("table", undefined, "metrics");
-    table.createCaption().textContent = "Your drawing, through every model";
-    const head = table.createTHead().insertRow();
-    for (const h of ["Model", "Letter", "Confidence"]) head.append(el("th", h));
-    for (const r of results) {
-      const row = table.createTBody().insertRow();
-      row.insertCell().textContent = r.model_version;
-      if (r.error) {
-        row.insertCell().textContent = "—";
-        row.insertCell().textContent = r.error;
-        continue;
-      }
-      row.insertCell().textContent = r.recognized ? r.letter : `none of these (closest: ${r.letter})`;
-      row.insertCell().textContent = pct(r.recognized ? r.confidence : r.none_probability);
-    }
-    $("run-all-result").replaceChildren(table);
+    $("run-all-result").replaceChildren(answersTable(await predictAll(pattern)));
   }));
   let comparison = null; // the comparison chart on screen, destroyed when replaced
   $("compare").addEventListener("click", guard(async () => {
@@ -180,42 +164,4 @@ export function setupRegistry({ registry, predictAll, currentPattern }) {
       render();
     },
   };
-}
-
-/** Show models `a` and `b` (summaries) and their training histories side by side;
- * returns the chart (to destroy when replaced). */
-function renderComparison(a, b, ha, hb) {
-  const box = $("compare-result");
-  box.replaceChildren();
-  const table = el("table", undefined, "metrics compare");
-  table.createCaption().textContent = "Side by side";
-  const head = table.createTHead().insertRow();
-  head.append(el("th", ""), el("th", a.version), el("th", b.version));
-  const body = table.createTBody();
-  const row = (name, x, y) => {
-    const tr = body.insertRow();
-    const th = el("th", name);
-    th.scope = "row";
-    tr.append(th);
-    tr.insertCell().textContent = x;
-    tr.insertCell().textContent = y;
-    if (x !== y) tr.className = "differs";
-  };
-  row("accuracy", pct(a.accuracy), pct(b.accuracy));
-  row("macro F1", pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
-  row("letters", a.classes.join(" "), b.classes.join(" "));
-  row("layers", a.architecture.layer_sizes.join("→"), b.architecture.layer_sizes.join("→"));
-  for (const k of Object.keys(a.hyperparameters)) row(k, String(a.hyperparameters[k]), String(b.hyperparameters[k]));
-  row("epochs", String(ha.train_loss.length), String(hb.train_loss.length));
-  const figure = el("figure");
-  const chart = el("div");
-  chart.dataset.testid = "chart-compare";
-  figure.append(chart, el("figcaption", "Validation loss per epoch"));
-  box.append(table, figure);
-  const la = ha.val_loss, lb = hb.val_loss;
-  const n = Math.max(la.length, lb.length);
-  const xs = Array.from({ length: n }, (_, i) => i + 1);
-  const plot = lineChart(chart, [a.version, b.version]);
-  plot.set(xs, xs.map((_, i) => la[i] ?? null), xs.map((_, i) => lb[i] ?? null));
-  return plot;
 }
