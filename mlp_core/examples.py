@@ -1,9 +1,14 @@
 """The person's own data, checked before it is stored or trained on: drawn examples
-``{"label", "pattern"}`` and new letters ``{"letter", "template"}``."""
+``{"label", "pattern", "split"}`` and new letters ``{"letter", "template"}``.
+
+Each example is for training or for testing (``split``). By default a stable 30% of each
+letter's examples are test drawings: they judge models and are never trained on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,6 +16,36 @@ import numpy as np
 from .data import check_template
 from .drawing import validate_pattern
 from .limits import MAX_USER_SAMPLES, N_PIXELS
+
+SPLITS = ("train", "test")
+#: Share of each letter's examples held out as test drawings by default.
+TEST_SHARE = 0.3
+
+
+def default_split(label: str, position: int) -> str:
+    """The default split of the ``position``-th example (from 0, in the order they were
+    added) of ``label``: every example that carries the count of test drawings past a
+    whole number is a test drawing, so any n examples of a letter hold floor or ceil of
+    30% of n test drawings, and adding one never moves an earlier one. The phase per
+    letter comes from its name (CRC-32), so letters do not all start alike."""
+    phase = zlib.crc32(label.encode("utf-8")) / 2**32
+    return "test" if int(TEST_SHARE * (position + 1) + phase) > int(
+        TEST_SHARE * position + phase) else "train"
+
+
+def with_splits(samples: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored examples (in the order added), each with its ``split``: its own when
+    it has one, else ``default_split`` by its position among its letter's examples."""
+    seen: dict[str, int] = {}
+    out = []
+    for s in samples:
+        if not isinstance(s, dict) or not isinstance(s.get("label"), str):
+            out.append(s)  # not an example: left for check_samples to explain
+            continue
+        position = seen.get(s["label"], 0)
+        seen[s["label"]] = position + 1
+        out.append({**s, "split": s.get("split") or default_split(s["label"], position)})
+    return out
 
 
 def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -32,11 +67,28 @@ def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.
     return np.array(X).reshape(-1, N_PIXELS), np.array(y, dtype=str)
 
 
+def drawings(samples: Iterable[dict[str, Any]], split: str) -> tuple[np.ndarray, np.ndarray]:
+    """The stored examples of one ``split`` (``with_splits``) as ``(X, y)``."""
+    chosen = [s for s in with_splits(samples) if s["split"] == split]
+    X = np.array([s["pattern"] for s in chosen], dtype=np.float64).reshape(-1, N_PIXELS)
+    return X, np.array([s["label"] for s in chosen], dtype=str)
+
+
+def check_split(split: Any) -> str:
+    """``"train"`` or ``"test"``, or ``ValueError``."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    return split
+
+
 def check_sample(sample: Any, letters: Sequence[str]) -> dict[str, Any]:
     """One drawn example checked against the known ``letters``; returns it normalized
-    (``pattern`` as 100 ints)."""
+    (``pattern`` as 100 ints; ``split`` kept when given, checked)."""
     X, y = check_samples([sample], letters)
-    return {"label": str(y[0]), "pattern": X[0].astype(int).tolist()}
+    out = {"label": str(y[0]), "pattern": X[0].astype(int).tolist()}
+    if sample.get("split") is not None:
+        out["split"] = check_split(sample["split"])
+    return out
 
 
 def check_new_letter(new: Any, letters: Sequence[str]) -> dict[str, Any]:

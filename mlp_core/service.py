@@ -14,6 +14,7 @@ import numpy as np
 
 from . import registry
 from .drawing import parse_bits, validate_pattern
+from .evaluation import evaluate_drawings
 from .heldout import open_set_report
 from .limits import GRID, N_PIXELS
 from .recognizer import Recognizer
@@ -58,11 +59,16 @@ class Service:
             self._production = registry.get_production(self._get_registry())
         return self._production, self._recognizer(self._production)
 
-    def _answer(self, entry: registry.Entry, bits: str) -> dict[str, Any]:
+    def _readable(self, entry: registry.Entry) -> Recognizer:
+        """The entry's recognizer, or ``ValueError`` if it cannot read a drawing."""
         recognizer = self._recognizer(entry)
         if recognizer.n_features != N_PIXELS:
             raise ValueError(f"model {entry['version']} reads {recognizer.n_features} "
                              f"inputs, not a {GRID}x{GRID} drawing")
+        return recognizer
+
+    def _answer(self, entry: registry.Entry, bits: str) -> dict[str, Any]:
+        recognizer = self._readable(entry)
         out = recognizer.predict_prepared(parse_bits(bits, centered=recognizer.centers))
         out["model_version"] = entry["version"]
         return out
@@ -91,6 +97,15 @@ class Service:
             except ValueError as e:
                 out.append({"model_version": entry["version"], "error": str(e)})
         return out
+
+    def evaluate(self, version: str | None, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """The model ``version`` (default: production) on drawings ``X`` labelled ``y``:
+        ``{"version", "validation": {"accuracy", "n"}, "test": evaluate_drawings(...)}``."""
+        entry = registry.get(self._get_registry(), version) if version else self._load()[0]
+        test = evaluate_drawings(self._readable(entry), X, y)
+        validation = {"accuracy": entry["accuracy"],
+                      "n": entry["dataset_info"].get("val_samples")}
+        return {"version": entry["version"], "validation": validation, "test": test}
 
     def model_info(self) -> dict[str, Any]:
         """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,

@@ -85,8 +85,9 @@ def train_steps(
 ) -> Generator[dict[str, Any], None, TrainResult]:
     """The training recipe one epoch at a time: generate synthetic letters from the
     templates (default b, d, f, plus any given), add the person's ``samples``
-    (``[{"label", "pattern"}]``), split, then yield each epoch's info; the generator's
-    return value is the ``TrainResult``. Settings are checked before it is returned.
+    (``[{"label", "pattern", "split"?}]``; those with split "test" are checked but not
+    trained on), split, then yield each epoch's info; the generator's return value is
+    the ``TrainResult``. Settings are checked before it is returned.
     """
     hp = check_hyperparameters(dict(hyperparameters or {}))
     cfg = check_data_config(data or {})
@@ -97,7 +98,10 @@ def train_steps(
         raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
     X, y = dataset(cfg, all_templates, seed=hp["seed"])
     y = y.astype(str)
-    Xs, ys = check_samples(samples if samples is not None else [], sorted(all_templates))
+    samples = samples if samples is not None else []
+    Xs, ys = check_samples(samples, sorted(all_templates))
+    trained = np.array([s.get("split") != "test" for s in samples], dtype=bool)
+    Xs, ys = Xs[trained], ys[trained]  # test drawings judge models; never trained on
     X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
     if not hp["validation_fraction"]:
         raise ValueError("validation_fraction must be above 0 for this recipe: it measures, "

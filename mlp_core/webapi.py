@@ -17,7 +17,7 @@ from typing import Any
 
 from . import registry, settings
 from .data import default_templates
-from .examples import check_new_letter, check_sample
+from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from .registry import Document, RegistryError
 from .service import Service
 from .trainer import Trainer
@@ -175,7 +175,33 @@ class App:
         "val_loss", "val_accuracy"}``."""
         return _dump(registry.get(self.doc, version)["model"]["history"])
 
+    def evaluate(self, version: str, samples_json: str) -> str:
+        """The model ``version`` ("" for production) on the person's test drawings among
+        ``samples`` (``Service.evaluate``)."""
+        X, y = drawings(json.loads(samples_json), "test")
+        return _dump(self.service.evaluate(version or None, X, y))
+
+    def evaluate_all(self, samples_json: str) -> str:
+        """Every model's accuracy on the test drawings: ``[{"version", "accuracy",
+        "n"}]`` (``accuracy`` None without drawings; ``error`` for a model that cannot
+        read them)."""
+        X, y = drawings(json.loads(samples_json), "test")
+        out = []
+        for entry in self.doc["models"]:
+            try:
+                test = self.service.evaluate(entry["version"], X, y)["test"]
+                out.append({"version": entry["version"], "accuracy": test["accuracy"],
+                            "n": test["n"]})
+            except ValueError as e:
+                out.append({"version": entry["version"], "error": str(e)})
+        return _dump(out)
+
     # --- the person's own data -----------------------------------------------------------
+
+    @staticmethod
+    def with_splits(samples_json: str) -> str:
+        """The stored examples, each with its ``split`` (``examples.with_splits``)."""
+        return _dump(with_splits(json.loads(samples_json)))
 
     @staticmethod
     def templates() -> str:
@@ -189,6 +215,11 @@ class App:
         return _dump(check_sample(json.loads(sample_json), json.loads(letters_json)))
 
     @staticmethod
+    def check_split(split_json: str) -> str:
+        """``"train"`` or ``"test"`` (as JSON), checked."""
+        return _dump(check_split(json.loads(split_json)))
+
+    @staticmethod
     def check_class(class_json: str, letters_json: str) -> str:
         """A new letter ``{"letter", "template"}``: a fresh name and a drawable template."""
         return _dump(check_new_letter(json.loads(class_json), json.loads(letters_json)))
@@ -197,8 +228,12 @@ class App:
 
     def start_training(self, config_json: str) -> str:
         """Check a training configuration and get ready to train one epoch per
-        ``train_step`` (``Trainer.start``)."""
-        self.trainer.start(json.loads(config_json))
+        ``train_step`` (``Trainer.start``). Of the ``samples``, only training drawings
+        are trained on: test drawings are set aside to judge models."""
+        config = json.loads(config_json)
+        if isinstance(config.get("samples"), list):
+            config["samples"] = with_splits(config["samples"])
+        self.trainer.start(config)
         return _dump({"started": True})
 
     def train_step(self) -> str:

@@ -145,7 +145,9 @@ def test_own_examples_and_a_new_letter(context):
     expect(page.locator("#sample-list canvas").first).to_be_visible()
     page.get_by_role("button", name="delete example 4 (b)").click()
     expect(page.locator("#sample-list li")).to_have_count(3)
-    assert [s["label"] for s in page.evaluate("window.mlp.samples.list()")] == ["x"] * 3
+    listed = page.evaluate("window.mlp.samples.list()")
+    assert [s["label"] for s in listed] == ["x"] * 3
+    assert [s["split"] for s in listed].count("test") == 1  # 30% of 3, held out
     err = page.evaluate("""() => window.mlp.classes.add("b", new Array(100).fill(1))
         .then(() => null, (e) => e.message)""")
     assert "already a letter called 'b'" in err
@@ -155,7 +157,7 @@ def test_own_examples_and_a_new_letter(context):
                           momentum: 0.9, max_epochs: 40},
         data: {n_samples: 1500, augment: 0.3}, promote: true})""")
     assert entry["classes"] == ["b", "d", "f", "x"]
-    assert entry["dataset_info"]["user_samples"] == 3
+    assert entry["dataset_info"]["user_samples"] == 2  # the test drawing is not trained on
     draw(page, X_ROWS)
     expect(page.get_by_test_id("prediction-letter")).to_have_text("x")
     expect(page.locator("#bars li")).to_have_count(5)  # b, d, f, x and none of these

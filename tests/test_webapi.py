@@ -163,8 +163,9 @@ def test_new_letter_and_drawn_samples_are_trained(two_model_registry):
     from drawings import DRAWINGS, as_bits
 
     x = [[1 if (r == c or r + c == 9) else 0 for c in range(10)] for r in range(10)]
-    samples = [{"label": "x", "pattern": [v for row in x for v in row]}] * 5 + [
-        {"label": "b", "pattern": as_bits(DRAWINGS["b"][0])}] * 5
+    samples = [{"label": "x", "pattern": [v for row in x for v in row],
+                "split": "train"}] * 5 + [
+        {"label": "b", "pattern": as_bits(DRAWINGS["b"][0]), "split": "train"}] * 5
     config = {"hyperparameters": {"hidden_layer_sizes": [32], "activation": "relu",
                                   "learning_rate": 0.05, "momentum": 0.9, "max_epochs": 40},
               "data": {"n_samples": 1200, "augment": 0.3}, "templates": {"x": x},
@@ -274,3 +275,52 @@ def test_the_page_asks_for_weights_and_history_not_raw_entries(two_model_registr
     assert json.loads(app.history(entry["version"])) == entry["model"]["history"]
     with pytest.raises(RegistryError, match="no model with version"):
         app.weights("v9")
+
+
+def _examples(n_per_letter: int) -> list[dict]:
+    from drawings import DRAWINGS, as_bits
+
+    return [{"id": i * 3 + k, "label": letter, "pattern": as_bits(DRAWINGS[letter][0])}
+            for i in range(n_per_letter) for k, letter in enumerate("bdf")]
+
+
+def test_a_stable_30_percent_of_each_letters_examples_are_test_drawings():
+    from mlp_core.examples import default_split, with_splits
+
+    for letter in ("b", "x", "long name"):
+        splits = [default_split(letter, i) for i in range(200)]
+        for n in range(1, 200):
+            assert int(0.3 * n) <= splits[:n].count("test") <= int(0.3 * n) + 1
+    examples = _examples(10)
+    examples[0]["split"] = "test"  # the person's own choice stands
+    first = with_splits(examples)
+    assert first[0]["split"] == "test"
+    again = with_splits([*examples, *_examples(5)])  # adding never moves earlier ones
+    assert [s["split"] for s in again[:30]] == [s["split"] for s in first]
+
+
+def test_test_drawings_judge_models_and_are_never_trained_on(two_model_registry):
+    app = _app(two_model_registry)
+    examples = _examples(10)
+    production = two_model_registry["models"][0]["version"]
+    out = json.loads(app.evaluate("", json.dumps(examples)))
+    assert out["version"] == production
+    test = out["test"]
+    assert 9 <= test["n"] <= 12 and 0 <= test["accuracy"] <= 1  # ~30% of 30
+    assert sum(map(sum, test["confusion"])) == test["n"]
+    assert out["validation"]["accuracy"] == two_model_registry["models"][0]["accuracy"]
+    listed = json.loads(app.evaluate_all(json.dumps(examples)))
+    assert [m["version"] for m in listed] == [e["version"] for e in two_model_registry["models"]]
+    assert listed[0] == {"version": production, "accuracy": test["accuracy"], "n": test["n"]}
+    empty = json.loads(app.evaluate("", "[]"))["test"]
+    assert empty["n"] == 0 and empty["accuracy"] is None
+    # Training uses the training drawings only.
+    _, done = _train(app, {**SMALL, "samples": examples})
+    trained = sum(s["split"] == "train" for s in json.loads(app.with_splits(json.dumps(examples))))
+    assert done["dataset_info"]["user_samples"] == trained == 30 - test["n"]
+
+
+def test_a_bad_split_is_refused():
+    with pytest.raises(ValueError, match="split must be one of train, test"):
+        App.check_sample(json.dumps({"label": "b", "pattern": [0] * 100, "split": "dev"}),
+                         '["b"]')

@@ -27,11 +27,18 @@ function handlersFor(python) {
   // Only when storage is known to be unavailable (the page was told) is "none" the
   // answer; any other failed read reaches the caller.
   const stored = (read) => () => (registry.problem ? [] : read());
+  const ownExamples = stored(() => storage.listSamples());
   const knownLetters = async () => [
     ...python.call("templates").map((t) => t.letter),
     ...(await storage.listClasses()).map((c) => c.letter),
   ];
   const saving = (write) => write().catch((err) => { throw storageError(err); });
+  // The person's examples and letters changed: the page redraws what depends on them.
+  const announced = (change) => async (args) => {
+    const result = await change(args);
+    emit("examples-changed");
+    return result;
+  };
   return {
     echo: (args) => python.call("echo", JSON.stringify(args)),
     settings: () => python.call("settings"),
@@ -60,20 +67,29 @@ function handlersFor(python) {
     train: ({ config = {} }, progress) => training.run(config, progress),
     cancelTraining: () => training.cancel(),
     templates: () => python.call("templates"),
-    listSamples: stored(() => storage.listSamples()),
-    listClasses: stored(() => storage.listClasses()),
-    addSample: async ({ label, pattern }) => {
+    listSamples: stored(async () => python.call("with_splits", JSON.stringify(await storage.listSamples()))),
+    setSplit: announced(async ({ id, split }) => {
       registry.requireStorage();
-      const sample = python.call("check_sample", JSON.stringify({ label, pattern }), JSON.stringify(await knownLetters()));
-      return saving(() => storage.addSample(sample));
-    },
-    deleteSample: ({ id }) => storage.deleteSample(id),
-    addClass: async ({ letter, template }) => {
+      return saving(() => storage.setSplit(id, python.call("check_split", JSON.stringify(split))));
+    }),
+    evaluate: query(async ({ version = null }) =>
+      python.call("evaluate", version ?? "", JSON.stringify(await ownExamples()))),
+    evaluateAll: query(async () => python.call("evaluate_all", JSON.stringify(await ownExamples()))),
+    listClasses: stored(() => storage.listClasses()),
+    addSample: announced(async ({ label, pattern, split = null }) => {
+      registry.requireStorage();
+      const sample = python.call("check_sample", JSON.stringify({ label, pattern, split }), JSON.stringify(await knownLetters()));
+      const { id } = await saving(() => storage.addSample(sample));
+      // As listed: with its split (the person's, or the default one it was given).
+      return python.call("with_splits", JSON.stringify(await storage.listSamples())).find((s) => s.id === id);
+    }),
+    deleteSample: announced(({ id }) => storage.deleteSample(id)),
+    addClass: announced(async ({ letter, template }) => {
       registry.requireStorage();
       const checked = python.call("check_class", JSON.stringify({ letter, template }), JSON.stringify(await knownLetters()));
       return saving(() => storage.addClass(checked));
-    },
-    deleteClass: async ({ letter }) => ({ deleted_samples: await storage.deleteClass(letter) }),
+    }),
+    deleteClass: announced(async ({ letter }) => ({ deleted_samples: await storage.deleteClass(letter) })),
   };
 }
 

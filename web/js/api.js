@@ -29,8 +29,15 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
       /** Loss and accuracy per epoch: {train_loss, val_loss, val_accuracy}. */
       history: (version) => call("history", { version }),
     },
+    /** The model `version` (default: production) on the person's test drawings:
+     * {version, validation: {accuracy, n}, test: {accuracy, n, per_class, confusion, labels}}. */
+    evaluate: (version = null) => call("evaluate", { version }),
+    /** Every model's accuracy on the test drawings: [{version, accuracy, n} | {version, error}]. */
+    evaluateAll: () => call("evaluateAll"),
     samples: {
-      add: (label, pattern) => call("addSample", { label, pattern }),
+      /** `split`: "train" or "test"; by default a stable 30% of each letter's are test. */
+      add: (label, pattern, { split = null } = {}) => call("addSample", { label, pattern, split }),
+      setSplit: (id, split) => call("setSplit", { id, split }),
       list: () => call("listSamples"),
       delete: (id) => call("deleteSample", { id }),
     },

@@ -4,6 +4,8 @@ import { patternThumb } from "./thumbs.js";
 import { confirmAction } from "./registry-view.js";
 import { $, el } from "./dom.js";
 
+/** The My data tab. It redraws on the worker's "examples-changed" event (main.js calls
+ * `refresh`), which every change of examples or letters sends. */
 export function setupData({ call, currentPattern }) {
   let builtIn = [];
   const safely = (fn) => async (...args) => {
@@ -40,7 +42,6 @@ export function setupData({ call, currentPattern }) {
         const n = samples.filter((s) => s.label === c.letter).length;
         if (!(await confirmAction(`Delete the letter ${c.letter} and its ${n} example(s)?`))) return;
         await call("deleteClass", { letter: c.letter });
-        await refresh();
       }));
       li.append(patternThumb(c.template, { label: `template of ${c.letter}` }), el("span", c.letter), del);
       list.append(li);
@@ -48,8 +49,11 @@ export function setupData({ call, currentPattern }) {
 
     const counts = Object.fromEntries(letters.map((l) => [l, 0]));
     samples.forEach((s) => { counts[s.label] = (counts[s.label] ?? 0) + 1; });
+    const tests = samples.filter((s) => s.split === "test").length;
     $("sample-count").textContent = samples.length
-      ? `${samples.length} example(s): ${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ")}. Training uses them when "Include my drawn examples" is on.`
+      ? `${samples.length} example(s): ${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ")}. ` +
+        `${tests} of them are test drawings: they judge every model (Models tab) and are never trained on. ` +
+        'Training uses the others when "Include my drawn examples" is on.'
       : "No examples yet: draw a letter, pick it under the prediction and press Add example.";
     const items = $("sample-list");
     items.replaceChildren();
@@ -61,9 +65,16 @@ export function setupData({ call, currentPattern }) {
       del.setAttribute("aria-label", `delete example ${s.id} (${s.label})`);
       del.addEventListener("click", safely(async () => {
         await call("deleteSample", { id: s.id });
-        await refresh();
       }));
-      li.append(patternThumb(s.pattern, { label: `example of ${s.label}` }), el("span", s.label), del);
+      const split = el("select");
+      split.setAttribute("aria-label", `use of example ${s.id} (${s.label})`);
+      split.append(new Option("train", "train"), new Option("test", "test"));
+      split.value = s.split;
+      split.addEventListener("change", safely(async () => {
+        await call("setSplit", { id: s.id, split: split.value });
+      }));
+      li.dataset.split = s.split;
+      li.append(patternThumb(s.pattern, { label: `example of ${s.label}` }), el("span", s.label), split, del);
       items.append(li);
     }
   }
@@ -78,8 +89,7 @@ export function setupData({ call, currentPattern }) {
     }
     try {
       const s = await call("addSample", { label: $("sample-label").value, pattern });
-      note.textContent = `Added an example of ${s.label}.`;
-      await refresh();
+      note.textContent = `Added an example of ${s.label}${s.split === "test" ? " (a test drawing)" : ""}.`;
     } catch (err) {
       note.textContent = `Not added: ${err.message}`;
     }

@@ -79,7 +79,8 @@ async function startTraining() {
     promote: (version) => registry.setProduction(version),
   }).enable();
 }
-const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, currentPattern });
+const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, evaluate: window.mlp.evaluate, evaluateAll: window.mlp.evaluateAll,
+  currentPattern });
 const data = setupData({ call, currentPattern });
 
 async function showWeights(version) {
@@ -99,6 +100,12 @@ async function refreshModel() {
   }
   await models.refresh().catch((err) => views.showError(err.message));
   if (!grid.isEmpty()) predict();
+}
+
+/** Examples or letters changed: their list, and every model's test-drawing accuracy. */
+function refreshExamples() {
+  data.refresh().catch((err) => views.showError(`Could not read your examples: ${err.message}`));
+  models.refresh().catch((err) => views.showError(err.message));
 }
 
 function showDamaged(bad) {
@@ -128,6 +135,7 @@ function start() {
       else if (event === "ready") resolve(data);
       else if (event === "boot-failed") reject(new Error(data.message));
       else if (event === "registry-changed") refreshModel();
+      else if (event === "examples-changed") refreshExamples();
       else if (event === "bad-entries") showDamaged(data);
       else if (event === "storage-unavailable") views.showNotice(`Storage unavailable: ${data.message}.`);
       else if (event === "crashed" && !ready) reject(new Error(data.message));

@@ -5,9 +5,9 @@ import { el, pct } from "./dom.js";
 const labelName = (label) => (label === "(none)" ? "none of these" : label);
 
 /** Per-class precision / recall / F1 / support as a table. */
-export function perClassTable(metrics) {
+export function perClassTable(metrics, where = "validation set") {
   const table = el("table", undefined, "metrics");
-  table.createCaption().textContent = "Per letter (validation set)";
+  table.createCaption().textContent = `Per letter (${where})`;
   const head = table.createTHead().insertRow();
   for (const h of ["Letter", "Precision", "Recall", "F1", "Examples"]) {
     const th = el("th", h);
@@ -26,11 +26,11 @@ export function perClassTable(metrics) {
 }
 
 /** The confusion matrix as a heat-map table: rows are true letters, columns predictions. */
-export function confusionTable(metrics) {
+export function confusionTable(metrics, where = "validation set") {
   const { labels, confusion_matrix: cm } = metrics;
   const table = el("table", undefined, "confusion");
   table.dataset.testid = "confusion-matrix";
-  table.createCaption().textContent = "Confusion matrix (rows: true letter, columns: predicted)";
+  table.createCaption().textContent = `Confusion matrix, ${where} (rows: true letter, columns: predicted)`;
   const head = table.createTHead().insertRow();
   head.append(el("th", ""));
   for (const l of labels) {

@@ -90,16 +90,27 @@ export async function update(decide, currentRevision) {
 
 // --- the person's own data ------------------------------------------------------------
 
-/** Every drawn example: [{id, label, pattern, created_at}]. */
+/** Every drawn example, in the order added: [{id, label, pattern, created_at, split?}]
+ * (`split` only where the person chose one; Python gives the others theirs). */
 export async function listSamples() {
   return (await db()).getAll("samples");
 }
 
 /** Store one example (already validated); resolves with the stored record. */
-export async function addSample({ label, pattern }) {
+export async function addSample({ label, pattern, split }) {
   const record = { label, pattern, created_at: new Date().toISOString() };
+  if (split) record.split = split;
   record.id = await (await db()).add("samples", record);
   return record;
+}
+
+/** Make example `id` a training or a test drawing (already validated). */
+export async function setSplit(id, split) {
+  const tx = (await db()).transaction("samples", "readwrite");
+  const record = await tx.store.get(id);
+  if (!record) throw new Error(`there is no example ${id}`);
+  await Promise.all([tx.store.put({ ...record, split }), tx.done]);
+  return { ...record, split };
 }
 
 export async function deleteSample(id) {

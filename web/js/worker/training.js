@@ -29,7 +29,8 @@ export class Training {
       this.python.call("start_training", JSON.stringify({
         ...settings,
         templates: Object.fromEntries(classes.map((c) => [c.letter, c.template])),
-        samples: samples.map(({ label, pattern }) => ({ label, pattern })),
+        // Python keeps the test drawings out of training (their split, or the default).
+        samples: samples.map(({ label, pattern, split }) => ({ label, pattern, split })),
       }));
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 0));
