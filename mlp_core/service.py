@@ -88,7 +88,10 @@ class Service:
         """The drawing through every model, in registry order, each answer as
         ``predict``'s; a model that cannot read it is listed as ``{"model_version",
         "error"}`` with the reason."""
-        bits = pattern if isinstance(pattern, str) else as_bits(validate_pattern(pattern))
+        return self.predict_all_bits(as_bits(validate_pattern(pattern)))
+
+    def predict_all_bits(self, bits: str) -> list[dict[str, Any]]:
+        """``predict_all`` for the compact form (as ``predict_bits``)."""
         parse_bits(bits)  # a bad drawing is one error, not one per model
         out = []
         for entry in self._get_registry()["models"]:

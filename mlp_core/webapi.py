@@ -139,12 +139,13 @@ class App:
         """``predict`` for the compact form: 100 characters "0" or "1", row-major."""
         return _dump(self.service.predict_bits(bits))
 
-    def predict_all(self, pattern: str) -> str:
-        """The drawing (compact form, or JSON) through every model
-        (``Service.predict_all``)."""
-        drawing = pattern if len(pattern) == 100 and set(pattern) <= {"0", "1"} else (
-            json.loads(pattern))
-        return _dump(self.service.predict_all(drawing))
+    def predict_all(self, pattern_json: str) -> str:
+        """The drawing through every model (``Service.predict_all``)."""
+        return _dump(self.service.predict_all(json.loads(pattern_json)))
+
+    def predict_all_bits(self, bits: str) -> str:
+        """``predict_all`` for the compact form."""
+        return _dump(self.service.predict_all_bits(bits))
 
     def model_info(self) -> str:
         return _dump(self.service.model_info())

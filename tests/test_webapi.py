@@ -201,7 +201,9 @@ def test_predict_all_runs_every_model(two_model_registry):
     with pytest.raises(ValueError, match="100 values"):
         app.predict_all("[1]")
     bits = "1" * 100
-    assert json.loads(app.predict_all(bits)) == out  # the compact form, the same answers
+    assert json.loads(app.predict_all_bits(bits)) == out  # the compact form, same answers
+    with pytest.raises(ValueError, match="not a string"):
+        app.predict_all(json.dumps(bits))
     assert out[0] == json.loads(app.predict(json.dumps([1] * 100)))  # one inference path
 
 
@@ -213,7 +215,7 @@ def test_predict_all_lists_a_model_that_cannot_read_the_drawing(two_model_regist
     doc, entry = registry.register(two_model_registry, odd, accuracy=0.5)
     app = App()
     app.load(json.dumps(doc["models"]))
-    out = json.loads(app.predict_all("0" * 100))
+    out = json.loads(app.predict_all_bits("0" * 100))
     assert [o["model_version"] for o in out] == [e["version"] for e in doc["models"]]
     assert out[-1] == {"model_version": entry["version"],
                        "error": f"model {entry['version']} reads 3 inputs, not a 10x10 drawing"}

@@ -46,7 +46,10 @@ function handlersFor(python) {
       const bits = asBits(pattern);
       return bits ? python.call("predict_bits", bits) : python.call("predict", JSON.stringify(pattern));
     }),
-    predictAll: query(({ pattern }) => python.call("predict_all", asBits(pattern) ?? JSON.stringify(pattern))),
+    predictAll: query(({ pattern }) => {
+      const bits = asBits(pattern);
+      return bits ? python.call("predict_all_bits", bits) : python.call("predict_all", JSON.stringify(pattern));
+    }),
     modelInfo: query(() => python.call("model_info")),
     health: query(health),
     list: query(() => python.call("list")),
