@@ -187,6 +187,9 @@ class App:
         "n"}]`` (``accuracy`` None without drawings; ``error`` for a model that cannot
         read them)."""
         X, y = drawings(json.loads(samples_json), "test")
+        if not len(y):  # nothing to judge by: no model needs loading
+            return _dump([{"version": e["version"], "accuracy": None, "n": 0}
+                          for e in self.doc["models"]])
         out = []
         for entry in self.doc["models"]:
             try:

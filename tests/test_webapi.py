@@ -314,6 +314,9 @@ def test_test_drawings_judge_models_and_are_never_trained_on(two_model_registry)
     listed = json.loads(app.evaluate_all(json.dumps(examples)))
     assert [m["version"] for m in listed] == [e["version"] for e in two_model_registry["models"]]
     assert listed[0] == {"version": production, "accuracy": test["accuracy"], "n": test["n"]}
+    assert json.loads(App().evaluate_all("[]")) == []
+    assert json.loads(app.evaluate_all("[]")) == [
+        {"version": m["version"], "accuracy": None, "n": 0} for m in listed]
     empty = json.loads(app.evaluate("", "[]"))["test"]
     assert empty["n"] == 0 and empty["accuracy"] is None
     # Training uses the training drawings only.
