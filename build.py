@@ -90,7 +90,8 @@ def pretrain(out: Path = DEFAULT_BUNDLE) -> registry.Entry:
     result = train_model(DEFAULT_CONFIG["hyperparameters"], DEFAULT_CONFIG["data"])
     doc, entry = registry.register(
         registry.empty_registry(), result.model_dict(), accuracy=result.accuracy,
-        metrics=result.metrics, dataset_info=result.dataset_info, promote=True,
+        metrics=result.metrics, dataset_info=result.dataset_info,
+        lineage=result.lineage, promote=True,
         now=datetime.now(UTC))
     store.write_registry(out, doc)
     epochs = len(result.model.history_["train_loss"])

@@ -61,7 +61,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
     doc = _read(args)
     doc, entry = registry.register(doc, result.model_dict(), accuracy=result.accuracy,
                                    metrics=result.metrics, dataset_info=result.dataset_info,
-                                   promote=args.promote)
+                                   lineage=result.lineage, promote=args.promote)
     store.write_registry(_path(args), doc)
     _emit({"version": entry["version"], "accuracy": entry["accuracy"],
            "is_production": entry["is_production"], "epochs": len(result.model.history_[
@@ -84,7 +84,11 @@ def _cmd_registry(args: argparse.Namespace) -> None:
     if args.action == "list":
         for s in registry.list_models(doc):
             _emit({k: s[k] for k in ("version", "created_at", "accuracy", "is_production",
-                                     "architecture", "classes")})
+                                     "architecture", "classes", "tags")})
+        return
+    if args.action == "history":
+        for event in doc["history"]:
+            _emit(event)
         return
     if args.action == "export":
         bundle = registry.export_bundle(doc, args.versions or None)
@@ -99,7 +103,11 @@ def _cmd_registry(args: argparse.Namespace) -> None:
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
         doc, report = registry.import_bundle(doc, raw)
     elif args.action == "promote":
-        doc, report = registry.set_production(doc, args.version), {"production": args.version}
+        doc = registry.set_production(doc, args.version, note=args.note)
+        report = {"production": args.version}
+    elif args.action == "rollback":
+        doc, version = registry.rollback(doc, args.note)
+        report = {"production": version}
     else:
         doc, report = registry.delete(doc, args.version), {"deleted": args.version}
     store.write_registry(_path(args), doc)
@@ -146,10 +154,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("health", help="service health").set_defaults(
         func=lambda a: _emit(Service(lambda: _read(a)).health()))
 
-    r = sub.add_parser("registry", help="list, promote, delete, export, import")
+    r = sub.add_parser("registry", help="list, promote, roll back, history, delete, "
+                       "export, import")
     rs = r.add_subparsers(dest="action", required=True)
     rs.add_parser("list")
-    rs.add_parser("promote").add_argument("version")
+    note = {"help": "why (kept in the production history)"}
+    promote = rs.add_parser("promote", help="make a model the production one")
+    promote.add_argument("version")
+    promote.add_argument("--note", **note)
+    rs.add_parser("rollback", help="make the previous production model production again"
+                  ).add_argument("--note", **note)
+    rs.add_parser("history", help="every change of the production model, oldest first, "
+                  "one JSON line each")
     rs.add_parser("delete").add_argument("version")
     ex = rs.add_parser("export")
     ex.add_argument("versions", nargs="*", help="versions to export (default: all)")

@@ -23,5 +23,13 @@ MAX_PARAMETERS = 1_000_000
 MAX_MODELS = 200
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
+#: What a model's notes and tags, and the production history, may hold.
+MAX_NOTE_CHARS = 2000
+MAX_TAGS = 16
+MAX_TAG_CHARS = 32
+MAX_HISTORY = 1000
+
 #: The limits the page checks before it asks Python (name in limits.js: value).
-FOR_THE_PAGE = {"GRID": GRID, "MAX_BUNDLE_BYTES": MAX_BUNDLE_BYTES}
+FOR_THE_PAGE = {"GRID": GRID, "MAX_BUNDLE_BYTES": MAX_BUNDLE_BYTES,
+                "MAX_NOTE_CHARS": MAX_NOTE_CHARS, "MAX_TAGS": MAX_TAGS,
+                "MAX_TAG_CHARS": MAX_TAG_CHARS}

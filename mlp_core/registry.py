@@ -1,9 +1,11 @@
-"""The model registry: pure functions over a JSON document ``{"schema_version", "models"}``.
+"""The model registry: pure functions over a JSON document ``{"schema_version", "models",
+"history"}``.
 
 Nothing here reads or writes storage. Every operation takes a document and returns a new
 one (inputs are never mutated), so the caller decides where documents live: a file on
 CPython (``store.py``), IndexedDB in the browser. Invariants kept by every operation:
-versions are unique, and a non-empty registry has exactly one production model.
+versions are unique, a non-empty registry has exactly one production model, and every
+change of production is recorded in ``history`` (``history.py``).
 """
 
 from __future__ import annotations
@@ -15,16 +17,24 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from .limits import MAX_BUNDLE_BYTES, MAX_MODELS
+from . import history as hist
+from .history import HistoryError, check_note, parse_time
+from .limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
 from .mlp import MLP
 from .recognizer import Recognizer
 from .serialize import model_from_dict, model_to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added the production history and per-model notes, tags, lineage
 ALGORITHM_VERSION = "v1.0"
 ENTRY_KEYS = ("version", "created_at", "accuracy", "hyperparameters", "dataset_info",
               "metrics", "is_production", "model")
-_VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
+#: Keys an entry may have besides ``ENTRY_KEYS`` (entries from before schema 2 lack them).
+OPTIONAL_KEYS = ("notes", "tags", "lineage")
+#: Where a model came from (``lineage.py`` fills it in when a model is trained).
+LINEAGE_KEYS = ("parent", "data_sha256", "mlp_core", "numpy", "pyodide", "trained_in",
+                "train_seconds")
+TRAINED_IN = ("browser", "cpython")
+DOC_KEYS = ("schema_version", "models", "history")
 
 Document = dict[str, Any]
 Entry = dict[str, Any]
@@ -39,7 +49,7 @@ class RegistryError(ValueError):
 
 def empty_registry() -> Document:
     """A registry with no models."""
-    return {"schema_version": SCHEMA_VERSION, "models": []}
+    return {"schema_version": SCHEMA_VERSION, "models": [], "history": []}
 
 
 def _check_json_value(value: Any, where: str, depth: int = 0) -> None:
@@ -80,12 +90,53 @@ def _migrate_legacy_entry(entry: Any, i: int) -> Any:
 
 
 def migrate(doc: Any) -> Any:
-    """Bring an older document to the current schema (schema 0 had no ``schema_version``)."""
+    """Bring an older document to the current schema: schema 0 had no
+    ``schema_version``, schema 1 no ``history`` (it starts empty)."""
     if isinstance(doc, dict) and "schema_version" not in doc and isinstance(
             doc.get("models"), list):
-        return {"schema_version": SCHEMA_VERSION,
+        return {"schema_version": SCHEMA_VERSION, "history": [],
                 "models": [_migrate_legacy_entry(e, i) for i, e in enumerate(doc["models"])]}
+    if isinstance(doc, dict) and doc.get("schema_version") == 1 and "history" not in doc:
+        return {**doc, "schema_version": SCHEMA_VERSION, "history": []}
     return doc
+
+
+def check_tags(tags: Any, where: str = "tags") -> list[str]:
+    """Tags: at most ``MAX_TAGS`` distinct words or short phrases (no commas), each at
+    most ``MAX_TAG_CHARS`` characters. Returns them stripped, in order, repeats dropped."""
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise RegistryError(f"{where} must be a list of text")
+    out: list[str] = []
+    for t in (t.strip() for t in tags):
+        if not t or "," in t or len(t) > MAX_TAG_CHARS:
+            raise RegistryError(f"{where}: {t!r} is not a tag (1 to {MAX_TAG_CHARS} "
+                                "characters, no commas)")
+        if t not in out:
+            out.append(t)
+    if len(out) > MAX_TAGS:
+        raise RegistryError(f"{where}: {len(out)} tags; the limit is {MAX_TAGS}")
+    return out
+
+
+def _check_lineage(lineage: Any, where: str) -> None:
+    if not isinstance(lineage, dict) or set(lineage) != set(LINEAGE_KEYS):
+        raise RegistryError(f"{where} must be an object with exactly the keys "
+                            f"{', '.join(LINEAGE_KEYS)}")
+    parent, sha = lineage["parent"], lineage["data_sha256"]
+    if parent is not None and not (isinstance(parent, str) and hist.VERSION_RE.match(parent)):
+        raise RegistryError(f"{where}.parent {parent!r} is not a model version")
+    if sha is not None and not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+        raise RegistryError(f"{where}.data_sha256 must be 64 hexadecimal digits")
+    for key in ("mlp_core", "numpy", "pyodide"):
+        if not (lineage[key] is None or (isinstance(lineage[key], str)
+                and len(lineage[key]) <= 64)):
+            raise RegistryError(f"{where}.{key} must be a version text or null")
+    if lineage["trained_in"] not in (*TRAINED_IN, None):
+        raise RegistryError(f"{where}.trained_in must be one of {', '.join(TRAINED_IN)}")
+    seconds = lineage["train_seconds"]
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(
+            seconds, int | float) or not 0 <= seconds < 1e7):
+        raise RegistryError(f"{where}.train_seconds must be a number of seconds or null")
 
 
 def validate_entry(entry: Any, where: str = "entry") -> Entry:
@@ -93,22 +144,24 @@ def validate_entry(entry: Any, where: str = "entry") -> Entry:
     if not isinstance(entry, dict):
         raise RegistryError(f"{where} must be an object, got {type(entry).__name__}")
     missing = [k for k in ENTRY_KEYS if k not in entry]
-    extra = sorted(set(entry) - set(ENTRY_KEYS))
+    extra = sorted(set(entry) - set(ENTRY_KEYS) - set(OPTIONAL_KEYS))
     if missing or extra:
         raise RegistryError(f"{where} has missing fields {missing} / unknown fields {extra}")
     version = entry["version"]
-    if not isinstance(version, str) or not _VERSION_RE.match(version):
+    if not isinstance(version, str) or not hist.VERSION_RE.match(version):
         raise RegistryError(f"{where}.version {version!r} is not of the form "
                             "v1.0_YYYYMMDD_HHMMSS_accX.XXX")
     where = f"{where} ({version})"
-    created = entry["created_at"]
     try:
-        stamp = datetime.fromisoformat(created) if isinstance(created, str) else None
-    except ValueError:
-        stamp = None
-    if stamp is None or stamp.utcoffset() is None:
-        raise RegistryError(f"{where}: created_at must be an ISO 8601 UTC timestamp, "
-                            f"got {created!r}")
+        parse_time(entry["created_at"], f"{where}: created_at")
+        if "notes" in entry:
+            check_note(entry["notes"], f"{where}.notes")
+    except HistoryError as e:
+        raise RegistryError(str(e)) from None
+    if "tags" in entry and check_tags(entry["tags"], f"{where}.tags") != entry["tags"]:
+        raise RegistryError(f"{where}.tags has repeats or spaces around a tag")
+    if "lineage" in entry:
+        _check_lineage(entry["lineage"], f"{where}.lineage")
     acc = entry["accuracy"]
     if isinstance(acc, bool) or not isinstance(acc, int | float) or not 0 <= acc <= 1:
         raise RegistryError(f"{where}: accuracy must be a number from 0 to 1, got {acc!r}")
@@ -134,9 +187,9 @@ def validate(doc: Any) -> Document:
     A bundle may have no production model; it may never have more than one.
     """
     doc = migrate(doc)
-    if not isinstance(doc, dict) or set(doc) != {"schema_version", "models"}:
+    if not isinstance(doc, dict) or set(doc) != set(DOC_KEYS):
         raise RegistryError("a registry must be an object with exactly the keys "
-                            "'schema_version' and 'models'")
+                            f"{', '.join(repr(k) for k in DOC_KEYS)}")
     if doc["schema_version"] != SCHEMA_VERSION:
         raise RegistryError(f"unknown schema_version {doc['schema_version']!r}; this version "
                             f"of mlp_core reads {SCHEMA_VERSION} (and older)")
@@ -154,6 +207,10 @@ def validate(doc: Any) -> Document:
     production = [e["version"] for e in models if e["is_production"]]
     if len(production) > 1:
         raise RegistryError(f"more than one production model: {', '.join(production)}")
+    try:
+        hist.check_history(doc["history"])
+    except HistoryError as e:
+        raise RegistryError(str(e)) from None
     return doc
 
 
@@ -192,7 +249,8 @@ def _find(doc: Document, version: str) -> int:
 
 def summary(entry: Entry) -> dict[str, Any]:
     """An entry without its weights, plus architecture and classes, for listings."""
-    out = {k: v for k, v in entry.items() if k != "model"}
+    out = {"notes": "", "tags": [], "lineage": None,
+           **{k: v for k, v in entry.items() if k != "model"}}
     out["architecture"] = entry["model"]["architecture"]
     none_class = entry["model"].get("none_class")
     out["classes"] = [c for c in entry["model"]["classes"] if c != none_class]
@@ -239,6 +297,25 @@ def _with_production(models: list[Entry], version: str | None) -> list[Entry]:
             else {**e, "is_production": e["version"] == version} for e in models]
 
 
+def _production_version(models: list[Entry]) -> str | None:
+    return next((e["version"] for e in models if e["is_production"]), None)
+
+
+def _moved(doc: Document, models: list[Entry], version: str | None, how: str,
+           note: str | None = None, now: datetime | None = None) -> Document:
+    """``doc`` with ``models`` of which ``version`` is production; a change of production
+    is recorded in the history (``how``, ``note``). Without a production model (damaged,
+    or none yet), the last one the history names is the one replaced."""
+    history = doc["history"]
+    before = _production_version(doc["models"]) or (history[-1]["to"] if history else None)
+    if version is not None and version != before:
+        try:
+            history = hist.append(history, hist.event(before, version, how, note, now))
+        except HistoryError as e:
+            raise RegistryError(str(e)) from None
+    return {**doc, "models": _with_production(models, version), "history": history}
+
+
 def make_version(accuracy: float, created_at: datetime, taken: set[str] | list[str]) -> str:
     """``v1.0_YYYYMMDD_HHMMSS_accX.XXX``, with ``-2``, ``-3``... if that name is taken."""
     base = f"{ALGORITHM_VERSION}_{created_at:%Y%m%d_%H%M%S}_acc{accuracy:.3f}"
@@ -250,8 +327,10 @@ def make_version(accuracy: float, created_at: datetime, taken: set[str] | list[s
 
 def register(doc: Document, model: MLP | dict[str, Any], *, accuracy: float,
              metrics: dict[str, Any] | None = None, dataset_info: dict[str, Any] | None = None,
-             promote: bool = False, now: datetime | None = None) -> tuple[Document, Entry]:
-    """Add a model; the first model of a registry, or ``promote=True``, makes it production.
+             lineage: dict[str, Any] | None = None, promote: bool = False,
+             note: str | None = None, now: datetime | None = None) -> tuple[Document, Entry]:
+    """Add a model; the first model of a registry, or ``promote=True``, makes it production
+    (recorded in the history as a promotion, with ``note``).
 
     Returns ``(new_document, new_entry)``.
     """
@@ -271,18 +350,49 @@ def register(doc: Document, model: MLP | dict[str, Any], *, accuracy: float,
         "is_production": False,
         "model": payload,
     }
+    if lineage is not None:
+        entry["lineage"] = lineage
     validate_entry(entry, "new model")
     models = [*doc["models"], entry]
     if promote or not doc["models"]:
-        models = _with_production(models, entry["version"])
-        entry = models[-1]
+        doc = _moved(doc, models, entry["version"], "promote", note, now)
+        return doc, doc["models"][-1]
     return {**doc, "models": models}, entry
 
 
-def set_production(doc: Document, version: str) -> Document:
-    """Make ``version`` the one production model."""
+def set_production(doc: Document, version: str, *, how: str = "promote",
+                   note: str | None = None, now: datetime | None = None) -> Document:
+    """Make ``version`` the one production model, recording how (and why: ``note``)."""
     _find(doc, version)
-    return {**doc, "models": _with_production(doc["models"], version)}
+    return _moved(doc, doc["models"], version, how, note, now)
+
+
+def rollback(doc: Document, note: str | None = None,
+             now: datetime | None = None) -> tuple[Document, str]:
+    """Make the production model before the current one production again (see
+    ``history.rollback_target``). Returns ``(new_document, version)``."""
+    try:
+        target = hist.rollback_target(doc["history"], _production_version(doc["models"]),
+                                      {e["version"] for e in doc["models"]})
+    except HistoryError as e:
+        raise RegistryError(str(e)) from None
+    return set_production(doc, target, how="rollback", note=note, now=now), target
+
+
+def annotate(doc: Document, version: str, *, notes: str | None = None,
+             tags: list[str] | None = None) -> tuple[Document, Entry]:
+    """Change a model's notes and/or tags (``None`` leaves one as it is).
+    Returns ``(new_document, new_entry)``."""
+    i = _find(doc, version)
+    entry = dict(doc["models"][i])
+    if notes is not None:
+        try:
+            entry["notes"] = check_note(notes, "notes")
+        except HistoryError as e:
+            raise RegistryError(str(e)) from None
+    if tags is not None:
+        entry["tags"] = check_tags(tags)
+    return {**doc, "models": [*doc["models"][:i], entry, *doc["models"][i + 1:]]}, entry
 
 
 def delete(doc: Document, version: str) -> Document:
@@ -295,19 +405,23 @@ def delete(doc: Document, version: str) -> Document:
 
 
 def export_bundle(doc: Document, versions: list[str] | None = None) -> Document:
-    """A bundle (same format as a registry) with all models or the chosen ``versions``."""
-    if versions is None:
-        return {"schema_version": SCHEMA_VERSION, "models": list(doc["models"])}
-    return {"schema_version": SCHEMA_VERSION,
-            "models": [doc["models"][_find(doc, v)] for v in versions]}
+    """A bundle (same format as a registry) with all models or the chosen ``versions``,
+    and the production history."""
+    models = list(doc["models"]) if versions is None else [
+        doc["models"][_find(doc, v)] for v in versions]
+    return {"schema_version": SCHEMA_VERSION, "models": models,
+            "history": list(doc["history"])}
 
 
 def import_bundle(doc: Document, bundle: Any) -> tuple[Document, dict[str, list[str]]]:
     """Add every model of ``bundle`` (a dict or JSON text) or none of them.
 
-    The whole bundle is validated first. A version already present is skipped if its
-    content is identical and refused otherwise. The registry keeps its production model;
-    an empty registry takes the bundle's (or its newest model).
+    The whole bundle is validated first (its history too). A version already present is
+    skipped if its model and metadata are identical (notes and tags may differ: the
+    registry keeps its own) and refused otherwise. The registry keeps its production
+    model and its history; an empty registry takes the bundle's production model (or its
+    newest) and, if it has none of its own, the bundle's history; a change of production
+    is recorded as an import.
     Returns ``(new_document, {"imported": [...], "skipped": [...]})``.
     """
     bundle = loads(bundle) if isinstance(bundle, str | bytes) else validate(bundle)
@@ -315,7 +429,7 @@ def import_bundle(doc: Document, bundle: Any) -> tuple[Document, dict[str, list[
     imported, skipped = [], []
 
     def strip(e: Entry) -> Entry:
-        return {k: v for k, v in e.items() if k != "is_production"}
+        return {k: v for k, v in e.items() if k not in ("is_production", "notes", "tags")}
 
     for e in bundle["models"]:
         old = existing.get(e["version"])
@@ -333,8 +447,17 @@ def import_bundle(doc: Document, bundle: Any) -> tuple[Document, dict[str, list[
     try:
         production = get_production(doc)["version"]
     except RegistryError:
+        if not doc["models"] and not doc["history"]:
+            doc = {**doc, "history": list(bundle["history"])}
         flagged = [e["version"] for e in imported if e["is_production"]]
         newest = max(imported, key=lambda e: e["created_at"])["version"] if imported else None
         production = flagged[0] if flagged else newest
-    return ({**doc, "models": _with_production(models, production)},
+    return (_moved(doc, models, production, "import"),
             {"imported": [e["version"] for e in imported], "skipped": skipped})
+
+
+def reset(doc: Document, bundle: Any) -> tuple[Document, dict[str, list[str]]]:
+    """Replace every model with the bundle's (as ``import_bundle`` into an empty
+    registry); the history is kept and the change recorded as a reset."""
+    new, report = import_bundle(empty_registry(), bundle)
+    return _moved(doc, new["models"], _production_version(new["models"]), "reset"), report

@@ -105,10 +105,16 @@ class Service:
         """The model ``version`` (default: production) on drawings ``X`` labelled ``y``:
         ``{"version", "validation": {"accuracy", "n"}, "test": evaluate_drawings(...)}``."""
         entry = registry.get(self._get_registry(), version) if version else self._load()[0]
-        test = evaluate_drawings(self._readable(entry), X, y)
+        return self.evaluate_entry(entry, X, y)
+
+    def evaluate_entry(self, entry: registry.Entry, X: np.ndarray, y: np.ndarray, *,
+                       registered: bool = True) -> dict[str, Any]:
+        """``evaluate`` for an entry; one not ``registered`` yet is not kept loaded."""
+        recognizer = self._readable(entry) if registered else registry.load_recognizer(entry)
         validation = {"accuracy": entry["accuracy"],
                       "n": entry["dataset_info"].get("val_samples")}
-        return {"version": entry["version"], "validation": validation, "test": test}
+        return {"version": entry["version"], "validation": validation,
+                "test": evaluate_drawings(recognizer, X, y)}
 
     def model_info(self) -> dict[str, Any]:
         """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,

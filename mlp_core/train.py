@@ -3,8 +3,9 @@ make data, split, fit, evaluate, and describe the result for the registry."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from .data import (
 from .examples import check_samples
 from .heldout import open_set_report
 from .limits import MAX_CLASSES
+from .lineage import data_sha256, lineage
 from .metrics import evaluate
 from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
 from .negatives import make_negatives
@@ -69,6 +71,7 @@ class TrainResult:
     accuracy: float
     metrics: dict[str, Any]
     dataset_info: dict[str, Any]
+    lineage: dict[str, Any] = field(default_factory=dict)
     preprocessing: str = PREPROCESSING
 
     def model_dict(self) -> dict[str, Any]:
@@ -89,6 +92,7 @@ def train_steps(
     trained on), split, then yield each epoch's info; the generator's return value is
     the ``TrainResult``. Settings are checked before it is returned.
     """
+    started = time.perf_counter()
     hp = check_hyperparameters(dict(hyperparameters or {}))
     cfg = check_data_config(data or {})
     all_templates = default_templates()
@@ -102,6 +106,8 @@ def train_steps(
     Xs, ys = check_samples(samples, sorted(all_templates))
     trained = np.array([s.get("split") != "test" for s in samples], dtype=bool)
     Xs, ys = Xs[trained], ys[trained]  # test drawings judge models; never trained on
+    added = {k: v for k, v in all_templates.items() if k in (templates or {})}
+    fingerprint = data_sha256(hp, cfg, added, Xs, ys)
     X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
     if not hp["validation_fraction"]:
         raise ValueError("validation_fraction must be above 0 for this recipe: it measures, "
@@ -122,7 +128,8 @@ def train_steps(
         if templates:
             dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
                                          for k, v in all_templates.items() if k in templates}
-        return TrainResult(model, metrics["accuracy"], metrics, dataset_info)
+        return TrainResult(model, metrics["accuracy"], metrics, dataset_info,
+                           lineage(fingerprint, time.perf_counter() - started))
 
     return run()
 

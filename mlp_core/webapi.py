@@ -15,8 +15,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import registry, settings
+from . import history, registry, settings
 from .data import default_templates
+from .evaluation import compare
 from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from .registry import Document, RegistryError
 from .service import Service
@@ -42,34 +43,63 @@ class _Change:
 
 
 def _register(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
+    """Register the model training just finished. ``promote``: true, false, or
+    "if_better": only if it beats production on the test drawings among ``samples``
+    (the result's ``gate`` says what was decided and why)."""
     if not app.trainer.finished:
         raise RegistryError("there is no trained model to register: train one first")
+    promote = args.get("promote", False)
+    if promote not in (True, False, "if_better"):
+        raise ValueError(f'promote must be true, false or "if_better", got {promote!r}')
     t = app.trainer.result
     doc, entry = registry.register(app.doc, t.model_dict(), accuracy=t.accuracy,
                                    metrics=t.metrics, dataset_info=t.dataset_info,
-                                   promote=bool(args.get("promote")))
-    return doc, registry.summary(entry)
+                                   lineage=t.lineage, promote=promote is True,
+                                   note=args.get("note"))
+    if promote != "if_better" or entry["is_production"]:
+        return doc, registry.summary(entry)
+    X, y = drawings(args.get("samples") or [], "test")
+    gate = compare(app.service.evaluate(None, X, y),
+                   app.service.evaluate_entry(entry, X, y, registered=False))
+    gate["promoted"] = gate["verdict"] == "better"
+    if gate["promoted"]:
+        doc = registry.set_production(doc, entry["version"], note=gate["reason"])
+        entry = registry.get(doc, entry["version"])
+    return doc, {**registry.summary(entry), "gate": gate}
 
 
 def _repair(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
-    """Damaged records go; if the production model was one of them, the newest intact
-    model takes its place."""
+    """Damaged records go (a damaged history starts again empty); if the production
+    model was one of them, the newest intact model takes its place."""
     doc, promoted = app.doc, None
     if doc["models"] and not any(e["is_production"] for e in doc["models"]):
         promoted = max(doc["models"], key=lambda e: e["created_at"])["version"]
-        doc = registry.set_production(doc, promoted)
+        doc = registry.set_production(doc, promoted, how="repair")
     return doc, {"removed": len(app.damaged_keys), "promoted": promoted}
 
 
+def _rollback(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
+    doc, version = registry.rollback(app.doc, args.get("note"))
+    return doc, {"production": version}
+
+
+def _update(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
+    doc, entry = registry.annotate(app.doc, args["version"], notes=args.get("notes"),
+                                   tags=args.get("tags"))
+    return doc, registry.summary(entry)
+
+
 OPERATIONS: dict[str, Callable[[App, dict[str, Any]], tuple[Document, Any]]] = {
-    "set_production": lambda app, a: (registry.set_production(app.doc, a["version"]),
-                                      {"production": a["version"]}),
+    "set_production": lambda app, a: (registry.set_production(
+        app.doc, a["version"], note=a.get("note")), {"production": a["version"]}),
+    "rollback": _rollback,
+    "update": _update,
     "delete": lambda app, a: (registry.delete(app.doc, a["version"]),
                               {"deleted": a["version"]}),
     "import": lambda app, a: registry.import_bundle(app.doc, a["bundle"]),
     "register": _register,
     "repair": _repair,
-    "reset": lambda app, a: registry.import_bundle(registry.empty_registry(), a["bundle"]),
+    "reset": lambda app, a: registry.reset(app.doc, a["bundle"]),
 }
 #: Operations after which no damaged record is left in storage.
 _CLEARS_DAMAGED = frozenset({"repair", "reset"})
@@ -83,17 +113,25 @@ class App:
         self.doc: Document = registry.empty_registry()
         self.bad: list[dict[str, Any]] = []  # damaged stored records: index, version, error
         self.damaged_keys: list[Any] = []  # their storage keys
+        self.damaged_history = False  # the stored history was unreadable (set aside)
         self.service = Service(lambda: self.doc)
         self.trainer = Trainer()
         self._change: _Change | None = None
 
     # --- loading -------------------------------------------------------------------------
 
-    def load(self, entries_json: str) -> str:
-        """Adopt the stored entries. Damaged entries are set aside (listed in ``bad``)
-        so that every intact model stays usable. Returns ``{"models", "bad"}``."""
-        entries = json.loads(entries_json)
+    def load(self, entries_json: str, history_json: str = "[]") -> str:
+        """Adopt the stored entries and production history. Damaged entries (and a
+        damaged history) are set aside, listed in ``bad``, so that every intact model
+        stays usable. Returns ``{"models", "bad"}``."""
+        entries, stored_history = json.loads(entries_json), json.loads(history_json)
         good, bad, keys = [], [], []
+        try:
+            stored_history = history.check_history(stored_history or [])
+            self.damaged_history = False
+        except history.HistoryError as e:
+            bad.append({"index": None, "version": "history", "error": str(e)})
+            stored_history, self.damaged_history = [], True
         for i, entry in enumerate(entries):
             try:
                 good.append(registry.validate_entry(entry, f"stored model {i + 1}"))
@@ -105,11 +143,12 @@ class App:
         good.sort(key=lambda e: e["created_at"])
         try:
             self.doc = registry.validate({"schema_version": registry.SCHEMA_VERSION,
-                                          "models": good})
+                                          "models": good, "history": stored_history})
         except RegistryError as e:  # e.g. two production flags written by a bad edit
             bad.append({"index": None, "version": "*", "error": str(e)})
             self.doc = {"schema_version": registry.SCHEMA_VERSION,
-                        "models": [{**m, "is_production": False} for m in good]}
+                        "models": [{**m, "is_production": False} for m in good],
+                        "history": stored_history}
         self.bad, self.damaged_keys, self._change = bad, keys, None
         self.service.reload(removed=[e["version"] for e in entries if isinstance(e, dict)
                                      and isinstance(e.get("version"), str)])
@@ -163,6 +202,11 @@ class App:
     def export(self, versions_json: str = "null") -> str:
         return _dump(registry.export_bundle(self.doc, json.loads(versions_json)))
 
+    def production_history(self) -> str:
+        """Every change of the production model, oldest first: ``[{"from", "to", "at",
+        "how", "note"}]``."""
+        return _dump(self.doc["history"])
+
     def weights(self, version: str) -> str:
         """What the first hidden layer looks at: ``{"version", "inputs", "units": [[w
         per input] per hidden unit], "max"}`` (``max``: the largest absolute weight)."""
@@ -199,6 +243,13 @@ class App:
             except ValueError as e:
                 out.append({"version": entry["version"], "error": str(e)})
         return _dump(out)
+
+    def compare(self, version: str, samples_json: str) -> str:
+        """Production against model ``version`` on validation and on the test drawings
+        among ``samples`` (``evaluation.compare``), before a promotion."""
+        X, y = drawings(json.loads(samples_json), "test")
+        return _dump(compare(self.service.evaluate(None, X, y),
+                             self.service.evaluate(version, X, y)))
 
     # --- the person's own data -----------------------------------------------------------
 
@@ -253,12 +304,14 @@ class App:
     def plan(self, op: str, args_json: str = "{}") -> str:
         """Work out one registry operation without applying it.
 
-        ``op`` is ``set_production`` (version), ``delete`` (version), ``import``
-        (bundle: JSON text or object), ``register`` (the model training just finished;
-        promote: bool), ``repair`` (drop damaged records; keep one production model) or
-        ``reset`` (bundle: replaces every model). Returns ``{"result", "put",
-        "removed"}``: the records to write and the keys to delete, in one transaction.
-        Nothing changes here until ``adopt``.
+        ``op`` is one of ``OPERATIONS``: ``set_production`` (version, note?),
+        ``rollback`` (note?), ``update`` (version, notes?, tags?), ``delete`` (version),
+        ``import`` (bundle: JSON text or object), ``register`` (the model training just
+        finished; promote: true, false or "if_better" with samples; note?), ``repair``
+        (drop damaged records; keep one production model) or ``reset`` (bundle: replaces
+        every model). Returns ``{"result", "put", "removed"}`` and, when the production
+        history changed, ``"history"``: what to write, in one transaction. Nothing
+        changes here until ``adopt``.
         """
         if op not in OPERATIONS:
             raise ValueError(f"unknown registry operation {op!r}; known: "
@@ -273,7 +326,10 @@ class App:
             removed += [k for k in self.damaged_keys if k not in after and k not in removed]
         self._change = _Change(doc, removed, clears_damaged=clears,
                                registers=op == "register")
-        return _dump({"result": result, "put": put, "removed": removed})
+        out = {"result": result, "put": put, "removed": removed}
+        if doc["history"] is not self.doc["history"] or (clears and self.damaged_history):
+            out["history"] = doc["history"]
+        return _dump(out)
 
     def adopt(self) -> None:
         """Make the planned change the served registry: storage has committed it."""
@@ -282,7 +338,7 @@ class App:
             raise RuntimeError("no planned registry change to adopt")
         self.doc = change.doc
         if change.clears_damaged:
-            self.bad, self.damaged_keys = [], []
+            self.bad, self.damaged_keys, self.damaged_history = [], [], False
         if change.registers:
             self.trainer.take()
         self.service.reload(removed=change.removed)

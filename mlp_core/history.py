@@ -1,0 +1,114 @@
+"""The production history: every change of the production model, oldest first.
+
+An event is ``{"from", "to", "at", "how", "note"}``: the version that was production
+(None for the first), the one that became production, when (ISO 8601, UTC), how (one of
+``HOW``) and an optional note. Pure functions over lists of events; the registry keeps
+the list in its document.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from .limits import MAX_HISTORY, MAX_NOTE_CHARS
+
+#: How production can change: a person promoted a model (or training promoted it), rolled
+#: back, imported models into an empty registry, reset to the default models, or repair
+#: replaced a damaged production model.
+HOW = ("promote", "rollback", "import", "reset", "repair")
+EVENT_KEYS = ("from", "to", "at", "how", "note")
+VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
+
+Event = dict[str, Any]
+
+
+class HistoryError(ValueError):
+    """A production history (or a note for it) was refused; the message says why."""
+
+
+def check_note(note: Any, where: str = "note") -> str:
+    """A note: text of at most ``MAX_NOTE_CHARS`` characters (None means none)."""
+    if note is None:
+        return ""
+    if not isinstance(note, str):
+        raise HistoryError(f"{where} must be text, got {type(note).__name__}")
+    if len(note) > MAX_NOTE_CHARS:
+        raise HistoryError(f"{where} has {len(note)} characters; the limit is "
+                           f"{MAX_NOTE_CHARS}")
+    return note
+
+
+def parse_time(value: Any, where: str) -> datetime:
+    """An ISO 8601 timestamp with a UTC offset, or ``HistoryError``."""
+    try:
+        stamp = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.utcoffset() is None:
+        raise HistoryError(f"{where} must be an ISO 8601 UTC timestamp, got {value!r}")
+    return stamp
+
+
+def event(before: str | None, after: str, how: str, note: str | None = None,
+          now: datetime | None = None) -> Event:
+    """A new event: production went from ``before`` to ``after``."""
+    if how not in HOW:
+        raise HistoryError(f"how must be one of {', '.join(HOW)}, got {how!r}")
+    at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+    return {"from": before, "to": after, "at": at, "how": how, "note": check_note(note)}
+
+
+def append(history: list[Event], new: Event) -> list[Event]:
+    """``history`` with ``new`` at the end; the oldest events go past ``MAX_HISTORY``."""
+    return [*history, new][-MAX_HISTORY:]
+
+
+def check_history(history: Any) -> list[Event]:
+    """Check a whole history (as stored or imported): a list of at most ``MAX_HISTORY``
+    well-formed events in time order. Returns it; raises ``HistoryError``."""
+    if not isinstance(history, list):
+        raise HistoryError(f"history must be a list, got {type(history).__name__}")
+    if len(history) > MAX_HISTORY:
+        raise HistoryError(f"history has {len(history)} events; the limit is {MAX_HISTORY}")
+    previous = None
+    for i, ev in enumerate(history):
+        where = f"history[{i}]"
+        if not isinstance(ev, dict) or set(ev) != set(EVENT_KEYS):
+            raise HistoryError(f"{where} must be an object with exactly the keys "
+                               f"{', '.join(EVENT_KEYS)}")
+        for key in ("from", "to"):
+            v = ev[key]
+            if not (v is None and key == "from") and not (
+                    isinstance(v, str) and VERSION_RE.match(v)):
+                raise HistoryError(f"{where}.{key} {v!r} is not a model version")
+        if ev["how"] not in HOW:
+            raise HistoryError(f"{where}.how must be one of {', '.join(HOW)}, "
+                               f"got {ev['how']!r}")
+        check_note(ev["note"], f"{where}.note")
+        at = parse_time(ev["at"], f"{where}.at")
+        if previous is not None and at < previous:
+            raise HistoryError(f"{where} is dated before the event it follows; "
+                               "a history is in time order")
+        previous = at
+    return history
+
+
+def rollback_target(history: list[Event], current: str | None,
+                    available: set[str]) -> str:
+    """The production model before ``current``: replay the history as a stack (a
+    promotion pushes the model it replaced, a rollback pops back to where it went) and
+    take the newest model still ``available`` that is not ``current``."""
+    stack: list[str] = []
+    for ev in history:
+        if ev["how"] == "rollback":
+            while stack and stack.pop() != ev["to"]:
+                pass
+        elif ev["from"] is not None:
+            stack.append(ev["from"])
+    for version in reversed(stack):
+        if version in available and version != current:
+            return version
+    raise HistoryError("there is no earlier production model to roll back to (it was "
+                       "never changed, or the earlier ones were deleted)")
