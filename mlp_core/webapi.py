@@ -156,8 +156,10 @@ class App:
 
     @staticmethod
     def bundle_entries(bundle_text: str) -> str:
-        """Validate a bundle (e.g. the default one) and return its entries as JSON."""
-        return _dump(registry.loads(bundle_text)["models"])
+        """Validate a bundle (e.g. the default one) and return what storage keeps of it:
+        ``{"models": [entries], "history": [events]}``."""
+        doc = registry.loads(bundle_text)
+        return _dump({"models": doc["models"], "history": doc["history"]})
 
     # --- queries -------------------------------------------------------------------------
 
@@ -215,7 +217,7 @@ class App:
         largest = max((abs(w) for row in W for w in row), default=0.0)
         return _dump({"version": version, "inputs": len(W), "units": units, "max": largest})
 
-    def history(self, version: str) -> str:
+    def training_history(self, version: str) -> str:
         """The model's loss and accuracy per training epoch: ``{"train_loss",
         "val_loss", "val_accuracy"}``."""
         return _dump(registry.get(self.doc, version)["model"]["history"])

@@ -65,3 +65,119 @@ def test_the_person_chooses_the_split_when_adding(context):
     err = page.evaluate("""p => window.mlp.samples.add('b', p, {split: 'dev'})
         .then(() => null, (e) => e.message)""", pattern)
     assert err == "split must be one of train, test, got 'dev'"
+
+
+WEAK = {"hyperparameters": {"hidden_layer_sizes": [2], "max_epochs": 1},
+        "data": {"n_samples": 60}}  # right on about a third of the drawings
+
+
+def add_test_drawings(page) -> int:
+    drawn = [(k, as_bits(d)) for k in "bdf" for d in DRAWINGS[k]]
+    for label, pattern in drawn:
+        page.evaluate("([l, p]) => window.mlp.samples.add(l, p, {split: 'test'})",
+                      [label, pattern])
+    return len(drawn)
+
+
+def test_promotion_is_gated_on_the_test_drawings(context):
+    page = open_app(context)
+    n = add_test_drawings(page)
+    champion = page.evaluate("window.mlp.health()")["model_version"]
+    weak = page.evaluate("c => window.mlp.train(c)", WEAK)
+    gate = page.evaluate("v => window.mlp.registry.compare(v)", weak["version"])
+    assert gate["verdict"] == "worse" and gate["challenger"]["test"]["n"] == n
+    assert gate["difference"]["test"] < 0
+
+    # The page shows both side by side, says the candidate is worse, and asks again.
+    page.get_by_role("tab", name="Models").click()
+    page.get_by_role("button", name=f"promote {weak['version']}").click()
+    dialog = page.locator("#gate-dialog")
+    expect(dialog.get_by_test_id("gate-table")).to_contain_text("Your test drawings")
+    expect(dialog.get_by_test_id("gate-table")).to_contain_text("points")
+    expect(dialog.get_by_test_id("gate-verdict")).to_contain_text("worse than production")
+    dialog.get_by_role("button", name="Cancel").click()
+    assert page.evaluate("window.mlp.health()")["model_version"] == champion
+
+    page.get_by_role("button", name=f"promote {weak['version']}").click()
+    dialog.get_by_label("Note for the production history").fill("testing a tiny model")
+    dialog.get_by_role("button", name="Promote anyway").click()
+    expect(page.locator("#models-status")).to_contain_text("is now in production")
+    last = page.evaluate("window.mlp.registry.history()")[-1]
+    assert (last["from"], last["to"], last["how"], last["note"]) == (
+        champion, weak["version"], "promote", "testing a tiny model")
+
+
+def test_training_can_promote_only_if_it_beats_production(context):
+    page = open_app(context)
+    add_test_drawings(page)
+    champion = page.evaluate("window.mlp.health()")["model_version"]
+    # Through the form, opened with a shared setup: promote, gated.
+    page.goto(f"{context.url}?hidden_layer_sizes=2&max_epochs=1&n_samples=60&promote=1"
+              "&gate=1")
+    page.evaluate("window.mlp.ready")
+    page.get_by_role("tab", name="Train").click()
+    gate_box = page.get_by_label("only if it beats production on my test drawings")
+    expect(gate_box).to_be_checked()
+    page.locator("#train-start").click()
+    decision = page.get_by_test_id("gate-decision")
+    expect(decision).to_contain_text("Production kept", timeout=60_000)
+    expect(decision).to_contain_text("worse than production")
+    assert page.evaluate("window.mlp.health()")["model_version"] == champion
+    # Unticking "promote" turns the gate off with it.
+    page.get_by_label("Promote to production when done").uncheck()
+    expect(gate_box).to_be_disabled()
+
+
+def test_rollback_history_notes_and_tags_survive_a_reload(context):
+    page = open_app(context)
+    first = page.evaluate("window.mlp.health()")["model_version"]
+    trained = page.evaluate("c => window.mlp.train({...c, promote: true})", WEAK)
+    assert trained["lineage"]["trained_in"] == "browser"
+    assert trained["lineage"]["pyodide"] == "0.27.7"
+    assert len(trained["lineage"]["data_sha256"]) == 64
+
+    page.get_by_role("tab", name="Models").click()
+    page.get_by_role("button", name="Roll back production").click()
+    page.locator("#gate-dialog").get_by_label("Note for the production history").fill(
+        "too weak")
+    page.locator("#gate-dialog").get_by_role("button", name="Roll back").click()
+    expect(page.locator("#models-status")).to_contain_text(f"{first} is in production")
+
+    # Notes and tags, then the table filtered by a tag.
+    page.get_by_role("button", name=f"details of {trained['version']}").click()
+    details = page.locator("#details-dialog")
+    expect(details).to_contain_text("the browser")
+    details.get_by_label("Notes").fill("2 hidden units: a floor to compare with")
+    details.get_by_label("Tags").fill("baseline, tiny")
+    details.get_by_role("button", name="Save").click()
+    expect(page.locator("#models-status")).to_contain_text("Saved the notes and tags")
+    page.get_by_label("Show").select_option("tiny")
+    expect(page.locator("#models-table tbody tr")).to_have_count(1)
+
+    # A tag with a comma is refused with the reason; what was typed stays.
+    page.get_by_role("button", name=f"details of {trained['version']}").click()
+    assert page.evaluate("""v => window.mlp.registry.update(v, {tags: ['a,b']})
+        .then(() => null, (e) => e.message)""", trained["version"]) == (
+        "tags: 'a,b' is not a tag (1 to 32 characters, no commas)")
+    details.get_by_role("button", name="Cancel").click()
+
+    history = page.evaluate("window.mlp.registry.history()")
+    assert [(e["how"], e["to"]) for e in history][-2:] == [
+        ("promote", trained["version"]), ("rollback", first)]
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert page.evaluate("window.mlp.registry.history()") == history
+    entry = page.evaluate("v => window.mlp.registry.get(v)", trained["version"])
+    assert (entry["notes"], entry["tags"]) == ("2 hidden units: a floor to compare with",
+                                                ["baseline", "tiny"])
+    page.get_by_role("tab", name="Models").click()
+    expect(page.locator("#timeline li").first).to_contain_text("rolled back")
+    expect(page.locator("#timeline li").first).to_contain_text("too weak")
+
+    # The history travels in exports and is checked on import, all or nothing.
+    bundle = page.evaluate("window.mlp.registry.export()")
+    assert bundle["history"] == history
+    bundle["history"][-1]["how"] = "magic"
+    err = page.evaluate("""b => window.mlp.registry.import(b)
+        .then(() => null, (e) => e.message)""", bundle)
+    assert "how must be one of" in err

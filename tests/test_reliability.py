@@ -356,9 +356,10 @@ def test_exported_files_hold_only_model_data(context):
     page = open_app(context)
     page.evaluate("window.mlp.samples.add('b', new Array(100).fill(1))")
     bundle = page.evaluate("window.mlp.registry.export()")
-    assert set(bundle) == {"schema_version", "models"}
+    assert set(bundle) == set(registry.DOC_KEYS)
     for entry in bundle["models"]:
-        assert set(entry) == set(registry.ENTRY_KEYS)
+        assert set(registry.ENTRY_KEYS) <= set(entry) <= {*registry.ENTRY_KEYS,
+                                                          *registry.OPTIONAL_KEYS}
     keys: set[str] = set()
 
     def walk(v):

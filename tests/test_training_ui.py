@@ -10,7 +10,7 @@ from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 from test_browser import draw
 
-from mlp_core import store
+from mlp_core import registry, store
 
 pytestmark = pytest.mark.browser
 
@@ -181,7 +181,8 @@ def test_export_then_import_into_a_fresh_profile(context, chromium, tmp_path):
     path = tmp_path / "bundle.json"
     download.value.save_as(path)
     bundle = json.loads(path.read_text())
-    assert len(bundle["models"]) == 2 and bundle["schema_version"] == 1
+    assert len(bundle["models"]) == 2
+    assert bundle["schema_version"] == registry.SCHEMA_VERSION
 
     fresh = chromium.new_context()
     try:

@@ -21,7 +21,7 @@ def change(app: App, op: str, args: str = "{}") -> dict:
 
 def _app(doc) -> App:
     app = App()
-    entries = json.loads(App.bundle_entries(registry.dumps(doc)))
+    entries = json.loads(App.bundle_entries(registry.dumps(doc)))["models"]
     assert json.loads(app.load(json.dumps(entries))) == {"models": 2, "bad": []}
     return app
 
@@ -274,7 +274,7 @@ def test_the_page_asks_for_weights_and_history_not_raw_entries(two_model_registr
     assert w["inputs"] == len(W) == 100 and len(w["units"]) == len(W[0])
     assert w["units"][2] == [row[2] for row in W]  # one unit's weights, input order
     assert w["max"] == max(abs(v) for row in W for v in row)
-    assert json.loads(app.history(entry["version"])) == entry["model"]["history"]
+    assert json.loads(app.training_history(entry["version"])) == entry["model"]["history"]
     with pytest.raises(RegistryError, match="no model with version"):
         app.weights("v9")
 

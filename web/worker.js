@@ -55,9 +55,14 @@ function handlersFor(python) {
     list: query(() => python.call("list")),
     get: query(({ version }) => python.call("get", String(version))),
     weights: query(({ version }) => python.call("weights", String(version))),
-    history: query(({ version }) => python.call("history", String(version))),
+    trainingHistory: query(({ version }) => python.call("training_history", String(version))),
+    productionHistory: query(() => python.call("production_history")),
+    compare: query(async ({ version }) =>
+      python.call("compare", String(version), JSON.stringify(await ownExamples()))),
     export: query(({ versions = null }) => python.call("export", JSON.stringify(versions))),
-    setProduction: ({ version }) => registry.change("set_production", { version }),
+    setProduction: ({ version, note = null }) => registry.change("set_production", { version, note }),
+    rollback: ({ note = null }) => registry.change("rollback", { note }),
+    update: ({ version, notes = null, tags = null }) => registry.change("update", { version, notes, tags }),
     delete: ({ version }) => registry.change("delete", { version }),
     import: ({ bundle }) => {
       if (typeof bundle === "string" && bundle.length > MAX_BUNDLE_BYTES) {

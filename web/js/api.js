@@ -19,7 +19,17 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
     registry: {
       list: () => call("list"),
       get: (version) => call("get", { version }),
-      setProduction: (version) => call("setProduction", { version }),
+      /** `note`: why, kept in the production history. */
+      setProduction: (version, note = null) => call("setProduction", { version, note }),
+      /** Back to the production model before this one: {production}. */
+      rollback: (note = null) => call("rollback", { note }),
+      /** Every production change, oldest first: [{from, to, at, how, note}]. */
+      history: () => call("productionHistory"),
+      /** Change a model's notes (text) and/or tags (list of text); resolves with its summary. */
+      update: (version, { notes = null, tags = null } = {}) => call("update", { version, notes, tags }),
+      /** Production against `version`, before promoting it: {champion, challenger,
+       * difference: {validation, test}, verdict: "better"|"equal"|"worse"|"untested", reason}. */
+      compare: (version) => call("compare", { version }),
       delete: (version) => call("delete", { version }),
       export: (versions = null) => call("export", { versions }),
       import: (bundle) => call("import", { bundle: typeof bundle === "string" ? bundle : JSON.stringify(bundle) }),
@@ -27,7 +37,7 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
       /** First-layer weights: {version, inputs, units: [[weight per input] per unit], max}. */
       weights: (version) => call("weights", { version }),
       /** Loss and accuracy per epoch: {train_loss, val_loss, val_accuracy}. */
-      history: (version) => call("history", { version }),
+      trainingHistory: (version) => call("trainingHistory", { version }),
     },
     /** The model `version` (default: production) on the person's test drawings:
      * {version, validation: {accuracy, n}, test: {accuracy, n, per_class, confusion, labels}}. */

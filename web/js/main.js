@@ -7,6 +7,7 @@ import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
+import { promoteWithGate } from "./production-view.js";
 import { snapshotForNextVisit } from "./next-visit.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
@@ -76,7 +77,7 @@ async function startTraining() {
     schema: await window.mlp.settings(),
     train: window.mlp.train,
     cancel: () => window.mlp.cancelTraining(),
-    promote: (version) => registry.setProduction(version),
+    promote: (version) => promoteWithGate(registry, version),
   }).enable();
 }
 const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, evaluate: window.mlp.evaluate, evaluateAll: window.mlp.evaluateAll,

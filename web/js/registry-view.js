@@ -1,7 +1,10 @@
-// The Models tab: sortable registry table, promote/delete, compare, export/import/reset.
+// The Models tab: sortable registry table filtered by tag, promote (gated)/roll back/
+// delete, details, compare, export/import/reset, and the production timeline.
 import { answersTable, renderComparison } from "./compare-view.js";
 import { $, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
+import { editDetails } from "./model-details.js";
+import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
@@ -77,10 +80,20 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
     return m[sortKey];
   }
 
+  /** The tag filter offers every tag in use; a filter on a tag no longer used is dropped. */
+  function renderTagFilter() {
+    const select = $("tag-filter");
+    const tags = [...new Set(models.flatMap((m) => m.tags))].sort();
+    const chosen = tags.includes(select.value) ? select.value : "";
+    select.replaceChildren(new Option("every model", ""), ...tags.map((t) => new Option(`models tagged “${t}”`, t)));
+    select.value = chosen;
+  }
+
   function render() {
     const body = $("models-table").tBodies[0];
     body.replaceChildren();
-    const rows = [...models].sort((a, b) => {
+    const tag = $("tag-filter").value;
+    const rows = models.filter((m) => !tag || m.tags.includes(tag)).sort((a, b) => {
       const x = sortValue(a), y = sortValue(b);
       return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
     });
@@ -98,6 +111,8 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
       tr.insertCell().append(pick);
       const th = el("th", m.version);
       th.scope = "row";
+      for (const t of m.tags) th.append(" ", el("span", t, "tag"));
+      if (m.notes) th.title = m.notes;
       tr.append(th);
       tr.insertCell().textContent = new Date(m.created_at).toLocaleString();
       tr.insertCell().textContent = pct(m.accuracy);
@@ -110,10 +125,12 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
       tr.insertCell().append(actions);
       if (!m.is_production) {
         actions.append(button("Promote", `promote ${m.version}`, guard(async () => {
-          await registry.setProduction(m.version);
-          status(`${m.version} is now in production.`);
+          if (await promoteWithGate(registry, m.version)) status(`${m.version} is now in production.`);
         })));
       }
+      actions.append(button("Details", `details of ${m.version}`, guard(async () => {
+        if (await editDetails(m, registry.update)) status(`Saved the notes and tags of ${m.version}.`);
+      })));
       actions.append(button("Test results", `test results of ${m.version}`, guard(async () => {
         showTestResults(await evaluate(m.version));
       })));
@@ -152,6 +169,13 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
     });
   }
 
+  $("tag-filter").addEventListener("change", render);
+  $("rollback").addEventListener("click", guard(async () => {
+    const current = models.find((m) => m.is_production)?.version;
+    const back = await rollBack(registry, current);
+    if (back) status(`Rolled back: ${back} is in production again.`);
+  }));
+
   $("export-all").addEventListener("click", guard(async () => {
     download(await registry.export(), "letter-recognizer-registry.json");
   }));
@@ -183,7 +207,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
   let comparison = null; // the comparison chart on screen, destroyed when replaced
   $("compare").addEventListener("click", guard(async () => {
     const [a, b] = [...selected].map((v) => models.find((m) => m.version === v));
-    const [ha, hb] = await Promise.all([a, b].map((m) => registry.history(m.version)));
+    const [ha, hb] = await Promise.all([a, b].map((m) => registry.trainingHistory(m.version)));
     comparison?.destroy();
     comparison = renderComparison(a, b, ha, hb);
   }));
@@ -192,12 +216,14 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
     async refresh() {
       // Without the test drawings (e.g. examples that cannot be read) the table still
       // lists every model; its test cells say why.
-      const [list, tests] = await Promise.all([registry.list(), evaluateAll().then(
+      const [list, tests, events] = await Promise.all([registry.list(), evaluateAll().then(
         (all) => Object.fromEntries(all.map((t) => [t.version, t])),
-        (err) => ({ failed: { error: err.message } }))]);
+        (err) => ({ failed: { error: err.message } })), registry.history()]);
       models = list.map((m) => ({ ...m, test: tests.failed ?? tests[m.version] }));
       for (const v of [...selected]) if (!models.some((m) => m.version === v)) selected.delete(v);
+      renderTagFilter();
       render();
+      renderTimeline($("timeline"), events);
     },
   };
 }

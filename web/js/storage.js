@@ -1,5 +1,6 @@
-// The registry in IndexedDB: one record per model (key: version) plus a revision counter
-// that changes with every write. JS only stores; the Python side decides what to store.
+// The registry in IndexedDB: one record per model (key: version), the production history
+// and a revision counter that changes with every write (both in "meta"). JS only
+// stores; the Python side decides what to store.
 import { openDB } from "../vendor/idb.js";
 
 const DB_NAME = "letter-recognizer";
@@ -44,23 +45,26 @@ export function db() {
   return dbPromise;
 }
 
-/** {revision, entries} as stored now (revision is undefined before the first write). */
+/** {revision, entries, history} as stored now (revision is undefined before the first
+ * write; history is [] until production first changes). */
 export async function readAll() {
   const tx = (await db()).transaction(["models", "meta"], "readonly");
-  const [revision, entries] = await Promise.all([
+  const [revision, entries, history] = await Promise.all([
     tx.objectStore("meta").get("revision"),
     tx.objectStore("models").getAll(),
+    tx.objectStore("meta").get("history"),
   ]);
   await tx.done;
-  return { revision, entries };
+  return { revision, entries, history: history ?? [] };
 }
 
 /**
  * Read-modify-write in one readwrite transaction, so concurrent tabs never interleave.
- * `decide({revision, entries})` runs synchronously inside the transaction and returns
- * {put: [entries], removed: [versions], result} (or throws to abort: nothing is written).
- * `entries` holds every stored record when the revision differs from `currentRevision`
- * (another tab wrote since the caller last read), and is null otherwise.
+ * `decide({revision, entries, history})` runs synchronously inside the transaction and
+ * returns {put: [entries], removed: [versions], history?, result} (or throws to abort:
+ * nothing is written); `history`, when given, replaces the stored one. `entries` and
+ * `history` hold what is stored when the revision differs from `currentRevision` (another
+ * tab wrote since the caller last read), and are null otherwise.
  */
 export async function update(decide, currentRevision) {
   const tx = (await db()).transaction(["models", "meta"], "readwrite");
@@ -68,12 +72,15 @@ export async function update(decide, currentRevision) {
   const meta = tx.objectStore("meta");
   try {
     const revision = await meta.get("revision");
-    const entries = revision === currentRevision ? null : await models.getAll();
-    const { put = [], removed = [], result } = decide({ revision, entries });
+    const fresh = revision === currentRevision;
+    const entries = fresh ? null : await models.getAll();
+    const history = fresh ? null : (await meta.get("history")) ?? [];
+    const { put = [], removed = [], history: written, result } = decide({ revision, entries, history });
     const next = (Number.isSafeInteger(revision) ? revision : 0) + 1; // survives a hand-edited meta
     await Promise.all([
       ...removed.map((version) => models.delete(version)),
       ...put.map((entry) => models.put(entry)),
+      ...(written === undefined ? [] : [meta.put(written, "history")]),
       meta.put(next, "revision"),
       tx.done,
     ]);

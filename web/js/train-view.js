@@ -1,10 +1,15 @@
 // The Train tab: the form (mirrored in the URL), live progress and charts, results.
 import { lineChart } from "./charts.js";
 import { $, el, pct } from "./dom.js";
+import { verdictText } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
 import { settingsForm } from "./settings-form.js";
 
-const CHECKS = ["include_samples", "promote"]; // page options beside the settings
+const CHECKS = ["include_samples", "promote", "gate"]; // page options beside the settings
+
+/** What to do with the new model: promote it (true), not (false), or only if it beats
+ * production on the test drawings ("if_better"). */
+const promoteChoice = (form) => form.elements.promote.checked && (form.elements.gate.checked ? "if_better" : true);
 
 /** The two checkboxes' URL form: what differs from their initial state. */
 function checksQuery(form, initial, params) {
@@ -27,7 +32,7 @@ export const openedWithSetup = () => new URLSearchParams(location.search).size >
 /**
  * Wire the Train tab. `schema` is what mlp.settings() returns; `train(config,
  * onProgress)` runs a training (window.mlp.train), `cancel()` stops it, `promote(version)`
- * makes a model the production one. Returns {enable}.
+ * offers to make a model the production one (resolves true if it did). Returns {enable}.
  */
 export function setupTraining({ schema, train, cancel, promote }) {
   const form = $("train-form");
@@ -39,6 +44,9 @@ export function setupTraining({ schema, train, cancel, promote }) {
     if (params.has(name)) form.elements[name].checked = params.get(name) === "1";
   }
   $("train-settings").removeAttribute("aria-busy");
+  const gateFollows = () => { form.elements.gate.disabled = !form.elements.promote.checked; };
+  form.elements.promote.addEventListener("change", gateFollows);
+  gateFollows();
 
   const syncUrl = () => {
     const query = checksQuery(form, initial, settings.query()).toString();
@@ -65,7 +73,7 @@ export function setupTraining({ schema, train, cancel, promote }) {
     const config = {
       ...settings.config(),
       include_samples: form.elements.include_samples.checked,
-      promote: form.elements.promote.checked,
+      promote: promoteChoice(form),
     };
     $("train-error").hidden = true;
     $("train-result").hidden = true;
@@ -122,6 +130,11 @@ function showResult(entry, promote) {
   head.append(el("strong", `Registered ${entry.version}`),
     ` · validation accuracy ${pct(entry.accuracy)} · ${entry.is_production ? "in production" : "not in production"}`);
   box.append(head);
+  if (entry.gate) {
+    const decided = el("p", `${entry.gate.promoted ? "Promoted" : "Production kept"}. ${verdictText(entry.gate)}`);
+    decided.dataset.testid = "gate-decision";
+    box.append(decided);
+  }
   if (!entry.is_production) {
     const b = el("button", "Promote to production");
     b.type = "button";
@@ -130,8 +143,8 @@ function showResult(entry, promote) {
       const error = $("train-error");
       error.hidden = true;
       try {
-        await promote(entry.version);
-        b.textContent = "In production";
+        if (await promote(entry.version)) b.textContent = "In production";
+        else b.disabled = false;
       } catch (err) {
         // E.g. the model was deleted meanwhile (here or in another tab): say so, allow a retry.
         error.hidden = false;

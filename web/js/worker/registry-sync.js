@@ -63,7 +63,8 @@ export class RegistrySync {
       if (this.announced) this.stale = true; // another tab wrote after our first read
     } catch (err) {
       this.problem = storageRefused(err);
-      python.call("load", JSON.stringify(python.call("bundle_entries", await this.#defaultBundle())));
+      const bundle = python.call("bundle_entries", await this.#defaultBundle());
+      python.call("load", JSON.stringify(bundle.models), JSON.stringify(bundle.history));
       this.stale = false;
       emit("storage-unavailable", { message: this.problem });
     }
@@ -90,8 +91,8 @@ export class RegistrySync {
     const python = this.python;
     let planned;
     try {
-      const { revision } = await storage.update(({ entries }) => {
-        if (entries) this.#adoptStored(entries); // another tab wrote: plan on its state
+      const { revision } = await storage.update(({ entries, history }) => {
+        if (entries) this.#adoptStored(entries, history); // another tab wrote: plan on its state
         planned = python.call("plan", op, JSON.stringify(args));
         return planned;
       }, this.revision);
@@ -119,21 +120,21 @@ export class RegistrySync {
   /** On a first visit, store the default models. Returns the registry as stored. */
   async #seedIfEmpty(stored) {
     if (stored.revision !== undefined) return stored;
-    const entries = this.python.call("bundle_entries", await this.#defaultBundle());
+    const { models, history } = this.python.call("bundle_entries", await this.#defaultBundle());
     // Another tab may have seeded meanwhile: then write nothing.
-    await storage.update(({ revision }) => (revision === undefined ? { put: entries } : {}), undefined);
+    await storage.update(({ revision }) => (revision === undefined ? { put: models, history } : {}), undefined);
     return storage.readAll();
   }
 
-  async #load({ revision, entries }) {
-    const report = this.#adoptStored(entries);
+  async #load({ revision, entries, history }) {
+    const report = this.#adoptStored(entries, history);
     this.revision = revision;
     this.stale = false;
     if (report.bad.length) emit("bad-entries", report.bad);
   }
 
-  /** Python takes the stored entries as they are (damaged ones set aside). */
-  #adoptStored(entries) {
-    return this.python.call("load", JSON.stringify(entries));
+  /** Python takes the stored entries and history as they are (damaged ones set aside). */
+  #adoptStored(entries, history) {
+    return this.python.call("load", JSON.stringify(entries), JSON.stringify(history));
   }
 }

@@ -15,8 +15,9 @@ export class Training {
     this.cancelRequested = false;
   }
 
-  /** Train with `config` ({hyperparameters, data, include_samples, promote}); calls
-   * `progress` per epoch; resolves with the registered model's summary. */
+  /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
+   * or "if_better"}); calls `progress` per epoch; resolves with the registered model's
+   * summary (with `gate` when promote is "if_better": what was decided and why). */
   async run(config, progress) {
     if (this.running) throw new Error("a training is already running; wait for it or cancel it");
     this.registry.requireStorage();
@@ -42,7 +43,9 @@ export class Training {
         progress(step);
         if (step.done) break;
       }
-      return await this.registry.change("register", { promote });
+      // The gate judges on every test drawing, whether or not examples were trained on.
+      const gate = promote === "if_better" ? { samples: await this.storage.listSamples() } : {};
+      return await this.registry.change("register", { promote, ...gate });
     } finally {
       this.running = false;
     }

@@ -1,0 +1,128 @@
+// Changing production, with the evidence in view: promotion gated on the person's test
+// drawings (champion against challenger), rollback, and the production timeline.
+import { $, el, pct } from "./dom.js";
+import { MAX_NOTE_CHARS } from "./limits.js";
+
+const HOW = {
+  promote: "promoted", rollback: "rolled back", import: "imported",
+  reset: "reset to the default models", repair: "replaced a damaged model",
+};
+
+/** "+4.2 points" / "−1.0 points" / "±0", or "—" when either side is missing. */
+function points(d) {
+  if (d === null || d === undefined) return "—";
+  if (Math.abs(d) < 5e-4) return "±0";
+  return `${d > 0 ? "+" : "−"}${Math.abs(d * 100).toFixed(1)} points`;
+}
+
+const figure = (m) => (m.accuracy === null || m.accuracy === undefined ? "—"
+  : `${pct(m.accuracy)}${m.n ? ` (n=${m.n})` : ""}`);
+
+/** Champion against challenger on validation data and test drawings, with the difference. */
+export function gateTable({ champion, challenger, difference }) {
+  const table = el("table", undefined, "metrics gate");
+  table.dataset.testid = "gate-table";
+  table.createCaption().textContent = "Production (champion) against the candidate (challenger)";
+  const head = table.createTHead().insertRow();
+  for (const h of ["", `Production ${champion.version}`, `Candidate ${challenger.version}`, "Difference"]) {
+    const th = el("th", h);
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = table.createTBody();
+  const rows = [
+    ["Validation (synthetic, each model's own)", champion.validation, challenger.validation, difference.validation],
+    ["Your test drawings", champion.test, challenger.test, difference.test],
+  ];
+  for (const [name, a, b, d] of rows) {
+    const tr = body.insertRow();
+    const th = el("th", name);
+    th.scope = "row";
+    tr.append(th);
+    for (const text of [figure(a), figure(b), points(d)]) tr.insertCell().textContent = text;
+    if (d < 0) tr.className = "worse";
+  }
+  return table;
+}
+
+/** What the gate concluded, in a sentence. */
+export function verdictText({ verdict, reason }) {
+  const lead = {
+    better: "The candidate is better on your test drawings",
+    equal: "The candidate is as good as production on your test drawings, no better",
+    worse: "The candidate is worse than production on your test drawings",
+    untested: "Not judged on your drawings",
+  }[verdict];
+  return `${lead}: ${reason}.`;
+}
+
+/** Ask in the gate dialog: `title`, `body` (nodes), the confirm button's text; resolves
+ * {ok, note}. */
+function ask({ title, body, confirm, danger = false }) {
+  const dialog = $("gate-dialog");
+  $("gate-title").textContent = title;
+  $("gate-body").replaceChildren(...body);
+  $("gate-note").value = "";
+  $("gate-note").maxLength = MAX_NOTE_CHARS;
+  $("gate-ok").textContent = confirm;
+  $("gate-ok").classList.toggle("danger", danger);
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve({
+      ok: dialog.returnValue === "ok", note: $("gate-note").value.trim() || null,
+    }), { once: true });
+  });
+}
+
+/** Promote `version` after showing it against production (mlp.registry.compare); when it
+ * is worse on the test drawings the page says so and asks again. Resolves true if done. */
+export async function promoteWithGate(registry, version) {
+  const gate = await registry.compare(version);
+  if (gate.champion.version === version) return true; // already production
+  // Without test drawings, a lower validation accuracy is the only warning there is.
+  const lower = gate.verdict === "untested" && gate.difference.validation < 0;
+  const worse = gate.verdict === "worse" || lower;
+  const message = el("p", verdictText(gate) + (lower ? " Its validation accuracy is lower than production's." : ""),
+    worse ? "error" : "note");
+  message.dataset.testid = "gate-verdict";
+  const { ok, note } = await ask({
+    title: `Promote ${version} to production?`,
+    body: [gateTable(gate), message],
+    confirm: worse ? "Promote anyway" : "Promote",
+    danger: worse,
+  });
+  if (!ok) return false;
+  await registry.setProduction(version, note);
+  return true;
+}
+
+/** Roll production back one step, after asking (with an optional note). Resolves the
+ * new production version, or null if the person cancelled. */
+export async function rollBack(registry, current) {
+  const { ok, note } = await ask({
+    title: "Roll back production?",
+    body: [el("p", `${current} leaves production; the model that was in production before it returns. You can promote ${current} again later.`)],
+    confirm: "Roll back",
+  });
+  if (!ok) return null;
+  return (await registry.rollback(note)).production;
+}
+
+/** The production history as a timeline, newest first. */
+export function renderTimeline(list, events) {
+  list.replaceChildren();
+  if (!events.length) {
+    list.append(el("li", "No production changes recorded yet (models from before this record began have none)."));
+    return;
+  }
+  for (const e of [...events].reverse()) {
+    const li = el("li");
+    const when = el("time", new Date(e.at).toLocaleString());
+    when.dateTime = e.at;
+    li.append(when, ` · ${HOW[e.how] ?? e.how}: `, el("strong", e.to));
+    if (e.from) li.append(` (was ${e.from})`);
+    if (e.note) li.append(el("q", e.note));
+    list.append(li);
+  }
+}
