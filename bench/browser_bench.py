@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from browser import CHROMIUM_ARGS, Server, chromium_path  # noqa: E402
+from drawings import DRAWINGS, as_bits  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 B_BITS = [1 if c == "#" else 0 for r in (
@@ -53,6 +54,37 @@ TRAIN = """async (config) => {
     await window.mlp.train(config);
     return (performance.now() - t) / 1000;
 }"""
+
+
+# Fine-tuning the production model on 50 drawn examples (the issue's figure): the time
+# from the call to the registered model, examples already stored.
+FINETUNE_EXAMPLES = 50
+FINETUNE = """async (examples) => {
+    for (const [label, pattern] of examples) {
+        await window.mlp.samples.add(label, pattern, {split: "train"});
+    }
+    const t = performance.now();
+    await window.mlp.fineTune();
+    return (performance.now() - t) / 1000;
+}"""
+
+
+def finetune_examples(n: int = FINETUNE_EXAMPLES) -> list[tuple[str, list[int]]]:
+    """``n`` drawn b, d, f (the test drawings, in turn)."""
+    drawn = [(k, as_bits(d)) for k in "bdf" for d in DRAWINGS[k]]
+    return [drawn[i % len(drawn)] for i in range(n)]
+
+
+def time_finetune(browser, url: str) -> float:
+    """Seconds to fine-tune production on ``FINETUNE_EXAMPLES`` examples, fresh profile."""
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.evaluate("window.mlp.ready")
+        return page.evaluate(FINETUNE, finetune_examples())
+    finally:
+        ctx.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -104,6 +136,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
             page.evaluate("window.mlp.ready")
             page.evaluate(ROUND_TRIPS, [B_BITS, 50, BATCH])  # warm up
             trips = page.evaluate(ROUND_TRIPS, [B_BITS, calls, BATCH])
+            finetune = [time_finetune(browser, server.url) for _ in range(runs)]
             train, cpython_train = [], []
             if train_config is not None:
                 for _ in range(runs):
@@ -127,12 +160,13 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
         "echo_tiny_p50_ms": percentile(trips["echo_tiny"], 0.5),
         "predict_p50_ms": percentile(trips["predict"], 0.5),
         "predict_p95_ms": percentile(trips["predict"], 0.95),
+        "finetune_seconds": statistics.median(finetune),
     })
     if train:
         out["train_seconds"] = statistics.median(train)
     if cpython_train:
         out["cpython_train_seconds"] = statistics.median(cpython_train)
-    out["samples"] = {"bare": bare, "app": app, "train": train,
+    out["samples"] = {"bare": bare, "app": app, "train": train, "finetune": finetune,
                       "cpython_train": cpython_train,
                       "echo_ms": trips["echo"],
                       "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"]}

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from . import registry, store
+from .finetune import finetune_steps
 from .service import Service
-from .settings import DEFAULT_PRESET, PRESETS, SETTINGS, Setting
-from .train import train_model
+from .settings import DEFAULT_PRESET, FINETUNE, PRESETS, SETTINGS, Setting
+from .train import TrainResult, train_model
 
 
 def _path(args: argparse.Namespace) -> Path:
@@ -50,22 +51,50 @@ def _cmd_train(args: argparse.Namespace) -> None:
         if getattr(args, s.name) is not None:
             config[s.section][s.name] = getattr(args, s.name)
 
-    def progress(info: dict[str, Any]) -> None:
-        val = "" if info["val_loss"] is None else (
-            f"  val_loss {info['val_loss']:.4f}  val_acc {info['val_accuracy']:.4f}")
-        print(f"epoch {info['epoch']:4d}/{info['max_epochs']}  train_loss "
-              f"{info['train_loss']:.4f}{val}", file=sys.stderr, flush=True)
-
     result = train_model(config["hyperparameters"], config["data"],
-                         callback=None if args.quiet else progress)
-    doc = _read(args)
+                         callback=None if args.quiet else _progress)
+    _register(args, _read(args), result)
+
+
+def _progress(info: dict[str, Any]) -> None:
+    val = "" if info["val_loss"] is None else (
+        f"  val_loss {info['val_loss']:.4f}  val_acc {info['val_accuracy']:.4f}")
+    print(f"epoch {info['epoch']:4d}/{info['max_epochs']}  train_loss "
+          f"{info['train_loss']:.4f}{val}", file=sys.stderr, flush=True)
+
+
+def _register(args: argparse.Namespace, doc: registry.Document, result: TrainResult) -> None:
     doc, entry = registry.register(doc, result.model_dict(), accuracy=result.accuracy,
                                    metrics=result.metrics, dataset_info=result.dataset_info,
                                    lineage=result.lineage, promote=args.promote)
     store.write_registry(_path(args), doc)
     _emit({"version": entry["version"], "accuracy": entry["accuracy"],
-           "is_production": entry["is_production"], "epochs": len(result.model.history_[
-               "train_loss"]), "fit_seconds": round(result.model.fit_seconds_, 3)})
+           "is_production": entry["is_production"], "parent": result.lineage["parent"],
+           "epochs": len(result.model.history_["train_loss"]),
+           "fit_seconds": round(result.model.fit_seconds_, 3)})
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON: {e}") from None
+
+
+def _cmd_finetune(args: argparse.Namespace) -> None:
+    doc = _read(args)
+    config = {s.name: getattr(args, s.name) for s in FINETUNE
+              if getattr(args, s.name) is not None}
+    steps = finetune_steps(registry.get_production(doc), config,
+                           templates=_read_json(args.templates) if args.templates else None,
+                           samples=_read_json(args.samples))
+    while True:
+        try:
+            info = next(steps)
+        except StopIteration as done:
+            return _register(args, doc, done.value)
+        if not args.quiet:
+            _progress(info)
 
 
 def _cmd_predict(args: argparse.Namespace) -> None:
@@ -143,6 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--promote", action="store_true", help="make it the production model")
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     t.set_defaults(func=_cmd_train)
+
+    f = sub.add_parser("finetune", help="fine-tune the production model on drawn examples",
+                       description="Train the production model further on drawn examples "
+                       "plus a replay of synthetic letters; registers a new model whose "
+                       "parent is production. New letters grow the output layer.")
+    f.add_argument("--samples", required=True, metavar="FILE", help='JSON list of '
+                   '{"label", "pattern": 100 zeros and ones, "split"?: "train"|"test"}; '
+                   'test drawings are not trained on')
+    f.add_argument("--templates", metavar="FILE",
+                   help='JSON object {letter: pattern} of letters the model does not know')
+    for s in FINETUNE:
+        _add_setting(f, s)
+    f.add_argument("--promote", action="store_true", help="make it the production model")
+    f.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    f.set_defaults(func=_cmd_finetune)
 
     pr = sub.add_parser("predict", help="predict letters; one JSON line per pattern")
     pr.add_argument("patterns", nargs="+", metavar="PATTERN",

@@ -29,7 +29,10 @@ MAX_TAGS = 16
 MAX_TAG_CHARS = 32
 MAX_HISTORY = 1000
 
+#: How many predictions the page's local monitoring log keeps (the oldest go first).
+MAX_PREDICTION_LOG = 2000
+
 #: The limits the page checks before it asks Python (name in limits.js: value).
 FOR_THE_PAGE = {"GRID": GRID, "MAX_BUNDLE_BYTES": MAX_BUNDLE_BYTES,
                 "MAX_NOTE_CHARS": MAX_NOTE_CHARS, "MAX_TAGS": MAX_TAGS,
-                "MAX_TAG_CHARS": MAX_TAG_CHARS}
+                "MAX_TAG_CHARS": MAX_TAG_CHARS, "MAX_PREDICTION_LOG": MAX_PREDICTION_LOG}

@@ -374,12 +374,35 @@ class MLP:
             Y_val = one_hot(classes, np.asarray(y_val))
         return self._epochs(X, Y, X_val, Y_val, classes)
 
+    def fine_tune_epochs(self, X: Any, y: Any, *, X_val: Any,
+                         y_val: Any) -> Iterator[dict[str, Any]]:
+        """``fit_epochs`` starting from the fitted weights instead of new ones (a
+        fine-tune). Labels not in ``classes_`` grow the output layer by one unit each
+        (small random weights, as a new layer would get); the hidden layers and the
+        known classes' output units start as they are."""
+        self._check_fitted()
+        hp = self.hyperparameters
+        X = self._check_X(X, self.n_features_in_)
+        y = self._check_y(y, X.shape[0])
+        X_val = self._check_X(X_val, self.n_features_in_)
+        classes = np.union1d(self.classes_, np.union1d(np.unique(y), np.unique(y_val)))
+        rng = np.random.default_rng(hp["seed"])
+        W, b = self.weights_[-1], self.biases_[-1]
+        (W_new,), (b_new,) = init_params([W.shape[0], len(classes)], hp["activation"], rng)
+        kept = np.searchsorted(classes, self.classes_)
+        W_new[:, kept], b_new[kept] = W, b
+        start = ([*(w.copy() for w in self.weights_[:-1]), W_new],
+                 [*(c.copy() for c in self.biases_[:-1]), b_new])
+        Y_val = one_hot(classes, np.asarray(y_val))
+        return self._epochs(X, one_hot(classes, y), X_val, Y_val, classes, start=start)
+
     def _epochs(self, X: np.ndarray, Y: np.ndarray, X_val: np.ndarray | None,
-                Y_val: np.ndarray | None, classes: np.ndarray) -> Iterator[dict[str, Any]]:
+                Y_val: np.ndarray | None, classes: np.ndarray,
+                start: Params | None = None) -> Iterator[dict[str, Any]]:
         hp = self.hyperparameters
         rng = np.random.default_rng(hp["seed"])
         sizes = [X.shape[1], *hp["hidden_layer_sizes"], len(classes)]
-        weights, biases = init_params(sizes, hp["activation"], rng)
+        weights, biases = start or init_params(sizes, hp["activation"], rng)
         vel_w = [np.zeros_like(W) for W in weights]
         vel_b = [np.zeros_like(b) for b in biases]
         lr, mom, l2, act = hp["learning_rate"], hp["momentum"], hp["l2"], hp["activation"]
@@ -389,7 +412,7 @@ class MLP:
         best_loss, best_epoch, stale = np.inf, 0, 0
         best = ([W.copy() for W in weights], [b.copy() for b in biases])
         stop_reason = "max_epochs"
-        start = time.perf_counter()
+        began = time.perf_counter()
         for epoch in range(1, hp["max_epochs"] + 1):
             order = rng.permutation(n)
             train_loss = 0.0
@@ -431,7 +454,7 @@ class MLP:
                 best = ([W.copy() for W in weights], [b.copy() for b in biases])
             yield {"epoch": epoch, "max_epochs": hp["max_epochs"], "train_loss": train_loss,
                    "val_loss": val_loss, "val_accuracy": val_acc,
-                   "elapsed": time.perf_counter() - start}
+                   "elapsed": time.perf_counter() - began}
             if stale >= hp["patience"]:
                 stop_reason = "converged"
                 break
@@ -440,7 +463,7 @@ class MLP:
         self.history_ = history
         self.best_epoch_ = best_epoch
         self.stop_reason_ = stop_reason
-        self.fit_seconds_ = time.perf_counter() - start
+        self.fit_seconds_ = time.perf_counter() - began
         self.temperature_ = 1.0
         self.n_features_in_ = X.shape[1]
 

@@ -6,9 +6,19 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from .finetune import finetune_steps
+from .registry import Entry
 from .train import TrainResult, train_steps
 
 CONFIG_KEYS = ("hyperparameters", "data", "templates", "samples")
+FINETUNE_KEYS = ("finetune", "templates", "samples")
+
+
+def _check_keys(config: dict[str, Any], keys: tuple[str, ...]) -> None:
+    unknown = set(config) - set(keys)
+    if unknown:
+        raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}; "
+                         f"a configuration holds {', '.join(keys)}")
 
 
 class Trainer:
@@ -22,13 +32,19 @@ class Trainer:
         """Check a configuration ``{"hyperparameters", "data", "templates": {letter:
         pattern}, "samples": [{"label", "pattern"}]}`` and get ready to train; drops a
         previous result that was never taken."""
-        unknown = set(config) - set(CONFIG_KEYS)
-        if unknown:
-            raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}; "
-                             f"a configuration holds {', '.join(CONFIG_KEYS)}")
+        _check_keys(config, CONFIG_KEYS)
         self._steps = train_steps(config.get("hyperparameters"), config.get("data"),
                                   templates=config.get("templates"),
                                   samples=config.get("samples"))
+        self._result = None
+
+    def start_finetune(self, parent: Entry, config: dict[str, Any]) -> None:
+        """``start`` for a fine-tuning of the registry entry ``parent``: ``config`` is
+        ``{"finetune": {settings}, "templates", "samples"}`` (``finetune_steps``)."""
+        _check_keys(config, FINETUNE_KEYS)
+        self._steps = finetune_steps(parent, config.get("finetune"),
+                                     templates=config.get("templates"),
+                                     samples=config.get("samples"))
         self._result = None
 
     def step(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import history, registry, settings
+from . import history, monitoring, registry, settings
 from .data import default_templates
 from .evaluation import compare
 from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
@@ -253,6 +253,25 @@ class App:
         return _dump(compare(self.service.evaluate(None, X, y),
                              self.service.evaluate(version, X, y)))
 
+    # --- monitoring ----------------------------------------------------------------------
+
+    def _version_or_production(self, version: str) -> str:
+        return version or registry.get_production(self.doc)["version"]
+
+    def monitoring_summary(self, log_json: str, version: str = "") -> str:
+        """What the local prediction log says about model ``version`` (default:
+        production; ``"*"``: every model): ``monitoring.summary``."""
+        log = monitoring.check_log(json.loads(log_json))
+        chosen = None if version == "*" else self._version_or_production(version)
+        return _dump(monitoring.summary(log, chosen))
+
+    def monitoring_unsure(self, log_json: str, version: str = "", limit: int = 24) -> str:
+        """The drawings model ``version`` (default: production) was unsure about, newest
+        first (``monitoring.unsure``)."""
+        log = monitoring.check_log(json.loads(log_json))
+        chosen = None if version == "*" else self._version_or_production(version)
+        return _dump(monitoring.unsure(log, chosen, int(limit)))
+
     # --- the person's own data -----------------------------------------------------------
 
     @staticmethod
@@ -291,6 +310,16 @@ class App:
         if isinstance(config.get("samples"), list):
             config["samples"] = with_splits(config["samples"])
         self.trainer.start(config)
+        return _dump({"started": True})
+
+    def start_finetune(self, config_json: str) -> str:
+        """``start_training`` for a fine-tuning of the production model on the training
+        drawings among ``samples`` (``Trainer.start_finetune``); the model it registers
+        names production as its parent."""
+        config = json.loads(config_json)
+        if isinstance(config.get("samples"), list):
+            config["samples"] = with_splits(config["samples"])
+        self.trainer.start_finetune(registry.get_production(self.doc), config)
         return _dump({"started": True})
 
     def train_step(self) -> str:

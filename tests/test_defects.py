@@ -97,13 +97,14 @@ def test_database_blocked_by_an_older_tab_is_reported_not_a_hang(context):
 
 
 def test_own_connections_give_way_to_a_newer_version(app):
-    # The worker and this page's storage module each hold a version-2 connection; a newer
-    # version of the app (here: a raw open of version 3) must not be blocked by them.
+    # The worker and this page's storage module each hold a connection; a newer version
+    # of the app (here: a raw open of the next database version) must not be blocked.
     out = app.evaluate("""async () => {
         const storage = await import("/js/storage.js");
         await storage.readAll();
+        const newer = (await storage.db()).version + 1;
         return new Promise((resolve) => {
-            const r = indexedDB.open("letter-recognizer", 3);
+            const r = indexedDB.open("letter-recognizer", newer);
             r.onsuccess = () => { r.result.close(); resolve("opened"); };
             r.onerror = () => resolve(`failed: ${r.error}`);
             setTimeout(() => resolve("still blocked after 10 s"), 10_000);

@@ -181,3 +181,73 @@ def test_rollback_history_notes_and_tags_survive_a_reload(context):
     err = page.evaluate("""b => window.mlp.registry.import(b)
         .then(() => null, (e) => e.message)""", bundle)
     assert "how must be one of" in err
+
+
+def test_fine_tuning_improves_production_with_my_examples_in_seconds(context):
+    page = open_app(context)
+    production = page.evaluate("window.mlp.health()")["model_version"]
+    listed = add_examples(page, 17)  # 51 examples; 36 of them training drawings
+    trained = sum(s["split"] == "train" for s in listed)
+    entry = page.evaluate("window.mlp.fineTune()")
+    assert entry["lineage"]["parent"] == production
+    assert entry["lineage"]["trained_in"] == "browser"
+    assert entry["dataset_info"]["user_samples"] == trained
+    assert entry["classes"] == ["b", "d", "f"] and not entry["is_production"]
+    assert "model" not in entry  # the summary, without weights
+
+    # A new letter: the page's button, gated promotion, and the child predicts it.
+    x = [1 if r == c or r + c == 9 else 0 for r in range(10) for c in range(10)]
+    page.evaluate("p => window.mlp.classes.add('x', p)", x)
+    for shift in (0, 1, -1, 0, 1, -1, 0, 1):
+        page.evaluate("p => window.mlp.samples.add('x', p, {split: 'train'})",
+                      [x[(i - shift) % 100] for i in range(100)])
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_label("Promote to production when done").check()
+    page.get_by_role("button", name="Improve the production model").click()
+    result = page.locator("#train-result")
+    expect(result).to_contain_text(f"fine-tuned from {production}", timeout=60_000)
+    child = page.evaluate("window.mlp.health()")["model_version"]
+    assert child != production
+    assert page.evaluate("p => window.mlp.predict(p)", x)["letter"] == "x"
+    history = page.evaluate("window.mlp.registry.history()")
+    assert (history[-1]["from"], history[-1]["to"]) == (production, child)
+
+
+def test_monitoring_logs_locally_and_unsure_drawings_become_examples(context):
+    page = open_app(context)
+    production = page.evaluate("window.mlp.health()")["model_version"]
+    page.get_by_role("tab", name="Monitoring").click()
+    expect(page.locator("#monitoring-privacy")).to_contain_text("on this device only")
+    expect(page.get_by_label("Keep a log of my predictions")).to_be_checked()
+
+    sure = as_bits(DRAWINGS["b"][0])
+    vague = sure[:70] + [0] * 30  # a b missing its bottom rows: about 52% sure
+    for pattern in (sure, sure, vague):
+        page.evaluate("p => window.mlp.predict(p)", pattern)
+    summary = page.evaluate("window.mlp.monitoring.summary()")
+    assert summary["version"] == production and summary["predictions"] == 3
+    assert summary["per_letter"] == {"b": 3}  # the last one only just
+    assert sum(summary["confidence_histogram"]["counts"]) == 3
+    unsure = page.evaluate("window.mlp.monitoring.unsure()")
+    assert [u["pattern"] for u in unsure] == [vague]
+    # No request left the page: the context's watch fails the test if one did.
+
+    # The view follows predictions made while it is open, and labels in one click.
+    page.locator("#monitoring-model").select_option("")
+    expect(page.get_by_test_id("monitoring-count")).to_contain_text("3 prediction(s)")
+    page.get_by_role("button", name=f"label drawing {unsure[0]['id']} as d").click()
+    expect(page.locator("#monitoring-status")).to_contain_text("example of d")
+    examples = page.evaluate("window.mlp.samples.list()")
+    assert [(s["label"], s["pattern"]) for s in examples] == [("d", vague)]
+    assert page.evaluate("window.mlp.monitoring.unsure()") == []
+
+    # Off: nothing more is logged, and it stays off after a reload. Clear empties it.
+    page.get_by_label("Keep a log of my predictions").uncheck()
+    expect(page.locator("#monitoring-status")).to_contain_text("no longer logged")
+    page.evaluate("p => window.mlp.predict(p)", sure)
+    page.reload()
+    page.evaluate("window.mlp.ready")
+    assert page.evaluate("window.mlp.monitoring.enabled()") is False
+    assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 2
+    page.evaluate("window.mlp.monitoring.clear()")
+    assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 0

@@ -3,6 +3,7 @@
 // concern owns its state in js/worker/: transport, boot, python, registry-sync, training.
 import * as storage from "./js/storage.js";
 import { Boot } from "./js/worker/boot.js";
+import { Monitor } from "./js/worker/monitoring.js";
 import { Python } from "./js/worker/python.js";
 import { RegistrySync, storageError } from "./js/worker/registry-sync.js";
 import { Training } from "./js/worker/training.js";
@@ -11,6 +12,10 @@ import { GRID, MAX_BUNDLE_BYTES } from "./js/limits.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
 const registry = new RegistrySync(); // reads storage while Python boots
+const monitor = new Monitor({
+  storage,
+  onError: (err) => emit("monitoring-failed", { message: storageError(err).message }),
+});
 
 /** A drawing of 0s and 1s as the compact "0"/"1" string Python reads fastest; null for
  * anything else, which goes as JSON for Python to check and explain. */
@@ -44,7 +49,9 @@ function handlersFor(python) {
     settings: () => python.call("settings"),
     predict: query(({ pattern }) => {
       const bits = asBits(pattern);
-      return bits ? python.call("predict_bits", bits) : python.call("predict", JSON.stringify(pattern));
+      const result = bits ? python.call("predict_bits", bits) : python.call("predict", JSON.stringify(pattern));
+      monitor.record(result, bits);
+      return result;
     }),
     predictAll: query(({ pattern }) => {
       const bits = asBits(pattern);
@@ -73,6 +80,7 @@ function handlersFor(python) {
     removeDamaged: () => registry.change("repair"),
     reset: () => registry.reset(),
     train: ({ config = {} }, progress) => training.run(config, progress),
+    fineTune: ({ config = {} }, progress) => training.run(config, progress, "finetune"),
     cancelTraining: () => training.cancel(),
     templates: () => python.call("templates"),
     listSamples: stored(async () => python.call("with_splits", JSON.stringify(await storage.listSamples()))),
@@ -83,6 +91,26 @@ function handlersFor(python) {
     evaluate: query(async ({ version = null }) =>
       python.call("evaluate", version ?? "", JSON.stringify(await ownExamples()))),
     evaluateAll: query(async () => python.call("evaluate_all", JSON.stringify(await ownExamples()))),
+    monitoringSummary: query(async ({ version = null }) =>
+      python.call("monitoring_summary", JSON.stringify(await monitor.log()), version ?? "")),
+    monitoringUnsure: query(async ({ version = null, limit = 24 }) =>
+      python.call("monitoring_unsure", JSON.stringify(await monitor.log()), version ?? "", limit)),
+    monitoringClear: () => monitor.clear(),
+    monitoringEnabled: async ({ on = null }) => {
+      if (on !== null) await monitor.setEnabled(on);
+      return monitor.enabled;
+    },
+    // One click: a logged drawing becomes an example with the person's label.
+    monitoringLabel: announced(async ({ id, label, split = null }) => {
+      registry.requireStorage();
+      const logged = await storage.getPrediction(id);
+      if (!logged) throw new Error(`there is no logged prediction ${id} (the log was cleared, or it was labelled already)`);
+      const pattern = [...logged.bits].map(Number);
+      const sample = python.call("check_sample", JSON.stringify({ label, pattern, split }), JSON.stringify(await knownLetters()));
+      const { id: sampleId } = await saving(() => storage.addSample(sample));
+      await storage.deletePrediction(id);
+      return { id: sampleId, label: sample.label };
+    }),
     listClasses: stored(() => storage.listClasses()),
     addSample: announced(async ({ label, pattern, split = null }) => {
       registry.requireStorage();
@@ -106,6 +134,7 @@ const started = boot.run(async () => {
   const python = new Python(await boot.initPackages(pyodide));
   boot.step("model", "active");
   await registry.open(python);
+  await monitor.open(registry.storage === "indexeddb");
   const health = { ...python.call("health"), storage: registry.storage };
   boot.step("model", health.model_loaded ? "done" : "failed", health.error);
   return { python, health };

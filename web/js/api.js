@@ -15,6 +15,11 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
      * min, max, choices, help, …}], presets, default_preset}. */
     settings: () => call("settings"),
     train: (config = {}, onProgress = null) => call("train", { config }, onProgress),
+    /** Fine-tune the production model on the training drawings (plus a replay of
+     * synthetic data): `config` {finetune: {epochs, replay, repeat, learning_rate_scale},
+     * promote}, all optional; resolves with the new entry (its lineage.parent is the
+     * production version). Progress and cancelling as `train`. */
+    fineTune: (config = {}, onProgress = null) => call("fineTune", { config }, onProgress),
     cancelTraining: () => call("cancelTraining"),
     registry: {
       list: () => call("list"),
@@ -44,6 +49,21 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
     evaluate: (version = null) => call("evaluate", { version }),
     /** Every model's accuracy on the test drawings: [{version, accuracy, n} | {version, error}]. */
     evaluateAll: () => call("evaluateAll"),
+    /** The local prediction log (this device only). */
+    monitoring: {
+      /** Model `version` (default production; "*" every model): {version, predictions,
+       * per_letter, low_confidence_share, confidence_histogram: {edges, counts},
+       * over_time: [{day, predictions, low_confidence_share}], threshold}. */
+      summary: (version = null) => call("monitoringSummary", { version }),
+      /** Drawings the model answered with low confidence, newest first:
+       * [{id, at, model, answer, confidence, pattern}]. */
+      unsure: (version = null, limit = 24) => call("monitoringUnsure", { version, limit }),
+      /** Make logged drawing `id` an example of `label` (and drop it from the log). */
+      label: (id, label, { split = null } = {}) => call("monitoringLabel", { id, label, split }),
+      clear: () => call("monitoringClear"),
+      /** Whether predictions are logged; `on` (true/false) turns it on or off. */
+      enabled: (on = null) => call("monitoringEnabled", { on }),
+    },
     samples: {
       /** `split`: "train" or "test"; by default a stable 30% of each letter's are test. */
       add: (label, pattern, { split = null } = {}) => call("addSample", { label, pattern, split }),

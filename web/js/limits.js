@@ -4,3 +4,4 @@ export const MAX_BUNDLE_BYTES = 67108864;
 export const MAX_NOTE_CHARS = 2000;
 export const MAX_TAGS = 16;
 export const MAX_TAG_CHARS = 32;
+export const MAX_PREDICTION_LOG = 2000;

@@ -7,6 +7,7 @@ import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
+import { setupMonitoring } from "./monitoring-view.js";
 import { promoteWithGate } from "./production-view.js";
 import { snapshotForNextVisit } from "./next-visit.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
@@ -40,6 +41,7 @@ async function predict() {
       views.showPrediction(result);
       views.showError(null);
     }
+    if (!$("panel-monitoring").hidden) monitoringView.refresh();
   } catch (err) {
     if (ticket === latest) views.showError(err.message);
   }
@@ -68,7 +70,14 @@ const registry = window.mlp.registry;
 
 // --- panels -----------------------------------------------------------------------------
 
-const tabs = setupTabs(document.querySelector('[role="tablist"]'));
+const monitoringView = setupMonitoring({
+  monitoring: window.mlp.monitoring,
+  letters: async () => [...(await call("templates")), ...(await call("listClasses"))].map((t) => t.letter),
+  models: () => registry.list(),
+});
+const tabs = setupTabs(document.querySelector('[role="tablist"]'), (panel) => {
+  if (panel === "panel-monitoring") monitoringView.refresh();
+});
 if (openedWithSetup()) tabs.show("panel-train");
 
 /** The Train tab, once the settings' schema has come from Python. */
@@ -76,6 +85,7 @@ async function startTraining() {
   setupTraining({
     schema: await window.mlp.settings(),
     train: window.mlp.train,
+    fineTune: window.mlp.fineTune,
     cancel: () => window.mlp.cancelTraining(),
     promote: (version) => promoteWithGate(registry, version),
   }).enable();
@@ -139,6 +149,7 @@ function start() {
       else if (event === "examples-changed") refreshExamples();
       else if (event === "bad-entries") showDamaged(data);
       else if (event === "storage-unavailable") views.showNotice(`Storage unavailable: ${data.message}.`);
+      else if (event === "monitoring-failed") views.showNotice(`The prediction log could not be written: ${data.message}.`);
       else if (event === "crashed" && !ready) reject(new Error(data.message));
       else if (event === "crashed") {
         views.showHealth("stopped");

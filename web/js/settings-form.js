@@ -6,15 +6,16 @@ import { el } from "./dom.js";
 /** URL names older links used, and the settings they mean now. */
 const RENAMED = { hidden: "hidden_layer_sizes", validation_ratio: "validation_fraction" };
 
-const text = (s, v) => (s.type === "int_list" ? v.join(", ") : String(v));
+export const text = (s, v) => (s.type === "int_list" ? v.join(", ") : String(v));
 
-function parse(s, raw) {
+export function parse(s, raw) {
   if (s.type === "choice") return raw;
   if (s.type === "int_list") return raw.split(",").map((part) => Number(part.trim()));
   return Number(raw);
 }
 
-function field(s) {
+/** One labelled input for setting `s` (named as the setting, with its limits). */
+export function field(s) {
   const label = el("label");
   const input = el(s.type === "choice" ? "select" : "input");
   input.name = s.name;
@@ -34,7 +35,8 @@ function field(s) {
   return label;
 }
 
-function help(settings) {
+/** "What these do": each setting's help and what it accepts. */
+export function help(settings) {
   const details = el("details", undefined, "help");
   const dl = el("dl");
   for (const s of settings) {

@@ -4,7 +4,7 @@
 import { openDB } from "../vendor/idb.js";
 
 const DB_NAME = "letter-recognizer";
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 let dbPromise = null;
 
@@ -23,6 +23,10 @@ export function db() {
           // The person's own data: drawn examples and the templates of new letters.
           database.createObjectStore("samples", { keyPath: "id", autoIncrement: true });
           database.createObjectStore("classes", { keyPath: "letter" });
+        }
+        if (oldVersion < 3) {
+          // The local prediction log (monitoring): never leaves the device.
+          database.createObjectStore("predictions", { keyPath: "id", autoIncrement: true });
         }
       },
       // A throw here would be lost inside idb's event listener: reject instead.
@@ -143,4 +147,49 @@ export async function deleteClass(letter) {
   await Promise.all([tx.objectStore("classes").delete(letter),
     ...doomed.map((s) => samples.delete(s.id)), tx.done]);
   return doomed.length;
+}
+
+// --- the local prediction log (monitoring) --------------------------------------------
+
+/** Append `entries` to the prediction log, then drop the oldest beyond `max`, in one
+ * transaction. */
+export async function logPredictions(entries, max) {
+  const tx = (await db()).transaction("predictions", "readwrite");
+  const done = [...entries.map((e) => tx.store.add(e)), tx.done];
+  const excess = (await tx.store.count()) - max;
+  if (excess > 0) {
+    let cursor = await tx.store.openKeyCursor();
+    for (let i = 0; i < excess && cursor; i++) {
+      done.push(tx.store.delete(cursor.key));
+      cursor = await cursor.continue();
+    }
+  }
+  await Promise.all(done);
+}
+
+/** Every logged prediction, oldest first: [{id, at, model, letter, recognized, …}]. */
+export async function listPredictions() {
+  return (await db()).getAll("predictions");
+}
+
+/** Logged prediction `id` (undefined if it is gone). */
+export async function getPrediction(id) {
+  return (await db()).get("predictions", id);
+}
+
+export async function deletePrediction(id) {
+  await (await db()).delete("predictions", id);
+}
+
+export async function clearPredictions() {
+  await (await db()).clear("predictions");
+}
+
+/** A page setting kept in "meta" (e.g. whether monitoring is on); undefined if never set. */
+export async function getSetting(name) {
+  return (await db()).get("meta", `setting:${name}`);
+}
+
+export async function setSetting(name, value) {
+  await (await db()).put("meta", value, `setting:${name}`);
 }

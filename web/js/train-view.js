@@ -3,7 +3,7 @@ import { lineChart } from "./charts.js";
 import { $, el, pct } from "./dom.js";
 import { verdictText } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
-import { settingsForm } from "./settings-form.js";
+import { field, help, parse, settingsForm, text } from "./settings-form.js";
 
 const CHECKS = ["include_samples", "promote", "gate"]; // page options beside the settings
 
@@ -31,10 +31,11 @@ export const openedWithSetup = () => new URLSearchParams(location.search).size >
 
 /**
  * Wire the Train tab. `schema` is what mlp.settings() returns; `train(config,
- * onProgress)` runs a training (window.mlp.train), `cancel()` stops it, `promote(version)`
+ * onProgress)` runs a training (window.mlp.train), `fineTune(config, onProgress)` a
+ * fine-tuning (window.mlp.fineTune), `cancel()` stops either, `promote(version)`
  * offers to make a model the production one (resolves true if it did). Returns {enable}.
  */
-export function setupTraining({ schema, train, cancel, promote }) {
+export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   const form = $("train-form");
   const settings = settingsForm($("train-settings"), form, schema);
   const initial = Object.fromEntries(CHECKS.map((n) => [n, form.elements[n].checked ? "1" : "0"]));
@@ -66,19 +67,34 @@ export function setupTraining({ schema, train, cancel, promote }) {
     $("train-progress").hidden = false;
   });
 
+  // Fine-tuning: its own few settings, from the schema; the promote options are shared.
+  const tune = $("finetune-form");
+  $("finetune-settings").replaceChildren(...schema.finetune.map(field), help(schema.finetune));
+  for (const s of schema.finetune) tune.elements[s.name].value = text(s, s.default);
+  const tuneConfig = () => Object.fromEntries(schema.finetune.map((s) => [s.name, parse(s, tune.elements[s.name].value)]));
+  const starts = [$("train-start"), $("finetune-start")];
+
   let loss = null;
   let acc = null;
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const config = {
+    run((onProgress) => train({
       ...settings.config(),
       include_samples: form.elements.include_samples.checked,
       promote: promoteChoice(form),
-    };
+    }, onProgress));
+  });
+  tune.addEventListener("submit", (e) => {
+    e.preventDefault();
+    run((onProgress) => fineTune({ finetune: tuneConfig(), promote: promoteChoice(form) }, onProgress));
+  });
+
+  /** Run a training (`start(onProgress)`), showing its progress, then its result. */
+  async function run(start) {
     $("train-error").hidden = true;
     $("train-result").hidden = true;
     $("train-progress").hidden = false;
-    $("train-start").disabled = true;
+    for (const b of starts) b.disabled = true;
     $("train-cancel").disabled = false;
     $("train-bar").value = 0;
     $("train-status").textContent = "Preparing data…";
@@ -88,7 +104,7 @@ export function setupTraining({ schema, train, cancel, promote }) {
     loss = lineChart($("chart-loss"), ["training", "validation"]);
     acc = lineChart($("chart-acc"), ["validation accuracy"], { yRange: [0, 1] });
     try {
-      const entry = await train(config, (p) => {
+      const entry = await start((p) => {
         if (p.done) {
           $("train-status").textContent = `Finished after ${p.epochs} epochs (${p.stop_reason === "converged" ? "validation loss stopped improving" : "epoch limit"}); registering…`;
           return;
@@ -110,16 +126,16 @@ export function setupTraining({ schema, train, cancel, promote }) {
       box.textContent = err.name === "TrainingCancelled" ? `Cancelled: ${err.message}.` : `Training failed: ${err.message}`;
       $("train-status").textContent = err.name === "TrainingCancelled" ? "Cancelled." : "Failed.";
     } finally {
-      $("train-start").disabled = false;
+      for (const b of starts) b.disabled = false;
       $("train-cancel").disabled = true;
     }
-  });
+  }
   $("train-cancel").addEventListener("click", () => {
     $("train-cancel").disabled = true;
     $("train-status").textContent = "Cancelling after this epoch…";
     cancel();
   });
-  return { enable: () => { $("train-start").disabled = false; } };
+  return { enable: () => { for (const b of starts) b.disabled = false; } };
 }
 
 function showResult(entry, promote) {
@@ -127,8 +143,11 @@ function showResult(entry, promote) {
   box.replaceChildren();
   box.hidden = false;
   const head = el("p");
+  const seconds = entry.lineage?.train_seconds;
   head.append(el("strong", `Registered ${entry.version}`),
-    ` · validation accuracy ${pct(entry.accuracy)} · ${entry.is_production ? "in production" : "not in production"}`);
+    entry.lineage?.parent ? ` (fine-tuned from ${entry.lineage.parent})` : "",
+    ` · validation accuracy ${pct(entry.accuracy)}` + (seconds ? ` · ${seconds.toFixed(1)} s` : "") +
+    ` · ${entry.is_production ? "in production" : "not in production"}`);
   box.append(head);
   if (entry.gate) {
     const decided = el("p", `${entry.gate.promoted ? "Promoted" : "Production kept"}. ${verdictText(entry.gate)}`);

@@ -17,8 +17,10 @@ export class Training {
 
   /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
    * or "if_better"}); calls `progress` per epoch; resolves with the registered model's
-   * summary (with `gate` when promote is "if_better": what was decided and why). */
-  async run(config, progress) {
+   * summary (with `gate` when promote is "if_better": what was decided and why).
+   * `kind` "finetune" fine-tunes the production model instead: `config` is {finetune:
+   * {settings}, promote}, and the person's examples are always included. */
+  async run(config, progress, kind = "train") {
     if (this.running) throw new Error("a training is already running; wait for it or cancel it");
     this.registry.requireStorage();
     this.running = true;
@@ -26,8 +28,8 @@ export class Training {
     try {
       const { include_samples: includeSamples = true, promote = false, ...settings } = config;
       const classes = await this.storage.listClasses();
-      const samples = includeSamples ? await this.storage.listSamples() : [];
-      this.python.call("start_training", JSON.stringify({
+      const samples = includeSamples || kind === "finetune" ? await this.storage.listSamples() : [];
+      this.python.call(kind === "finetune" ? "start_finetune" : "start_training", JSON.stringify({
         ...settings,
         templates: Object.fromEntries(classes.map((c) => [c.letter, c.template])),
         // Python keeps the test drawings out of training (their split, or the default).

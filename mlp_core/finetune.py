@@ -1,0 +1,91 @@
+"""Fine-tuning: a registered model trained further, from its own weights, on the person's
+training drawings plus a small replay of synthetic letters so that it keeps what it knew.
+A letter the model does not know grows its output layer; the hidden layers are kept."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator, Mapping
+from typing import Any
+
+import numpy as np
+
+from . import settings
+from .data import NONE_LABEL, check_template, default_templates, train_val_split
+from .examples import check_samples
+from .heldout import open_set_report
+from .limits import GRID, MAX_CLASSES, N_PIXELS
+from .lineage import data_sha256, lineage
+from .metrics import evaluate
+from .preprocess import center
+from .recognizer import Recognizer
+from .registry import Entry, load_model
+from .train import TrainResult, calibrate, check_data_config, dataset
+
+
+def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
+                   templates: Mapping[str, Any] | None = None,
+                   samples: Any = None) -> Generator[dict[str, Any], None, TrainResult]:
+    """Fine-tune the model of registry entry ``parent`` one epoch per ``next()``, like
+    ``train.train_steps``; the result's lineage names ``parent`` as its parent.
+
+    ``config`` holds the fine-tuning settings (``settings.FINETUNE``). The data are the
+    person's ``samples`` of split "train" (each shown ``repeat`` times per epoch) and
+    ``replay`` synthetic samples drawn as the parent's were (its data settings, its
+    letters, the person's new letters in ``templates``). Validation is a share of the
+    replay only, so early stopping watches what the model already knew.
+    """
+    started = time.perf_counter()
+    cfg = settings.check("finetune", config)
+    model = load_model(parent)
+    if model.n_features_in_ != N_PIXELS:
+        raise ValueError(f"model {parent['version']} reads {model.n_features_in_} inputs, "
+                         f"not a {GRID}x{GRID} drawing: it cannot learn from drawings")
+    known = [str(c) for c in model.classes_]
+    preprocessing = parent["model"].get("preprocessing", "none")
+    prepare = center if preprocessing == "center" else np.asarray  # as the parent saw them
+    info = parent["dataset_info"]
+    data = check_data_config({k: info[k] for k in settings.defaults("data") if k in info})
+    data = {**data, "n_samples": cfg["replay"],
+            "negatives": data["negatives"] if NONE_LABEL in known else 0.0}
+    all_templates = default_templates()
+    for letter, pattern in {**info.get("templates", {}), **(templates or {})}.items():
+        all_templates[letter] = check_template(letter, pattern)
+    if len(all_templates) > MAX_CLASSES:
+        raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
+    hp = {**model.hyperparameters, "max_epochs": cfg["epochs"],
+          "learning_rate": model.hyperparameters["learning_rate"] * cfg["learning_rate_scale"]}
+    X, y = dataset(data, all_templates, seed=hp["seed"])
+    X_tr, X_val, y_tr, y_val = train_val_split(
+        prepare(X), y.astype(str), validation_fraction=hp["validation_fraction"] or 0.2,
+        seed=hp["seed"])
+    samples = samples if samples is not None else []
+    Xs, ys = check_samples(samples, sorted(all_templates))
+    trained = np.array([s.get("split") != "test" for s in samples], dtype=bool)
+    Xs, ys = Xs[trained], ys[trained]  # test drawings judge models; never trained on
+    added = {k: v for k, v in all_templates.items() if k not in default_templates()}
+    fingerprint = data_sha256({**hp, "finetune": cfg, "parent": parent["version"]}, data,
+                              added, Xs, ys)
+    X_tr = np.vstack([X_tr, np.repeat(prepare(Xs), cfg["repeat"], axis=0)])
+    y_tr = np.concatenate([y_tr, np.repeat(ys, cfg["repeat"])])
+    model.set_params(**{k: hp[k] for k in ("max_epochs", "learning_rate")})
+    epochs = model.fine_tune_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
+
+    def run() -> Generator[dict[str, Any], None, TrainResult]:
+        yield from epochs
+        metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
+        metrics["calibration"] = calibrate(model, X_val, y_val)
+        none = NONE_LABEL if NONE_LABEL in model.classes_ else None
+        metrics["open_set"] = open_set_report(Recognizer(model, none, preprocessing))
+        dataset_info = {**data, "seed": hp["seed"], "train_samples": len(y_tr),
+                        "val_samples": len(y_val), "user_samples": len(ys),
+                        "classes": [str(c) for c in model.classes_ if c != NONE_LABEL],
+                        "finetune": cfg}
+        if added:
+            dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
+                                         for k, v in added.items()}
+        return TrainResult(model, metrics["accuracy"], metrics, dataset_info,
+                           lineage(fingerprint, time.perf_counter() - started,
+                                   parent=parent["version"]), preprocessing)
+
+    return run()

@@ -1,0 +1,106 @@
+"""Monitoring on this device: what the page's prediction log says about a model.
+
+The page logs each prediction it shows as ``{"id", "at", "model", "letter",
+"recognized", "confidence", "none_probability", "bits"}``: when, which model, its answer
+as ``Service.predict`` gave it, and the drawing (100 characters "0"/"1"). These pure
+functions summarize a log and pick the drawings a model was unsure about, for the person
+to label (active learning). A prediction's answer is its letter, or ``NONE_LABEL`` when
+not recognized; its confidence is the probability of that answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .data import NONE_LABEL
+from .drawing import parse_bits
+from .history import parse_time
+from .limits import MAX_CLASS_NAME, MAX_PREDICTION_LOG
+
+#: Below this probability of its own answer, a prediction counts as low-confidence.
+LOW_CONFIDENCE = 0.8
+#: The confidence histogram's bins: 10 of equal width from 0 to 1.
+BINS = 10
+LOG_KEYS = ("id", "at", "model", "letter", "recognized", "confidence", "none_probability",
+            "bits")
+
+Log = Sequence[dict[str, Any]]
+
+
+def _probability(v: Any) -> bool:
+    return not isinstance(v, bool) and isinstance(v, int | float) and 0 <= v <= 1
+
+
+def answer(e: dict[str, Any]) -> tuple[str, float]:
+    """A logged prediction's answer and the probability the model gave it."""
+    return (e["letter"], e["confidence"]) if e["recognized"] else (
+        NONE_LABEL, e["none_probability"])
+
+
+def check_log(log: Any) -> list[dict[str, Any]]:
+    """A whole log (as stored, or from a project file), checked: at most
+    ``MAX_PREDICTION_LOG`` well-formed entries. Raises ``ValueError``."""
+    if not isinstance(log, list) or len(log) > MAX_PREDICTION_LOG:
+        raise ValueError(f"a prediction log is a list of at most {MAX_PREDICTION_LOG} entries")
+    for i, e in enumerate(log):
+        where = f"prediction log entry {i + 1}"
+        if not isinstance(e, dict) or set(e) != set(LOG_KEYS):
+            raise ValueError(f"{where} must have exactly the keys {', '.join(LOG_KEYS)}")
+        parse_time(e["at"], f"{where}: at")
+        if not isinstance(e["id"], int) or isinstance(e["id"], bool) or e["id"] < 1:
+            raise ValueError(f"{where}: id must be a positive integer")
+        if not isinstance(e["recognized"], bool):
+            raise ValueError(f"{where}: recognized must be true or false")
+        if not _probability(e["confidence"]) or not (
+                (e["none_probability"] is None and e["recognized"])
+                or _probability(e["none_probability"])):
+            raise ValueError(f"{where}: confidence and none_probability must be numbers "
+                             "from 0 to 1")
+        if not isinstance(e["model"], str) or not 0 < len(e["model"]) <= 64:
+            raise ValueError(f"{where}: model must be a model version")
+        if not isinstance(e["letter"], str) or not 0 < len(e["letter"]) <= MAX_CLASS_NAME:
+            raise ValueError(f"{where}: letter must be a letter's name")
+        parse_bits(e["bits"])
+    return log
+
+
+def _of(log: Log, version: str | None) -> list[dict[str, Any]]:
+    return [e for e in log if version is None or e["model"] == version]
+
+
+def summary(log: Log, version: str | None = None) -> dict[str, Any]:
+    """The predictions of model ``version`` (None: every model) in ``log``:
+    ``{"version", "predictions", "per_letter": {answer: n}, "low_confidence_share",
+    "confidence_histogram": {"edges", "counts"}, "over_time": [{"day", "predictions",
+    "low_confidence_share"}], "threshold"}`` (shares None without predictions)."""
+    mine = _of(log, version)
+    given = [answer(e) for e in mine]
+    confidence = np.array([c for _, c in given], dtype=np.float64)
+    low = confidence < LOW_CONFIDENCE
+    answers, counts = np.unique(np.array([a for a, _ in given], dtype=str),
+                                return_counts=True)
+    hist, edges = np.histogram(confidence, bins=BINS, range=(0.0, 1.0))
+    days = np.array([e["at"][:10] for e in mine], dtype=str)
+    over_time = [{"day": str(d), "predictions": int(np.sum(days == d)),
+                  "low_confidence_share": float(np.mean(low[days == d]))}
+                 for d in np.unique(days)]
+    return {"version": version, "predictions": len(mine),
+            "per_letter": {str(a): int(n) for a, n in zip(answers, counts, strict=True)},
+            "low_confidence_share": float(np.mean(low)) if len(mine) else None,
+            "confidence_histogram": {"edges": edges.round(6).tolist(),
+                                     "counts": hist.tolist()},
+            "over_time": over_time, "threshold": LOW_CONFIDENCE}
+
+
+def unsure(log: Log, version: str | None = None, limit: int = 24) -> list[dict[str, Any]]:
+    """The newest ``limit`` drawings model ``version`` (None: any) answered with less
+    than ``LOW_CONFIDENCE``, newest first, each with its ``pattern`` (100 ints) to show
+    and label."""
+    picked = [e for e in _of(log, version) if answer(e)[1] < LOW_CONFIDENCE]
+    picked.sort(key=lambda e: (e["at"], e["id"]), reverse=True)
+    return [{"id": e["id"], "at": e["at"], "model": e["model"], "answer": answer(e)[0],
+             "confidence": answer(e)[1], "pattern": [int(c) for c in e["bits"]]}
+            for e in picked[:limit]]

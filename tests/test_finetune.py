@@ -1,0 +1,142 @@
+"""Fine-tuning a registered model on drawn examples: from its own weights, with a replay,
+growing the output layer for a new letter (Python API, the worker's side and the CLI)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from drawings import DRAWINGS, as_bits
+
+from mlp_core import cli, registry, store
+from mlp_core.evaluation import evaluate_drawings
+from mlp_core.finetune import finetune_steps
+from mlp_core.webapi import App
+
+X_TEMPLATE = np.eye(10, dtype=int)[::-1] | np.eye(10, dtype=int)  # an x: both diagonals
+
+
+def run(steps):
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def x_drawings(n: int, seed: int) -> list[list[int]]:
+    """Hand-drawn-like x's: the template shifted by up to a cell, a cell or two missing."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        x = np.roll(X_TEMPLATE, (rng.integers(-1, 2), rng.integers(-1, 2)), axis=(0, 1))
+        on = np.flatnonzero(x)
+        x.flat[rng.choice(on, size=rng.integers(0, 3), replace=False)] = 0
+        out.append(x.ravel().tolist())
+    return out
+
+
+@pytest.fixture(scope="module")
+def parent() -> registry.Entry:
+    return registry.get_production(store.read_registry(store.DEFAULT_BUNDLE))
+
+
+def test_a_new_letter_grows_the_output_layer_and_keeps_the_rest(parent):
+    examples = ([{"label": "x", "pattern": p} for p in x_drawings(20, seed=1)]
+                + [{"label": k, "pattern": as_bits(d)} for k in "bdf" for d in DRAWINGS[k]])
+    result = run(finetune_steps(parent, {}, templates={"x": X_TEMPLATE.ravel().tolist()},
+                                samples=examples))
+    model, old = result.model, registry.load_model(parent)
+    assert list(model.classes_) == ["(none)", "b", "d", "f", "x"]
+    assert model.layer_sizes[:-1] == old.layer_sizes[:-1]  # the hidden layers are kept
+    assert result.lineage["parent"] == parent["version"]
+    assert result.dataset_info["user_samples"] == len(examples)
+
+    doc, entry = registry.register(registry.empty_registry(), result.model_dict(),
+                                   accuracy=result.accuracy, lineage=result.lineage,
+                                   dataset_info=result.dataset_info)
+    rec = registry.load_recognizer(entry)
+    new_x = np.array(x_drawings(30, seed=2), dtype=float)  # not trained on
+    assert evaluate_drawings(rec, new_x, ["x"] * 30)["accuracy"] >= 0.9
+    bdf = [(k, as_bits(d)) for k in "bdf" for d in DRAWINGS[k]]
+    X, y = np.array([p for _, p in bdf], dtype=float), [k for k, _ in bdf]
+    assert evaluate_drawings(rec, X, y)["accuracy"] == 1.0  # what it knew, kept
+    assert result.accuracy > 0.85  # validation: the replay of b, d, f, x, non-letters
+
+
+def test_it_starts_from_the_parent_weights(parent):
+    """With a learning rate too small to move anything, the fine-tuned model is the parent
+    (known outputs and hidden layers exactly as they were)."""
+    steps = finetune_steps(parent, {"epochs": 1, "learning_rate_scale": 1e-12},
+                           samples=[{"label": "b", "pattern": as_bits(DRAWINGS["b"][0])}])
+    model, old = run(steps).model, registry.load_model(parent)
+    for W, W_old in zip(model.weights_, old.weights_, strict=True):
+        np.testing.assert_allclose(W, W_old, atol=1e-9)
+
+
+def test_drawings_improve_a_weak_model_and_test_drawings_are_not_trained_on(parent):
+    from mlp_core.train import train_model
+
+    weak = train_model({"hidden_layer_sizes": [16], "max_epochs": 2}, {"n_samples": 300,
+                                                                        "negatives": 0.0})
+    _, entry = registry.register(registry.empty_registry(), weak.model_dict(),
+                                 accuracy=weak.accuracy, dataset_info=weak.dataset_info)
+    drawn = [{"label": k, "pattern": as_bits(d)} for k in "bdf" for d in DRAWINGS[k]]
+    X = np.array([s["pattern"] for s in drawn], dtype=float)
+    y = [s["label"] for s in drawn]
+    before = evaluate_drawings(registry.load_recognizer(entry), X, y)["accuracy"]
+    tuned = run(finetune_steps(entry, {"repeat": 20}, samples=drawn))
+    _, child = registry.register(registry.empty_registry(), tuned.model_dict(),
+                                 accuracy=tuned.accuracy, dataset_info=tuned.dataset_info)
+    assert evaluate_drawings(registry.load_recognizer(child), X, y)["accuracy"] > before
+
+    as_test = [{**s, "split": "test"} for s in drawn]
+    untouched = run(finetune_steps(entry, {"repeat": 20}, samples=as_test))
+    assert untouched.dataset_info["user_samples"] == 0
+    assert untouched.lineage["data_sha256"] == run(finetune_steps(entry, {"repeat": 20})
+                                                   ).lineage["data_sha256"]
+
+
+def test_settings_are_checked(parent):
+    with pytest.raises(ValueError, match="epochs must be an integer from 1 to 200"):
+        finetune_steps(parent, {"epochs": 0})
+    with pytest.raises(ValueError, match="unknown fine-tuning setting 'max_epochs'"):
+        finetune_steps(parent, {"max_epochs": 3})
+    with pytest.raises(ValueError, match="not one of the classes"):
+        finetune_steps(parent, {}, samples=[{"label": "q", "pattern": [0] * 100}])
+
+
+def test_the_worker_fine_tunes_production_and_registers_a_child(parent):
+    app = App()
+    doc = store.read_registry(store.DEFAULT_BUNDLE)
+    app.load(json.dumps(doc["models"]), json.dumps(doc["history"]))
+    samples = [{"label": k, "pattern": as_bits(d)} for k in "bdf" for d in DRAWINGS[k]]
+    app.start_finetune(json.dumps({"finetune": {"epochs": 2}, "samples": samples}))
+    while not json.loads(app.train_step()).get("done"):
+        pass
+    plan = json.loads(app.plan("register", "{}"))
+    app.adopt()
+    child = plan["result"]
+    assert child["lineage"]["parent"] == parent["version"]
+    assert child["dataset_info"]["user_samples"] == len(samples) - 3  # 30% test, by default
+    assert not child["is_production"]
+
+
+def test_cli_finetune(tmp_path, capsys, parent):
+    samples = tmp_path / "samples.json"
+    samples.write_text(json.dumps([{"label": "x", "pattern": p}
+                                   for p in x_drawings(10, seed=3)]))
+    templates = tmp_path / "letters.json"
+    templates.write_text(json.dumps({"x": X_TEMPLATE.ravel().tolist()}))
+    path = tmp_path / "r.json"
+    path.write_text(registry.dumps(store.read_registry(store.DEFAULT_BUNDLE)))
+    assert cli.main(["--registry", str(path), "finetune", "--samples", str(samples),
+                     "--templates", str(templates), "--epochs", "3", "--quiet",
+                     "--promote"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parent"] == parent["version"] and out["is_production"]
+    doc = store.read_registry(path)
+    assert registry.get_production(doc)["model"]["classes"][-1] == "x"
+    assert cli.main(["--registry", str(path), "finetune", "--samples", str(tmp_path)]) == 1
+    assert "error:" in capsys.readouterr().err

@@ -1,0 +1,129 @@
+// The Monitoring tab: what the local prediction log says about a model (predictions per
+// letter, a confidence histogram, the low-confidence share per day) and the drawings it
+// was unsure about, each labelled into an example in one click.
+import { $, el, pct } from "./dom.js";
+import { MAX_PREDICTION_LOG } from "./limits.js";
+import { patternThumb } from "./thumbs.js";
+
+const NONE = "(none)";
+const answerName = (a) => (a === NONE ? "none of these" : a);
+
+function table(caption, headers, rows, testid) {
+  const t = el("table", undefined, "metrics");
+  t.createCaption().textContent = caption;
+  if (testid) t.dataset.testid = testid;
+  const head = t.createTHead().insertRow();
+  for (const h of headers) {
+    const th = el("th", h);
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = t.createTBody();
+  for (const cells of rows) {
+    const tr = body.insertRow();
+    const th = el("th", cells[0]);
+    th.scope = "row";
+    tr.append(th);
+    for (const c of cells.slice(1)) tr.insertCell().append(c);
+  }
+  return t;
+}
+
+/** A bar as wide as `share` of the cell, with the number beside it. */
+function barCell(n, share) {
+  const wrap = el("span", undefined, "hbar");
+  const b = el("span", undefined, "hbar-fill");
+  b.style.width = `${Math.round(share * 100)}%`;
+  wrap.append(b, el("span", String(n)));
+  return wrap;
+}
+
+function renderSummary(box, s) {
+  box.replaceChildren();
+  const head = el("p");
+  head.dataset.testid = "monitoring-count";
+  if (!s.predictions) {
+    head.textContent = "No predictions logged for this model yet: draw a letter.";
+    box.append(head);
+    return;
+  }
+  head.textContent = `${s.predictions} prediction(s); ${pct(s.low_confidence_share)} with confidence below ${pct(s.threshold)}.`;
+  const total = s.predictions;
+  const letters = Object.entries(s.per_letter).map(([a, n]) => [answerName(a), barCell(n, n / total)]);
+  const { edges, counts } = s.confidence_histogram;
+  const most = Math.max(...counts, 1);
+  const bins = counts.map((n, i) => [`${pct(edges[i])}–${pct(edges[i + 1])}`, barCell(n, n / most)]);
+  const days = s.over_time.map((d) => [d.day, String(d.predictions), pct(d.low_confidence_share)]);
+  box.append(head,
+    table("Answers", ["Answer", "Predictions"], letters, "monitoring-letters"),
+    table("Confidence of the answer", ["Confidence", "Predictions"], bins, "monitoring-histogram"),
+    table("Low-confidence share per day", ["Day", "Predictions", "Low confidence"], days, "monitoring-days"));
+}
+
+/** Wire the Monitoring tab. `monitoring` is window.mlp.monitoring; `letters()` the
+ * letters an example can have; `models()` the registry's models (summaries). */
+export function setupMonitoring({ monitoring, letters, models }) {
+  $("monitoring-max").textContent = String(MAX_PREDICTION_LOG);
+  const status = (text) => { $("monitoring-status").textContent = text; };
+  const fail = (text) => {
+    $("monitoring-error").hidden = !text;
+    $("monitoring-error").textContent = text ?? "";
+  };
+  const guard = (fn) => async (...args) => {
+    fail(null);
+    try {
+      await fn(...args);
+    } catch (err) {
+      fail(err.message);
+    }
+  };
+
+  async function refresh() {
+    const select = $("monitoring-model");
+    const list = await models();
+    const chosen = select.value;
+    select.replaceChildren(new Option("production", ""), new Option("every model", "*"),
+      ...list.map((m) => new Option(m.version, m.version)));
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+    const version = select.value || null;
+    const [enabled, summary, unsure, known] = await Promise.all([
+      monitoring.enabled(), monitoring.summary(version), monitoring.unsure(version), letters()]);
+    $("monitoring-enabled").checked = enabled;
+    renderSummary($("monitoring-summary"), summary);
+    const items = $("monitoring-unsure");
+    items.replaceChildren();
+    if (!unsure.length) items.append(el("li", "None: every logged answer was confident."));
+    for (const u of unsure) {
+      const li = el("li");
+      const when = new Date(u.at).toLocaleString();
+      li.append(patternThumb(u.pattern, { label: `drawing answered ${answerName(u.answer)} at ${when}` }),
+        el("span", `${answerName(u.answer)}, ${pct(u.confidence)}`));
+      const buttons = el("div", undefined, "label-buttons");
+      for (const letter of known) {
+        const b = el("button", letter);
+        b.type = "button";
+        b.setAttribute("aria-label", `label drawing ${u.id} as ${letter}`);
+        b.addEventListener("click", guard(async () => {
+          await monitoring.label(u.id, letter);
+          status(`Added the drawing as an example of ${letter} (My data).`);
+          await refresh();
+        }));
+        buttons.append(b);
+      }
+      li.append(buttons);
+      items.append(li);
+    }
+  }
+
+  $("monitoring-model").addEventListener("change", guard(refresh));
+  $("monitoring-enabled").addEventListener("change", guard(async (e) => {
+    await monitoring.enabled(e.target.checked);
+    status(e.target.checked ? "Predictions are logged on this device." : "Predictions are no longer logged.");
+  }));
+  $("monitoring-clear").addEventListener("click", guard(async () => {
+    await monitoring.clear();
+    status("The log is empty.");
+    await refresh();
+  }));
+  return { refresh: guard(refresh) };
+}

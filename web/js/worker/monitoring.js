@@ -1,0 +1,64 @@
+// The local prediction log: each prediction the page shows, kept on this device only
+// (IndexedDB), written in batches so that logging never slows a prediction down.
+import { MAX_PREDICTION_LOG } from "../limits.js";
+
+const FLUSH_AFTER_MS = 500;
+
+export class Monitor {
+  /** `storage`: js/storage.js; `onError(err)`: a batch could not be written. */
+  constructor({ storage, onError }) {
+    Object.assign(this, { storage, onError });
+    this.enabled = false;      // known once open() has read the setting
+    this.available = false;    // false when storage cannot be used
+    this.pending = [];         // predictions not written yet
+    this.timer = null;
+  }
+
+  /** Read whether monitoring is on (it is, unless the person turned it off). A failure
+   * is reported, and the app runs without a log. */
+  async open(available) {
+    try {
+      this.enabled = available && (await this.storage.getSetting("monitoring")) !== false;
+      this.available = available;
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  /** Note one prediction `result` (Python's answer) for the drawing `bits`. */
+  record(result, bits) {
+    if (!this.enabled || !bits) return;
+    const { model_version: model, letter, recognized, confidence, none_probability: none } = result;
+    this.pending.push({ at: new Date().toISOString(), model, letter, recognized, confidence,
+      none_probability: none, bits });
+    this.timer ??= setTimeout(() => this.flush().catch(this.onError), FLUSH_AFTER_MS);
+  }
+
+  /** Write what is pending now (before reading the log). */
+  async flush() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending.splice(0);
+    if (batch.length) await this.storage.logPredictions(batch, MAX_PREDICTION_LOG);
+  }
+
+  /** The whole log, oldest first, including what was pending. */
+  async log() {
+    if (!this.available) return [];
+    await this.flush();
+    return this.storage.listPredictions();
+  }
+
+  /** Turn logging on or off (remembered); off drops what was not written yet. */
+  async setEnabled(on) {
+    if (!this.available) throw new Error("this browser does not let the page store data, so there is no prediction log");
+    await this.storage.setSetting("monitoring", Boolean(on));
+    this.enabled = Boolean(on);
+    if (!on) this.pending = [];
+  }
+
+  async clear() {
+    this.pending = [];
+    if (this.available) await this.storage.clearPredictions();
+  }
+}
