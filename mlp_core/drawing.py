@@ -67,7 +67,7 @@ def validate_pattern(pattern: Any) -> np.ndarray:
         raise ValueError("pattern contains NaN; use 0 or 1")
     bad = np.flatnonzero((values != 0) & (values != 1))
     if bad.size:
-        raise ValueError(f"pattern value {bad[0]} is {values[bad[0]]!r}; only 0 and 1 "
+        raise ValueError(f"pattern value {bad[0]} is {float(values[bad[0]]):g}; only 0 and 1 "
                          "are allowed")
     return values
 

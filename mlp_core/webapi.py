@@ -19,6 +19,7 @@ from . import history, monitoring, registry, settings
 from .data import default_templates
 from .evaluation import compare
 from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
+from .project import check_project, make_project
 from .registry import Document, RegistryError
 from .service import Service
 from .trainer import Trainer
@@ -78,6 +79,17 @@ def _repair(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
     return doc, {"removed": len(app.damaged_keys), "promoted": promoted}
 
 
+def _restore(app: App, args: dict[str, Any]) -> tuple[Document, Any, dict[str, Any]]:
+    """Replace everything with a saved project: its models and history exactly, and
+    (third item, for storage) its letters and examples."""
+    project = check_project(args["project"])
+    doc = project["registry"]
+    production = next((e["version"] for e in doc["models"] if e["is_production"]), None)
+    result = {"models": len(doc["models"]), "letters": len(project["letters"]),
+              "examples": len(project["examples"]), "production": production}
+    return doc, result, {"letters": project["letters"], "examples": project["examples"]}
+
+
 def _rollback(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
     doc, version = registry.rollback(app.doc, args.get("note"))
     return doc, {"production": version}
@@ -89,7 +101,7 @@ def _update(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
     return doc, registry.summary(entry)
 
 
-OPERATIONS: dict[str, Callable[[App, dict[str, Any]], tuple[Document, Any]]] = {
+OPERATIONS: dict[str, Callable[[App, dict[str, Any]], tuple[Any, ...]]] = {
     "set_production": lambda app, a: (registry.set_production(
         app.doc, a["version"], note=a.get("note")), {"production": a["version"]}),
     "rollback": _rollback,
@@ -100,9 +112,10 @@ OPERATIONS: dict[str, Callable[[App, dict[str, Any]], tuple[Document, Any]]] = {
     "register": _register,
     "repair": _repair,
     "reset": lambda app, a: registry.reset(app.doc, a["bundle"]),
+    "restore": _restore,
 }
 #: Operations after which no damaged record is left in storage.
-_CLEARS_DAMAGED = frozenset({"repair", "reset"})
+_CLEARS_DAMAGED = frozenset({"repair", "reset", "restore"})
 
 
 class App:
@@ -253,6 +266,11 @@ class App:
         return _dump(compare(self.service.evaluate(None, X, y),
                              self.service.evaluate(version, X, y)))
 
+    def project(self, letters_json: str, examples_json: str, saved_at: str) -> str:
+        """Everything to save as a project file (``project.make_project``)."""
+        return _dump(make_project(self.doc, json.loads(letters_json),
+                                  json.loads(examples_json), saved_at))
+
     # --- monitoring ----------------------------------------------------------------------
 
     def _version_or_production(self, version: str) -> str:
@@ -340,14 +358,15 @@ class App:
         ``import`` (bundle: JSON text or object), ``register`` (the model training just
         finished; promote: true, false or "if_better" with samples; note?), ``repair``
         (drop damaged records; keep one production model) or ``reset`` (bundle: replaces
-        every model). Returns ``{"result", "put", "removed"}`` and, when the production
-        history changed, ``"history"``: what to write, in one transaction. Nothing
-        changes here until ``adopt``.
+        every model) or ``restore`` (project: replaces everything). Returns ``{"result",
+        "put", "removed"}``, ``"history"`` when the production history changed and
+        ``"data": {"letters", "examples"}`` when those are replaced: what to write, in one
+        transaction. Nothing changes here until ``adopt``.
         """
         if op not in OPERATIONS:
             raise ValueError(f"unknown registry operation {op!r}; known: "
                              f"{', '.join(OPERATIONS)}")
-        doc, result = OPERATIONS[op](self, json.loads(args_json))
+        doc, result, *data = OPERATIONS[op](self, json.loads(args_json))
         before = {e["version"]: e for e in self.doc["models"]}
         after = {e["version"]: e for e in doc["models"]}
         put = [e for v, e in after.items() if before.get(v) is not e]
@@ -360,6 +379,8 @@ class App:
         out = {"result": result, "put": put, "removed": removed}
         if doc["history"] is not self.doc["history"] or (clears and self.damaged_history):
             out["history"] = doc["history"]
+        if data:  # the person's letters and examples, replaced with the registry
+            out["data"] = data[0]
         return _dump(out)
 
     def adopt(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
@@ -251,3 +253,55 @@ def test_monitoring_logs_locally_and_unsure_drawings_become_examples(context):
     assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 2
     page.evaluate("window.mlp.monitoring.clear()")
     assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 0
+
+
+def test_a_saved_project_opens_elsewhere_exactly_and_a_broken_one_changes_nothing(
+        context, chromium, tmp_path):
+    page = open_app(context)
+    x = [1 if r == c or r + c == 9 else 0 for r in range(10) for c in range(10)]
+    page.evaluate("p => window.mlp.classes.add('x', p)", x)
+    add_examples(page, 4)
+    page.evaluate("p => window.mlp.samples.add('x', p, {split: 'test'})", x)
+    trained = page.evaluate("c => window.mlp.train({...c, promote: true})", WEAK)
+    page.evaluate("v => window.mlp.registry.update(v, {notes: 'tiny', tags: ['t']})",
+                  trained["version"])
+    state = "() => Promise.all([window.mlp.registry.list(), window.mlp.registry.history(), " \
+            "window.mlp.samples.list(), window.mlp.classes.list()])"
+    saved_state = page.evaluate(state)
+    page.get_by_role("tab", name="My data").click()
+    expect(page.locator("#persistence")).to_contain_text("Persistent storage")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save project").click()
+    path = tmp_path / "project.json"
+    download.value.save_as(path)
+    size = path.stat().st_size
+
+    fresh = chromium.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(context.url)
+        other.evaluate("window.mlp.ready")
+        other.get_by_role("tab", name="My data").click()
+        # A broken file first: refused with the reason, nothing changes.
+        broken = json.loads(path.read_text())
+        broken["examples"][-1]["label"] = "q"
+        bad = tmp_path / "broken.json"
+        bad.write_text(json.dumps(broken))
+        before = other.evaluate(state)
+        other.locator("#project-file").set_input_files(str(bad))
+        other.locator("#confirm").get_by_role("button", name="Confirm").click()
+        expect(other.locator("#project-error")).to_contain_text("nothing changed")
+        expect(other.locator("#project-error")).to_contain_text("'q'")
+        assert other.evaluate(state) == before
+
+        other.locator("#project-file").set_input_files(str(path))
+        other.locator("#confirm").get_by_role("button", name="Confirm").click()
+        expect(other.locator("#project-status")).to_contain_text("Opened project.json")
+        assert other.evaluate(state) == saved_state
+        assert other.evaluate("window.mlp.health()")["model_version"] == trained["version"]
+        other.reload()
+        other.evaluate("window.mlp.ready")
+        assert other.evaluate(state) == saved_state  # it was stored, not only shown
+    finally:
+        fresh.close()
+    assert size < 2_000_000

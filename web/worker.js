@@ -111,6 +111,17 @@ function handlersFor(python) {
       await storage.deletePrediction(id);
       return { id: sampleId, label: sample.label };
     }),
+    projectExport: query(async () => {
+      registry.requireStorage();
+      const [letters, examples] = await Promise.all([storage.listClasses(), storage.listSamples()]);
+      return python.call("project", JSON.stringify(letters), JSON.stringify(examples), new Date().toISOString());
+    }),
+    projectImport: announced(async ({ project }) => {
+      if (typeof project === "string" && project.length > MAX_BUNDLE_BYTES) {
+        throw new Error(`the file is ${project.length} characters; the limit is ${MAX_BUNDLE_BYTES}`);
+      }
+      return registry.change("restore", { project }, { withData: true });
+    }),
     listClasses: stored(() => storage.listClasses()),
     addSample: announced(async ({ label, pattern, split = null }) => {
       registry.requireStorage();

@@ -64,6 +64,15 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
       /** Whether predictions are logged; `on` (true/false) turns it on or off. */
       enabled: (on = null) => call("monitoringEnabled", { on }),
     },
+    /** Everything you made, as one file: models, production history, letters, examples
+     * with their split. */
+    project: {
+      /** A JSON-serializable object (what "Save project" downloads). */
+      export: () => call("projectExport"),
+      /** Replace everything with a saved project (object or JSON text), checked as a
+       * whole first: all or nothing. Resolves {models, letters, examples, production}. */
+      import: (project) => call("projectImport", { project: typeof project === "string" ? project : JSON.stringify(project) }),
+    },
     samples: {
       /** `split`: "train" or "test"; by default a stable 30% of each letter's are test. */
       add: (label, pattern, { split = null } = {}) => call("addSample", { label, pattern, split }),

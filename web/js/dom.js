@@ -11,5 +11,17 @@ export function el(tag, text, cls) {
   return e;
 }
 
+/** Offer `text` as a file download called `name`. */
+export function download(text, name, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** 0.973 -> "97.3%". */
 export const pct = (p) => `${(p * 100).toFixed(1)}%`;

@@ -8,6 +8,8 @@ import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
 import { setupMonitoring } from "./monitoring-view.js";
+import { setupProject } from "./project-view.js";
+import { confirmAction } from "./registry-view.js";
 import { promoteWithGate } from "./production-view.js";
 import { snapshotForNextVisit } from "./next-visit.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
@@ -93,6 +95,7 @@ async function startTraining() {
 const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, evaluate: window.mlp.evaluate, evaluateAll: window.mlp.evaluateAll,
   currentPattern });
 const data = setupData({ call, currentPattern });
+const projects = setupProject({ project: window.mlp.project, confirm: confirmAction });
 
 async function showWeights(version) {
   const { units, max } = await registry.weights(version);
@@ -173,6 +176,7 @@ function start() {
       startTraining().catch((err) => views.showError(`Training is unavailable: ${err.message}`));
       refreshModel();
       data.start().catch((err) => views.showError(`Could not read your examples: ${err.message}`));
+      projects.askPersistence().catch((err) => views.showError(`Could not ask for persistent storage: ${err.message}`));
     },
     (err) => {
       views.showHealth("failed to load");

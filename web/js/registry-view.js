@@ -1,7 +1,7 @@
 // The Models tab: sortable registry table filtered by tag, promote (gated)/roll back/
 // delete, details, compare, export/import/reset, and the production timeline.
 import { answersTable, renderComparison } from "./compare-view.js";
-import { $, el, pct } from "./dom.js";
+import { $, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
 import { editDetails } from "./model-details.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
@@ -19,16 +19,7 @@ export function confirmAction(text) {
 }
 
 /** Offer `data` (an object) as a JSON file download. */
-function download(data, name) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data)], { type: "application/json" }));
-  const a = el("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+const download = (data, name) => offer(JSON.stringify(data), name);
 
 const architecture = (m) => `${m.architecture.layer_sizes.join("→")} ${m.architecture.activation}`;
 

@@ -65,13 +65,16 @@ export async function readAll() {
 /**
  * Read-modify-write in one readwrite transaction, so concurrent tabs never interleave.
  * `decide({revision, entries, history})` runs synchronously inside the transaction and
- * returns {put: [entries], removed: [versions], history?, result} (or throws to abort:
- * nothing is written); `history`, when given, replaces the stored one. `entries` and
- * `history` hold what is stored when the revision differs from `currentRevision` (another
- * tab wrote since the caller last read), and are null otherwise.
+ * returns {put: [entries], removed: [versions], history?, data?, result} (or throws to
+ * abort: nothing is written); `history`, when given, replaces the stored one, and so do
+ * `data: {letters, examples}` the person's letters and examples (only with `withData`,
+ * which brings their stores into the transaction). `entries` and `history` hold what is
+ * stored when the revision differs from `currentRevision` (another tab wrote since the
+ * caller last read), and are null otherwise.
  */
-export async function update(decide, currentRevision) {
-  const tx = (await db()).transaction(["models", "meta"], "readwrite");
+export async function update(decide, currentRevision, { withData = false } = {}) {
+  const stores = withData ? ["models", "meta", "classes", "samples"] : ["models", "meta"];
+  const tx = (await db()).transaction(stores, "readwrite");
   const models = tx.objectStore("models");
   const meta = tx.objectStore("meta");
   try {
@@ -79,7 +82,13 @@ export async function update(decide, currentRevision) {
     const fresh = revision === currentRevision;
     const entries = fresh ? null : await models.getAll();
     const history = fresh ? null : (await meta.get("history")) ?? [];
-    const { put = [], removed = [], history: written, result } = decide({ revision, entries, history });
+    const { put = [], removed = [], history: written, data, result } = decide({ revision, entries, history });
+    if (data && !withData) throw new Error("this change replaces letters and examples: ask for withData");
+    if (data) {
+      const [classes, samples] = [tx.objectStore("classes"), tx.objectStore("samples")];
+      await Promise.all([classes.clear(), samples.clear()]);
+      await Promise.all([...data.letters.map((c) => classes.put(c)), ...data.examples.map((s) => samples.put(s))]);
+    }
     const next = (Number.isSafeInteger(revision) ? revision : 0) + 1; // survives a hand-edited meta
     await Promise.all([
       ...removed.map((version) => models.delete(version)),

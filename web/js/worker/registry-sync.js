@@ -85,8 +85,9 @@ export class RegistrySync {
   }
 
   /** One registry change, `op` with `args` (see App.plan): planned by Python inside an
-   * IndexedDB transaction, adopted by Python once the transaction has committed. */
-  async change(op, args = {}) {
+   * IndexedDB transaction, adopted by Python once the transaction has committed.
+   * `withData`: the change may replace the person's letters and examples too. */
+  async change(op, args = {}, { withData = false } = {}) {
     this.requireStorage();
     const python = this.python;
     let planned;
@@ -95,7 +96,7 @@ export class RegistrySync {
         if (entries) this.#adoptStored(entries, history); // another tab wrote: plan on its state
         planned = python.call("plan", op, JSON.stringify(args));
         return planned;
-      }, this.revision);
+      }, this.revision, { withData });
       python.run("adopt");
       this.revision = revision;
     } catch (err) {
