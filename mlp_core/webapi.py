@@ -19,6 +19,7 @@ from . import history, monitoring, registry, settings
 from .data import default_templates
 from .evaluation import compare
 from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
+from .model_card import model_card
 from .project import check_project, make_project
 from .registry import Document, RegistryError
 from .service import Service
@@ -258,6 +259,17 @@ class App:
             except ValueError as e:
                 out.append({"version": entry["version"], "error": str(e)})
         return _dump(out)
+
+    def model_card(self, version: str, samples_json: str) -> str:
+        """Model ``version`` described in Markdown (``model_card.model_card``), with its
+        figures on the test drawings among ``samples`` when it can read drawings."""
+        entry = registry.get(self.doc, version)
+        X, y = drawings(json.loads(samples_json), "test")
+        try:
+            test = self.service.evaluate(version, X, y)["test"]
+        except ValueError:  # a model that cannot read a drawing has no test figures
+            test = None
+        return _dump(model_card(entry, test, self.doc["history"]))
 
     def compare(self, version: str, samples_json: str) -> str:
         """Production against model ``version`` on validation and on the test drawings

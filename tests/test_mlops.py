@@ -305,3 +305,55 @@ def test_a_saved_project_opens_elsewhere_exactly_and_a_broken_one_changes_nothin
     finally:
         fresh.close()
     assert size < 2_000_000
+
+
+def test_the_whole_loop_monitor_label_retrain_evaluate_promote_roll_back(context,
+                                                                          tmp_path):
+    """The loop the issue asks for, through the page as a person uses it."""
+    from test_browser import draw
+
+    page = open_app(context)
+    production = page.evaluate("window.mlp.health()")["model_version"]
+    add_test_drawings(page)
+    add_examples(page, 5)
+
+    # Monitor: a drawing it is unsure about (a b without its bowl's bottom) is logged.
+    # One prediction per drawing is logged, the one it settles on, not each stroke's.
+    draw(page, DRAWINGS["b"][0][:7] + ("..........",) * 3)
+    expect(page.locator("#confidence")).to_contain_text("sure")
+    page.get_by_role("tab", name="Monitoring").click()
+    expect(page.get_by_test_id("monitoring-count")).to_contain_text("1 prediction(s)")
+    assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 1
+    # Label: one click makes it an example.
+    page.locator("#monitoring-unsure").get_by_role("button", name="b", exact=False).first.click()
+    expect(page.locator("#monitoring-status")).to_contain_text("example of b")
+
+    # Retrain (fine-tune), evaluated on the test drawings, promoted only if better.
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_label("Promote to production when done").check()
+    page.get_by_label("only if it beats production on my test drawings").check()
+    page.get_by_role("button", name="Improve the production model").click()
+    decision = page.get_by_test_id("gate-decision")
+    expect(decision).to_contain_text("test drawings", timeout=60_000)
+    child = page.locator("#train-result strong").inner_text().removeprefix("Registered ")
+
+    # Evaluate: its test results; promote it by hand, with the evidence shown.
+    page.get_by_role("tab", name="Models").click()
+    page.get_by_role("button", name=f"test results of {child}").click()
+    expect(page.locator("#test-result")).to_contain_text("test drawing(s)")
+    if page.evaluate("window.mlp.health()")["model_version"] != child:
+        page.get_by_role("button", name=f"promote {child}").click()
+        expect(page.get_by_test_id("gate-table")).to_contain_text("Your test drawings")
+        page.locator("#gate-ok").click()
+    expect(page.locator("#timeline li").first).to_contain_text(child)
+
+    # Its model card names its parent; then roll back to the model before it.
+    with page.expect_download() as download:
+        page.get_by_role("button", name=f"model card of {child}").click()
+    card = tmp_path / "card.md"
+    download.value.save_as(card)
+    assert f"- Parent: {production}" in card.read_text()
+    page.get_by_role("button", name="Roll back production").click()
+    page.locator("#gate-dialog").get_by_role("button", name="Roll back").click()
+    expect(page.locator("#timeline li").first).to_contain_text("rolled back")
+    assert page.evaluate("window.mlp.health()")["model_version"] == production

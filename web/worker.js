@@ -47,10 +47,10 @@ function handlersFor(python) {
   return {
     echo: (args) => python.call("echo", JSON.stringify(args)),
     settings: () => python.call("settings"),
-    predict: query(({ pattern }) => {
+    predict: query(({ pattern, log = true }) => {
       const bits = asBits(pattern);
       const result = bits ? python.call("predict_bits", bits) : python.call("predict", JSON.stringify(pattern));
-      monitor.record(result, bits);
+      if (log) monitor.record(result, bits);
       return result;
     }),
     predictAll: query(({ pattern }) => {
@@ -111,6 +111,8 @@ function handlersFor(python) {
       await storage.deletePrediction(id);
       return { id: sampleId, label: sample.label };
     }),
+    modelCard: query(async ({ version }) =>
+      python.call("model_card", String(version), JSON.stringify(await ownExamples()))),
     projectExport: query(async () => {
       registry.requireStorage();
       const [letters, examples] = await Promise.all([storage.listClasses(), storage.listSamples()]);

@@ -6,7 +6,8 @@
 export function publicApi(call, { ready, snapshotReady, grid }) {
   return {
     get ready() { return ready(); },
-    predict: (pattern) => call("predict", { pattern }),
+    /** `log`: keep it in the local prediction log (Monitoring). */
+    predict: (pattern, { log = true } = {}) => call("predict", { pattern, log }),
     predictAll: (pattern) => call("predictAll", { pattern }),
     modelInfo: () => call("modelInfo"),
     health: () => call("health"),
@@ -64,6 +65,9 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
       /** Whether predictions are logged; `on` (true/false) turns it on or off. */
       enabled: (on = null) => call("monitoringEnabled", { on }),
     },
+    /** Model `version` described in Markdown: intended use, data, settings, metrics on
+     * validation and on your test drawings, confusion matrices, lineage, known limits. */
+    modelCard: (version) => call("modelCard", { version }),
     /** Everything you made, as one file: models, production history, letters, examples
      * with their split. */
     project: {

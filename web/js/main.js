@@ -7,7 +7,7 @@ import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
-import { setupMonitoring } from "./monitoring-view.js";
+import { settledLog, setupMonitoring } from "./monitoring-view.js";
 import { setupProject } from "./project-view.js";
 import { confirmAction } from "./registry-view.js";
 import { promoteWithGate } from "./production-view.js";
@@ -29,6 +29,10 @@ const call = async (op, args, onProgress) => {
 const grid = new Grid($("grid"), { isErasing: () => $("erase").checked });
 const currentPattern = () => (grid.isEmpty() ? null : grid.pattern());
 let latest = 0;
+// The monitoring log takes the prediction of the drawing a person settles on.
+const logged = settledLog((pattern) => client.call("predict", { pattern, log: true }).then(
+  () => { if (!$("panel-monitoring").hidden) monitoringView.refresh(); },
+  (err) => views.showError(`Could not log the prediction: ${err.message}`)));
 
 async function predict() {
   if (grid.isEmpty()) {
@@ -38,12 +42,13 @@ async function predict() {
   }
   const ticket = ++latest;
   try {
-    const result = await client.call("predict", { pattern: grid.pattern() });
+    const pattern = grid.pattern();
+    const result = await client.call("predict", { pattern, log: false });
+    logged.drawn(pattern);
     if (ticket === latest) {
       views.showPrediction(result);
       views.showError(null);
     }
-    if (!$("panel-monitoring").hidden) monitoringView.refresh();
   } catch (err) {
     if (ticket === latest) views.showError(err.message);
   }
@@ -52,8 +57,9 @@ async function predict() {
 grid.addEventListener("strokeend", () => {
   if (!$("predict").disabled) predict();
 });
-$("predict").addEventListener("click", predict);
+$("predict").addEventListener("click", () => predict().then(logged.now));
 $("clear").addEventListener("click", () => {
+  logged.now();
   grid.clear();
   latest++;
   views.showPrediction(null);
@@ -93,7 +99,7 @@ async function startTraining() {
   }).enable();
 }
 const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, evaluate: window.mlp.evaluate, evaluateAll: window.mlp.evaluateAll,
-  currentPattern });
+  modelCard: window.mlp.modelCard, currentPattern });
 const data = setupData({ call, currentPattern });
 const projects = setupProject({ project: window.mlp.project, confirm: confirmAction });
 

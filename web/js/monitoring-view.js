@@ -60,6 +60,27 @@ function renderSummary(box, s) {
     table("Low-confidence share per day", ["Day", "Predictions", "Low confidence"], days, "monitoring-days"));
 }
 
+/** One logged prediction per drawing: the drawing a person settles on (no new stroke for
+ * `delay` ms, or `now()` on Predict or Clear), not each stroke's. `log(pattern)` logs.
+ * Returns {drawn(pattern), now()}. */
+export function settledLog(log, delay = 2000) {
+  let pending = null; // {pattern, timer}
+  const now = () => {
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    const { pattern } = pending;
+    pending = null;
+    log(pattern);
+  };
+  return {
+    drawn(pattern) {
+      if (pending) clearTimeout(pending.timer);
+      pending = pattern ? { pattern, timer: setTimeout(now, delay) } : null;
+    },
+    now,
+  };
+}
+
 /** Wire the Monitoring tab. `monitoring` is window.mlp.monitoring; `letters()` the
  * letters an example can have; `models()` the registry's models (summaries). */
 export function setupMonitoring({ monitoring, letters, models }) {

@@ -45,7 +45,7 @@ function showTestResults({ version, test }) {
   }
 }
 
-export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, currentPattern }) {
+export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, modelCard, currentPattern }) {
   let models = [];
   let sortKey = "created_at";
   let ascending = false;
@@ -124,6 +124,9 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, cur
       })));
       actions.append(button("Test results", `test results of ${m.version}`, guard(async () => {
         showTestResults(await evaluate(m.version));
+      })));
+      actions.append(button("Model card", `model card of ${m.version}`, guard(async () => {
+        offer(await modelCard(m.version), `${m.version}.md`, "text/markdown");
       })));
       actions.append(button("Export", `export ${m.version}`, guard(async () => {
         download(await registry.export([m.version]), `${m.version}.json`);

@@ -1,0 +1,50 @@
+"""Model cards: Markdown from what the registry recorded and the test drawings."""
+
+from __future__ import annotations
+
+import json
+
+from drawings import DRAWINGS, as_bits
+
+from mlp_core import registry, store
+from mlp_core.model_card import model_card, wilson
+from mlp_core.webapi import App
+
+
+def test_the_card_of_the_default_model(tmp_path):
+    doc = store.read_registry(store.DEFAULT_BUNDLE)
+    app = App()
+    app.load(json.dumps(doc["models"]), json.dumps(doc["history"]))
+    entry = doc["models"][0]
+    tests = [{"label": k, "pattern": as_bits(d), "split": "test"}
+             for k in "bdf" for d in DRAWINGS[k]]
+    card = json.loads(app.model_card(entry["version"], json.dumps(tests)))
+    for heading in ("# Model card: " + entry["version"], "## Intended use", "## Data",
+                    "## Settings", "## Metrics", "### On the person's test drawings",
+                    "## Lineage", "## Production history", "## Known limits"):
+        assert heading in card.splitlines(), heading
+    assert "accuracy 90.4%" in card
+    assert "Accuracy 100.0% (12 of 12; 95% interval 75.7% to 100.0%)" in card
+    assert "| b | 4 | 0 | 0 | 0 |" in card  # the test confusion matrix
+    assert entry["lineage"]["data_sha256"] in card
+    assert "| hidden_layer_sizes | [128] |" in card
+    without = json.loads(app.model_card(entry["version"], "[]"))
+    assert "No test drawings" in without
+
+
+def test_a_card_for_an_old_model_says_what_was_not_recorded(two_model_registry):
+    entry = two_model_registry["models"][1]  # no lineage, no notes, no test figures
+    card = model_card(entry)
+    assert "Not recorded: the model was made before lineage was kept." in card
+    assert "It cannot say \"none of these\"" in card
+    notes, _ = registry.annotate(two_model_registry, entry["version"], notes="line one\nline two",
+                                 tags=["old"])
+    card = model_card(registry.get(notes, entry["version"]))
+    assert "> line one\n> line two" in card and "Tags: old." in card
+
+
+def test_wilson_interval():
+    low, high = wilson(12, 12)
+    assert round(low, 3) == 0.757 and high == 1.0
+    low, high = wilson(50, 100)
+    assert round(low, 3) == 0.404 and round(high, 3) == 0.596
