@@ -213,7 +213,10 @@ class App:
         return _dump(registry.list_models(self.doc))
 
     def get(self, version: str) -> str:
-        return _dump(registry.get(self.doc, version))
+        """The full entry; ``notes``, ``tags`` and ``lineage`` are there (empty or None)
+        for entries made before they were kept."""
+        return _dump({"notes": "", "tags": [], "lineage": None,
+                      **registry.get(self.doc, version)})
 
     def export(self, versions_json: str = "null") -> str:
         return _dump(registry.export_bundle(self.doc, json.loads(versions_json)))

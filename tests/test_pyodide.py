@@ -23,7 +23,9 @@ pytestmark = pytest.mark.browser
 
 CORE_TESTS = ["tests/test_mlp.py", "tests/test_data.py", "tests/test_metrics.py",
               "tests/test_serialize.py", "tests/test_registry.py", "tests/test_service.py",
-              "tests/test_properties.py", "tests/test_webapi.py", "tests/test_rejection.py"]
+              "tests/test_properties.py", "tests/test_webapi.py", "tests/test_rejection.py",
+              "tests/test_history.py", "tests/test_finetune.py", "tests/test_monitoring.py",
+              "tests/test_model_card.py", "tests/test_project.py"]
 # Pure-Python test dependencies for Pyodide, pinned to the versions used on CPython.
 TEST_WHEELS = ["pytest==8.3.5", "pluggy==1.5.0", "iniconfig==2.1.0", "packaging==25.0",
                "hypothesis==6.131.0", "attrs==25.3.0", "sortedcontainers==2.4.0"]

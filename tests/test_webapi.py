@@ -33,7 +33,9 @@ def test_queries(two_model_registry):
     assert json.loads(app.health())["status"] == "healthy"
     assert len(json.loads(app.list())) == 2
     v1 = two_model_registry["models"][1]["version"]
-    assert json.loads(app.get(v1))["version"] == v1
+    got = json.loads(app.get(v1))
+    assert got["version"] == v1
+    assert (got["notes"], got["tags"], got["lineage"]) == ("", [], None)  # an old entry
     assert json.loads(app.export(json.dumps([v1])))["models"][0]["version"] == v1
 
 
