@@ -11,6 +11,24 @@ export function el(tag, text, cls) {
   return e;
 }
 
+/** A panel's error line (the alert element `id`): `show(text)` (null hides it), and
+ * `guard(fn)`, which runs fn with the line cleared and shows its error there. */
+export function alertLine(id) {
+  const show = (text) => {
+    $(id).hidden = !text;
+    $(id).textContent = text ?? "";
+  };
+  const guard = (fn) => async (...args) => {
+    show(null);
+    try {
+      await fn(...args);
+    } catch (err) {
+      show(err.message);
+    }
+  };
+  return { show, guard };
+}
+
 /** Offer `text` as a file download called `name`. */
 export function download(text, name, type = "application/json") {
   const url = URL.createObjectURL(new Blob([text], { type }));

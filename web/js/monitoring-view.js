@@ -1,7 +1,7 @@
 // The Monitoring tab: what the local prediction log says about a model (predictions per
 // letter, a confidence histogram, the low-confidence share per day) and the drawings it
 // was unsure about, each labelled into an example in one click.
-import { $, el, pct } from "./dom.js";
+import { $, alertLine, el, pct } from "./dom.js";
 import { MAX_PREDICTION_LOG } from "./limits.js";
 import { patternThumb } from "./thumbs.js";
 
@@ -86,18 +86,7 @@ export function settledLog(log, delay = 2000) {
 export function setupMonitoring({ monitoring, letters, models }) {
   $("monitoring-max").textContent = String(MAX_PREDICTION_LOG);
   const status = (text) => { $("monitoring-status").textContent = text; };
-  const fail = (text) => {
-    $("monitoring-error").hidden = !text;
-    $("monitoring-error").textContent = text ?? "";
-  };
-  const guard = (fn) => async (...args) => {
-    fail(null);
-    try {
-      await fn(...args);
-    } catch (err) {
-      fail(err.message);
-    }
-  };
+  const { guard } = alertLine("monitoring-error");
 
   async function refresh() {
     const select = $("monitoring-model");

@@ -1,6 +1,6 @@
 // Projects: everything the person made, saved to one file and opened again (all or
 // nothing); and whether the browser keeps this site's storage (persistent storage).
-import { $, download } from "./dom.js";
+import { $, alertLine, download } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
 
 /** Ask the browser to keep this site's data, and say what it answered. */
@@ -22,10 +22,7 @@ async function askPersistence() {
  * asks first). */
 export function setupProject({ project, confirm }) {
   const status = (text) => { $("project-status").textContent = text; };
-  const fail = (text) => {
-    $("project-error").hidden = !text;
-    $("project-error").textContent = text ?? "";
-  };
+  const { show: fail } = alertLine("project-error");
   $("project-save").addEventListener("click", async () => {
     fail(null);
     try {

@@ -1,7 +1,7 @@
 // The Models tab: sortable registry table filtered by tag, promote (gated)/roll back/
 // delete, details, compare, export/import/reset, and the production timeline.
 import { answersTable, renderComparison } from "./compare-view.js";
-import { $, download as offer, el, pct } from "./dom.js";
+import { $, alertLine, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
 import { editDetails } from "./model-details.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
@@ -51,19 +51,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
   let ascending = false;
   const selected = new Set();
   const status = (text) => { $("models-status").textContent = text; };
-  const fail = (text) => {
-    const box = $("models-error");
-    box.hidden = !text;
-    box.textContent = text || "";
-  };
-  const guard = (fn) => async (...args) => {
-    fail(null);
-    try {
-      await fn(...args);
-    } catch (err) {
-      fail(err.message);
-    }
-  };
+  const { guard } = alertLine("models-error");
 
   function sortValue(m) {
     if (sortKey === "architecture") return architecture(m);
