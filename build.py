@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -65,6 +66,65 @@ THIRD_PARTY = (
 
 class BuildError(RuntimeError):
     """A build step failed; the message says what to do."""
+
+
+# --- ship only what runs ------------------------------------------------------------------
+# Measured in Pyodide 0.27.7 (tests/test_pyodide.py checks it stays true): the top-level
+# standard-library modules and packages that starting Pyodide, loading the packages and
+# every App operation import. The standard library's encodings are cut to what is used.
+STDLIB_KEEP = frozenset({
+    "__future__", "_compat_pickle", "_compression", "_pyodide", "_weakrefset",
+    "argparse", "ast", "asyncio", "base64", "bisect", "bz2", "calendar", "collections",
+    "concurrent", "contextlib", "contextvars", "copy", "copyreg", "csv", "ctypes",
+    "dataclasses", "datetime", "dis", "email", "encodings", "enum", "fnmatch",
+    "functools", "gettext", "hashlib", "heapq", "hmac", "importlib", "inspect",
+    "ipaddress", "json", "keyword", "linecache", "locale", "logging", "numbers",
+    "opcode", "operator", "pathlib", "pickle", "platform", "pyodide", "quopri",
+    "random", "re", "reprlib", "secrets", "selectors", "shutil", "signal", "socket",
+    "string", "struct", "subprocess", "tarfile", "tempfile", "textwrap", "threading",
+    "token", "tokenize", "traceback", "types", "typing", "urllib", "warnings",
+    "weakref", "zipfile"})
+ENCODINGS_KEEP = frozenset({"__init__", "aliases", "utf_8", "utf_8_sig", "ascii", "latin_1",
+                            "cp437"})
+#: NumPy's parts that its import and mlp_core use (numpy.testing: the core suite's).
+NUMPY_KEEP = frozenset({"_core", "lib", "linalg", "matrixlib", "random", "testing",
+                        "_typing", "_utils", "__init__.py", "__config__.py",
+                        "_distributor_init.py", "_expired_attrs_2_0.py", "_globals.py",
+                        "_pytesttester.py", "dtypes.py", "exceptions.py", "version.py"})
+#: Never needed at run time: stubs, C headers and sources, static libraries, Cython.
+DROP_SUFFIXES = (".pyi", ".h", ".c", ".a", ".pxd", ".pyx", ".rst", ".md")
+
+
+def _stdlib_kept(name: str) -> bool:
+    parts = name.split("/")
+    top = parts[0].removesuffix(".py")
+    if top == "encodings" and len(parts) > 1:
+        return parts[1].removesuffix(".py") in ENCODINGS_KEEP
+    return top in STDLIB_KEEP
+
+
+def _numpy_kept(name: str) -> bool:
+    parts = name.split("/")
+    if parts[0].endswith(".dist-info"):
+        return True
+    return (len(parts) > 1 and parts[1] in NUMPY_KEEP and "tests" not in parts
+            and "include" not in parts and not name.endswith(DROP_SUFFIXES))
+
+
+def _rezip(src: Path, out: Path, kept) -> None:
+    """Copy the zip ``src`` to ``out`` with only the entries ``kept(name)`` accepts; a
+    wheel's RECORD is cut to the entries kept."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                      compresslevel=9) as zout:
+        names = [i for i in zin.infolist() if kept(i.filename)]
+        shipped = {i.filename for i in names}
+        for info in names:
+            data = zin.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                data = b"".join(line for line in data.splitlines(keepends=True)
+                                if line.split(b",")[0].decode() in shipped
+                                or line.startswith(info.filename.encode()))
+            zout.writestr(info, data)
 
 
 def _sha256(path: Path) -> str:
@@ -152,6 +212,8 @@ def site_lock(wheel: Path, out: Path) -> dict:
             keep.add(name)
             todo += lock["packages"][name]["depends"]
     lock["packages"] = {k: v for k, v in lock["packages"].items() if k in keep}
+    # The site's NumPy is the official wheel cut to what runs (build()): its own digest.
+    lock["packages"]["numpy"]["sha256"] = _sha256(out.parent / NUMPY_WHEEL)
     out.write_text(json.dumps(lock, separators=(",", ":"), sort_keys=True))
     return lock
 
@@ -231,10 +293,21 @@ def build(dist: Path = DIST) -> dict:
     shutil.copytree(WEB, dist)
     (dist / "pyodide").mkdir()
     for f in PYODIDE_FILES:
-        shutil.copy2(PYODIDE / f, dist / "pyodide" / f)
-    shutil.copy2(numpy, dist / "pyodide" / NUMPY_WHEEL)
-    shutil.copy2(wheel, dist / "pyodide" / wheel.name)
-    lock = site_lock(wheel, dist / "pyodide" / "pyodide-lock.json")
+        if f != "python_stdlib.zip":
+            shutil.copy2(PYODIDE / f, dist / "pyodide" / f)
+    # Only what runs: the official files cut down (STDLIB_KEEP, NUMPY_KEEP); the page
+    # fetches the default models as registry.json, so its mlp_core wheel leaves them out.
+    _rezip(PYODIDE / "python_stdlib.zip", dist / "pyodide" / "python_stdlib.zip", _stdlib_kept)
+    _rezip(numpy, dist / "pyodide" / NUMPY_WHEEL, _numpy_kept)
+    site_wheel = dist / "pyodide" / wheel.name
+    _rezip(wheel, site_wheel, lambda name: not name.endswith("/default_registry.json"))
+    lock = site_lock(site_wheel, dist / "pyodide" / "pyodide-lock.json")
+    runtime = hashlib.sha256()
+    for p in sorted((dist / "pyodide").iterdir()):
+        runtime.update(p.name.encode() + b"\0" + _sha256(p).encode())
+    module = dist / "js" / "runtime.js"
+    module.write_text(module.read_text().replace('"unbuilt"', json.dumps(
+        runtime.hexdigest()[:16])))
     (dist / "vendor").mkdir()
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)

@@ -1,8 +1,9 @@
 """Browser measurements of the built site in headless Chromium (a script, not a test).
 
 Each run uses a fresh browser profile: the first navigation has an empty cache, the
-second (same profile) a primed one. The bare page (bench/bare/, served next to the same
-dist/) only boots Pyodide in a worker and imports numpy: the floor for any Pyodide app.
+second (same profile) a primed one. The bare page (bench/bare/) only boots the official,
+untrimmed Pyodide in a worker and imports the official NumPy: the floor for any Pyodide
+app. It gets its own copy of those files (``bare_site``), not the site's trimmed ones.
 """
 
 from __future__ import annotations
@@ -87,6 +88,20 @@ def time_finetune(browser, url: str) -> float:
         ctx.close()
 
 
+def bare_site(folder: Path) -> Path:
+    """bench/bare/ plus the official Pyodide files and NumPy wheel under pyodide/."""
+    import shutil
+
+    import build
+
+    shutil.copytree(ROOT / "bench" / "bare", folder, dirs_exist_ok=True)
+    (folder / "pyodide").mkdir(exist_ok=True)
+    for name in (*build.PYODIDE_FILES, "pyodide-lock.json"):
+        shutil.copy2(build.PYODIDE / name, folder / "pyodide" / name)
+    shutil.copy2(build.numpy_wheel(), folder / "pyodide" / build.NUMPY_WHEEL)
+    return folder
+
+
 def percentile(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(q * len(s)))]
@@ -122,7 +137,8 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
     ``train_on_cpython`` (the same training on CPython, returning seconds) runs right
     after each browser training, so the two are timed under the same machine load.
     """
-    server = Server(ROOT / "dist", ROOT / "bench" / "bare")
+    bare_dir = tempfile.TemporaryDirectory()
+    server = Server(ROOT / "dist", bare_site(Path(bare_dir.name)))
     out: dict = {"samples": {}}
     try:
         with sync_playwright() as p:
@@ -151,6 +167,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
             browser.close()
     finally:
         server.close()
+        bare_dir.cleanup()
     out.update({
         "bare_ready_cold_ms": statistics.median(b[0] for b in bare),
         "bare_ready_warm_ms": statistics.median(b[1] for b in bare),

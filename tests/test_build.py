@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 
 import pytest
 
@@ -34,5 +35,29 @@ def test_dist_ships_the_license_and_every_third_party_notice(dist):
                                ("idb 8.0.3", "ISC", "Jake Archibald"),
                                ("uPlot 1.6.32", "MIT", "Leon Sorokin")):
         assert name in notices and f"({spdx})" in notices and phrase in notices, name
-    assert (dist / "pyodide" / build.NUMPY_WHEEL).read_bytes() == (
-        build.VENDORED / build.NUMPY_WHEEL).read_bytes()
+
+
+def _entries(path):
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def test_the_site_ships_the_official_files_cut_to_what_runs(dist):
+    """The site's NumPy and standard library are the official files with parts left out,
+    every kept file byte for byte (the wheel's RECORD lists what is kept)."""
+    for shipped, official, gone, kept in (
+            (dist / "pyodide" / build.NUMPY_WHEEL, build.VENDORED / build.NUMPY_WHEEL,
+             ("numpy/f2py/", "numpy/__init__.pyi", "numpy/_core/include/", "numpy/ma/"),
+             ("numpy/_core/", "numpy/random/", "numpy/linalg/")),
+            (dist / "pyodide" / "python_stdlib.zip", build.PYODIDE / "python_stdlib.zip",
+             ("unittest/", "xml/", "encodings/cp1252.py", "pydoc.py"),
+             ("json/", "encodings/utf_8.py", "pyodide/"))):
+        site, full = _entries(shipped), _entries(official)
+        assert len(site) < len(full)
+        for name, data in site.items():
+            assert name.endswith("RECORD") or data == full[name], name
+        assert not any(n.startswith(gone) for n in site), shipped.name
+        assert all(any(n.startswith(k) for n in site) for k in kept), shipped.name
+    record = next(d for n, d in _entries(dist / "pyodide" / build.NUMPY_WHEEL).items()
+                  if n.endswith("RECORD")).decode()
+    assert "numpy/f2py" not in record and "numpy/_core/__init__.py" in record

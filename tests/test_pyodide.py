@@ -9,6 +9,7 @@ reproduces the committed weights exactly.
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +31,15 @@ CORE_TESTS = ["tests/test_mlp.py", "tests/test_data.py", "tests/test_metrics.py"
 TEST_WHEELS = ["pytest==8.3.5", "pluggy==1.5.0", "iniconfig==2.1.0", "packaging==25.0",
                "hypothesis==6.131.0", "attrs==25.3.0", "sortedcontainers==2.4.0"]
 
+
+# What pytest, hypothesis and pluggy import that the site's trimmed standard library
+# leaves out (measured). The core suite may take these from stdlib-extra.zip; anything
+# else from there means the site is missing a module that mlp_core or NumPy needs.
+TOOLS_ONLY_STDLIB = frozenset({
+    "_sysconfigdata__emscripten_wasm32-emscripten", "bdb", "cmd", "code", "codeop",
+    "decimal", "difflib", "encodings.unicode_escape", "fractions", "getpass", "glob",
+    "gzip", "http", "pdb", "pkgutil", "pprint", "queue", "shlex", "sysconfig", "tomllib",
+    "unittest", "uuid", "xml", "zoneinfo"})
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "letter-recognizer"
 
@@ -57,6 +67,19 @@ def _project_zip() -> bytes:
     return buf.getvalue()
 
 
+def _stdlib_extra() -> bytes:
+    """The official standard library's modules that the site leaves out (build.py)."""
+    import build
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(build.PYODIDE / "python_stdlib.zip") as full, \
+            zipfile.ZipFile(buf, "w") as z:
+        for info in full.infolist():
+            if not build._stdlib_kept(info.filename):
+                z.writestr(info, full.read(info))
+    return buf.getvalue()
+
+
 @pytest.fixture(scope="module")
 def test_server(dist, tmp_path_factory):
     extra = tmp_path_factory.mktemp("pyodide-tests")
@@ -66,6 +89,7 @@ def test_server(dist, tmp_path_factory):
         (extra / "wheels" / wheel.name).write_bytes(wheel.read_bytes())
         names.append(wheel.name)
     (extra / "project.zip").write_bytes(_project_zip())
+    (extra / "stdlib-extra.zip").write_bytes(_stdlib_extra())
     (extra / "runner.js").write_text((ROOT / "tests" / "pyodide" / "runner.js").read_text())
     (extra / "index.html").write_text("<!doctype html><title>pyodide tests</title>")
     s = Server(dist, extra)
@@ -88,5 +112,12 @@ def test_core_suite_passes_in_pyodide(chromium, test_server):
     finally:
         ctx.close()
     print(result["output"])
+    if os.environ.get("PYODIDE_MODULES"):  # where every imported module came from
+        Path(os.environ["PYODIDE_MODULES"]).write_text(json.dumps(result["modules"], indent=0))
     assert result["code"] == 0, result["output"][-4000:]
     assert " passed" in result["output"] and " failed" not in result["output"]
+    from_extra = {name if name.startswith("encodings.") else name.split(".")[0]
+                  for name, file in result["modules"].items()
+                  if file and file.startswith("/lib/stdlib-extra/")}
+    assert from_extra <= TOOLS_ONLY_STDLIB, from_extra - TOOLS_ONLY_STDLIB
+    assert result["modules"]["numpy"].startswith("/lib/python3.12/site-packages/numpy/")

@@ -1,5 +1,8 @@
 // Test-only worker: runs the core pytest suite inside Pyodide, from the built site's own
-// Pyodide and mlp_core wheel. Served under /__tests__/ by tests/test_pyodide.py.
+// Pyodide, trimmed standard library, NumPy and mlp_core wheel. Served under /__tests__/
+// by tests/test_pyodide.py. What pytest needs beyond the site's standard library comes
+// from stdlib-extra.zip, on the end of sys.path; the result lists every module imported
+// and where from, so the test can check that only the tools used it.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 self.onmessage = async ({ data: { wheels, args } }) => {
@@ -10,6 +13,12 @@ self.onmessage = async ({ data: { wheels, args } }) => {
     await pyodide.loadPackage("mlp_core", opts);
     await pyodide.loadPackage(wheels.map((w) => new URL(`./wheels/${w}`, import.meta.url).href), opts);
     if (failures.length) throw new Error(failures.join("; "));
+    const extra = await (await fetch(new URL("./stdlib-extra.zip", import.meta.url))).arrayBuffer();
+    pyodide.unpackArchive(extra, "zip", { extractDir: "/lib/stdlib-extra" });
+    // The site's wheel leaves the default models out (the page fetches registry.json);
+    // the suite reads them where the package keeps them.
+    const bundle = await (await fetch(new URL("../registry.json", import.meta.url))).text();
+    pyodide.FS.writeFile(pyodide.runPython("import mlp_core.store; str(mlp_core.store.DEFAULT_BUNDLE)"), bundle);
     const project = await (await fetch(new URL("./project.zip", import.meta.url))).arrayBuffer();
     pyodide.unpackArchive(project, "zip", { extractDir: "/home/pyodide/project" });
     pyodide.globals.set("ARGS", pyodide.toPy(args));
@@ -17,11 +26,15 @@ self.onmessage = async ({ data: { wheels, args } }) => {
 import io, os, sys, contextlib, json
 os.chdir("/home/pyodide/project")
 sys.path[:0] = ["/home/pyodide/project", "/home/pyodide/project/tests"]
+sys.path.append("/lib/stdlib-extra")
+import encodings
+encodings.__path__.append("/lib/stdlib-extra/encodings")
 import pytest
 out = io.StringIO()
 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
     code = pytest.main(list(ARGS))
-json.dumps({"code": int(code), "output": out.getvalue()})
+modules = {name: getattr(m, "__file__", None) for name, m in list(sys.modules.items())}
+json.dumps({"code": int(code), "output": out.getvalue(), "modules": modules})
 `);
     self.postMessage(JSON.parse(result));
   } catch (err) {

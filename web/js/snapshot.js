@@ -1,11 +1,13 @@
 // A memory snapshot of a freshly started Python runtime, kept in Cache Storage. Later
 // visits restore it instead of initializing Python again. It uses Pyodide's private
 // `_makeSnapshot`/`_loadSnapshot` options (0.27), so every failure falls back to a
-// normal start. Keyed by the Pyodide version: another version makes a new one.
+// normal start. Keyed by the Pyodide version and the site's runtime (its standard
+// library and wheels): a new site version with another runtime makes a new one.
 import { version } from "../pyodide/pyodide.mjs";
+import { RUNTIME } from "./runtime.js";
 
 const PREFIX = "pyodide-snapshot-";
-const CACHE = PREFIX + version;
+const CACHE = `${PREFIX}${version}-${RUNTIME}`;
 // Cache Storage wants a URL as the key; nothing is ever fetched from it.
 const KEY = new URL("../pyodide/runtime.snapshot", import.meta.url).href;
 
