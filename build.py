@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import gzip
 import hashlib
 import http.server
+import io
 import json
 import os
 import shutil
@@ -329,11 +332,43 @@ def build(dist: Path = DIST) -> dict:
 # --- serve --------------------------------------------------------------------------------
 
 
+#: What GitHub Pages sends gzip-compressed on the fly (text, JavaScript, JSON and wasm;
+#: seen in go-app issue #866); wheels and zips are compressed already.
+GZIP_TYPES = ("text/", "application/javascript", "application/json", "application/wasm",
+              "image/svg+xml")
+
+
+@functools.lru_cache(maxsize=64)
+def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+    """A file's bytes gzip-compressed (level 6), kept while the file is unchanged."""
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """dist/ as GitHub Pages serves it: compressed when the browser accepts gzip."""
+
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/octet-stream", ".json": "application/json"}
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        ctype = self.guess_type(str(path))
+        if not (path.is_file() and ctype.startswith(GZIP_TYPES)
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        stat = path.stat()
+        body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")  # revalidate; the SW does caching
