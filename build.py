@@ -294,6 +294,7 @@ def build(dist: Path = DIST) -> dict:
     if dist.exists():
         shutil.rmtree(dist)
     shutil.copytree(WEB, dist)
+    shutil.copy2(DEFAULT_BUNDLE, dist / "registry.json")
     (dist / "pyodide").mkdir()
     for f in PYODIDE_FILES:
         if f != "python_stdlib.zip":
@@ -309,12 +310,14 @@ def build(dist: Path = DIST) -> dict:
     for p in sorted((dist / "pyodide").iterdir()):
         runtime.update(p.name.encode() + b"\0" + _sha256(p).encode())
     module = dist / "js" / "runtime.js"
+    booted = [*(dist / "pyodide").iterdir(), dist / "registry.json"]
     module.write_text(module.read_text().replace('"unbuilt"', json.dumps(
-        runtime.hexdigest()[:16])))
+        runtime.hexdigest()[:16])).replace("BOOT_BYTES = {}", "BOOT_BYTES = " + json.dumps(
+            {p.name: p.stat().st_size for p in sorted(booted)
+             if p.name not in ("pyodide.mjs", "pyodide.asm.js")})))  # imported, not fetched
     (dist / "vendor").mkdir()
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)
-    shutil.copy2(DEFAULT_BUNDLE, dist / "registry.json")
     shutil.copy2(ROOT / "LICENSE", dist / "LICENSE.txt")
     (dist / "THIRD-PARTY-NOTICES.txt").write_text(third_party_notices())
     version, files = precache_manifest(dist)

@@ -27,10 +27,15 @@ from mlp_core.train import DEFAULT_CONFIG  # noqa: E402
 
 
 def dist_size(dist: Path) -> dict:
-    files = [p for p in dist.rglob("*") if p.is_file()]
-    return {"bytes": sum(p.stat().st_size for p in files),
-            "gzip_bytes": sum(len(gzip.compress(p.read_bytes(), 9)) for p in files),
-            "files": len(files)}
+    """The site's size: raw, gzip-compressed (what a browser downloads from GitHub Pages,
+    which compresses on the fly), and per file: ``files_bytes`` {path: [raw, gzip]}."""
+    files = sorted(p for p in dist.rglob("*") if p.is_file())
+    per = {p.relative_to(dist).as_posix(): [p.stat().st_size,
+                                             len(gzip.compress(p.read_bytes(), 9))]
+           for p in files}
+    return {"bytes": sum(b for b, _ in per.values()),
+            "gzip_bytes": sum(g for _, g in per.values()),
+            "files": len(files), "files_bytes": per}
 
 
 def machine() -> dict:

@@ -33,6 +33,20 @@ def test_loads_with_visible_steps_and_health(context):
     expect(page.locator("#model-info")).to_contain_text("100 → 128 → 4")
 
 
+def test_a_first_visit_shows_bytes_downloaded_out_of_the_total(context, dist):
+    page = context.new_page()
+    page.goto(context.url)
+    expect(page.locator("#download-text")).to_contain_text(" MB", timeout=30_000)
+    page.evaluate("window.mlp.ready")
+    total = sum(p.stat().st_size for p in (dist / "pyodide").iterdir()
+                if p.name not in ("pyodide.mjs", "pyodide.asm.js"))
+    total += (dist / "registry.json").stat().st_size
+    bar = page.evaluate("(b => [b.value, b.max])(document.getElementById('download-bar'))")
+    assert bar == [total, total]  # every byte the start fetched, counted
+    expect(page.locator("#download-text")).to_have_text(
+        f"Downloaded {total / 1e6:.1f} of {total / 1e6:.1f} MB")
+
+
 @pytest.mark.parametrize("letter", ["b", "d", "f"])
 def test_draw_each_letter_by_clicking_cells(app, letter):
     for rows in DRAWINGS[letter][:2]:

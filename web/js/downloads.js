@@ -9,8 +9,9 @@
 
 const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
 
-/** Start watching. Returns {progress(), stop()}. */
-export function watchDownloads({ stallMs, onFailure }) {
+/** Start watching. `onBytes(name, bytes)` hears of every chunk of data that arrives.
+ * Returns {progress(), stop()}. */
+export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
   const realFetch = self.fetch;
   const active = new Set(); // {name, last, waiting}: downloads not finished yet
   let lastProgress = performance.now(); // a download finished or a step was done
@@ -47,9 +48,10 @@ export function watchDownloads({ stallMs, onFailure }) {
     const copy = response.clone().body.getReader();
     (async () => {
       for (;;) {
-        const { done } = await copy.read();
+        const { done, value } = await copy.read();
         download.last = lastProgress = performance.now();
         if (done) break;
+        onBytes(download.name, value.byteLength);
       }
       active.delete(download);
     })().catch((err) => fail(download, err?.message || String(err)));

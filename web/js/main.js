@@ -8,6 +8,7 @@ import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
 import { settledLog, setupMonitoring } from "./monitoring-view.js";
+import { BOOT_BYTES } from "./runtime.js";
 import { setupProject } from "./project-view.js";
 import { confirmAction } from "./registry-view.js";
 import { promoteWithGate } from "./production-view.js";
@@ -152,6 +153,7 @@ function start() {
   readyPromise = new Promise((resolve, reject) => {
     client.on((event, data) => {
       if (event === "step") views.showStep(data.step, data.state);
+      else if (event === "download") views.showDownload(data);
       else if (event === "ready") resolve(data);
       else if (event === "boot-failed") reject(new Error(data.message));
       else if (event === "registry-changed") refreshModel();
@@ -169,7 +171,7 @@ function start() {
     });
   });
   const slow = setTimeout(() => {
-    if (!ready) views.showNotice("Still loading: the first visit downloads about 17 MB; later visits load from this device.", [{ label: "Retry", onClick: () => location.reload() }]);
+    if (!ready) views.showNotice(`Still loading: the first visit downloads about ${Math.round(Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0) / 1e6)} MB; later visits load from this device.`, [{ label: "Retry", onClick: () => location.reload() }]);
   }, 45_000);
   readyPromise.then(() => clearTimeout(slow), () => clearTimeout(slow));
   snapshotPromise = readyPromise.then(snapshotForNextVisit, () => false);

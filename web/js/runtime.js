@@ -2,3 +2,7 @@
 // trimmed standard library and the wheels), written by `python build.py build`. A
 // runtime snapshot is only restored into the runtime it was made from.
 export const RUNTIME = "unbuilt";
+// What starting the recognizer fetches, file name -> bytes (as the page reads them,
+// decompressed): the denominator of the progress a first visit shows. (Pyodide's own
+// scripts are imported, which a worker cannot follow byte by byte: they are left out.)
+export const BOOT_BYTES = {};

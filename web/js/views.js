@@ -123,6 +123,14 @@ export function showStep(step, state) {
   if (li) li.className = state;
 }
 
+/** First-visit progress: bytes read of the files the start needs. */
+export function showDownload({ loaded, total }) {
+  const mb = (n) => (n / 1e6).toFixed(1);
+  $("download-bar").max = total;
+  $("download-bar").value = loaded;
+  $("download-text").textContent = `Downloaded ${mb(loaded)} of ${mb(total)} MB`;
+}
+
 /** Loading finished (hide the panel) or failed (show why, offer retry). */
 export function showLoadResult(error) {
   const panel = $("loading");

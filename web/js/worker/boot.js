@@ -4,8 +4,11 @@
 // says why within a bounded time.
 import { loadPyodide } from "../../pyodide/pyodide.mjs";
 import { watchDownloads } from "../downloads.js";
+import { BOOT_BYTES } from "../runtime.js";
 import * as snapshot from "../snapshot.js";
 import { emit } from "./transport.js";
+
+const TOTAL_BYTES = Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0);
 
 const DOWNLOAD_STALL_MS = 20_000;
 const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring takes ~0.35 s here
@@ -22,13 +25,29 @@ export class Boot {
     // fails to arrive, e.g. its wasm).
     this.failed = new Promise((_, reject) => { this.fail = reject; });
     this.failed.catch(() => {});
-    this.watch = watchDownloads({ stallMs: DOWNLOAD_STALL_MS, onFailure: (err) => this.fail(err) });
+    this.loaded = 0; // bytes of the start's files read so far
+    this.reported = 0;
+    this.watch = watchDownloads({
+      stallMs: DOWNLOAD_STALL_MS,
+      onFailure: (err) => this.fail(err),
+      onBytes: (name, bytes) => this.#counted(name, bytes),
+    });
     self.addEventListener("unhandledrejection", (e) => {
       if (!this.booting) return;
       e.preventDefault();
       if (this.abandonRestore) this.abandonRestore(e.reason); // fall back to a normal start
       else this.fail(e.reason);
     });
+  }
+
+  /** Bytes of the start's own files, reported to the page at most every 100 ms. */
+  #counted(name, bytes) {
+    if (!(name in BOOT_BYTES)) return;
+    this.loaded += bytes;
+    const now = performance.now();
+    if (now - this.reported < 100 && this.loaded < TOTAL_BYTES) return;
+    this.reported = now;
+    emit("download", { loaded: Math.min(this.loaded, TOTAL_BYTES), total: TOTAL_BYTES });
   }
 
   /** Report a step "active", "done" or "failed" (with `detail`) to the page. */
@@ -51,6 +70,7 @@ export class Boot {
     } finally {
       this.booting = false;
       this.watch.stop();
+      emit("download", { loaded: Math.min(this.loaded, TOTAL_BYTES), total: TOTAL_BYTES });
     }
   }
 
