@@ -76,6 +76,25 @@ def finetune_examples(n: int = FINETUNE_EXAMPLES) -> list[tuple[str, list[int]]]
     return [drawn[i % len(drawn)] for i in range(n)]
 
 
+EPOCH = """(runs) => new Promise((resolve, reject) => {
+    const w = new Worker("epoch-worker.js", {type: "module"});
+    w.onmessage = (e) => (e.data.ok ? resolve(e.data.result) : reject(new Error(e.data.error)));
+    w.onerror = (e) => reject(new Error(e.message));
+    w.postMessage({runs});
+})"""
+
+
+def time_epoch(browser, url: str, runs: int) -> dict[str, float]:
+    """An epoch of the default recipe and its matrix products alone, in the browser
+    (bench/epoch/): medians in ms, ``epoch_ms`` and ``epoch_products_ms``."""
+    page = browser.new_page()
+    try:
+        page.goto(url + "__tests__/index.html")
+        return page.evaluate(EPOCH, runs)
+    finally:
+        page.close()
+
+
 def time_finetune(browser, url: str) -> float:
     """Seconds to fine-tune production on ``FINETUNE_EXAMPLES`` examples, fresh profile."""
     ctx = browser.new_context()
@@ -95,6 +114,7 @@ def bare_site(folder: Path) -> Path:
     import build
 
     shutil.copytree(ROOT / "bench" / "bare", folder, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "bench" / "epoch", folder, dirs_exist_ok=True)  # on the site's
     (folder / "pyodide").mkdir(exist_ok=True)
     for name in (*build.PYODIDE_FILES, "pyodide-lock.json"):
         shutil.copy2(build.PYODIDE / name, folder / "pyodide" / name)
@@ -153,6 +173,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
             page.evaluate(ROUND_TRIPS, [B_BITS, 50, BATCH])  # warm up
             trips = page.evaluate(ROUND_TRIPS, [B_BITS, calls, BATCH])
             finetune = [time_finetune(browser, server.url) for _ in range(runs)]
+            epoch = time_epoch(browser, server.url, runs)
             train, cpython_train = [], []
             if train_config is not None:
                 for _ in range(runs):
@@ -178,6 +199,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
         "predict_p50_ms": percentile(trips["predict"], 0.5),
         "predict_p95_ms": percentile(trips["predict"], 0.95),
         "finetune_seconds": statistics.median(finetune),
+        **epoch,
     })
     if train:
         out["train_seconds"] = statistics.median(train)
