@@ -357,3 +357,23 @@ def test_the_whole_loop_monitor_label_retrain_evaluate_promote_roll_back(context
     page.locator("#gate-dialog").get_by_role("button", name="Roll back").click()
     expect(page.locator("#timeline li").first).to_contain_text("rolled back")
     assert page.evaluate("window.mlp.health()")["model_version"] == production
+
+
+def test_a_model_that_cannot_be_compared_can_still_be_promoted_after_a_warning(context):
+    from mlp_core import MLP, registry
+
+    X = [[i % 2, (i // 2) % 2, 1] for i in range(40)]
+    odd = MLP(hidden_layer_sizes=(4,), max_epochs=2).fit(X, ["a", "b"] * 20)
+    _, entry = registry.register(registry.empty_registry(), odd, accuracy=0.5)
+    page = open_app(context)
+    page.evaluate("b => window.mlp.registry.import(b)", {
+        "schema_version": registry.SCHEMA_VERSION, "models": [{**entry,
+                                                                "is_production": False}],
+        "history": []})
+    page.get_by_role("tab", name="Models").click()
+    page.get_by_role("button", name=f"promote {entry['version']}").click()
+    dialog = page.locator("#gate-dialog")
+    expect(dialog).to_contain_text("could not be compared with production")
+    expect(dialog).to_contain_text("reads 3 inputs")
+    dialog.get_by_role("button", name="Promote anyway").click()
+    expect(page.locator("#models-status")).to_contain_text("is now in production")

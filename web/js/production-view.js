@@ -78,7 +78,19 @@ function ask({ title, body, confirm, danger = false }) {
 /** Promote `version` after showing it against production (mlp.registry.compare); when it
  * is worse on the test drawings the page says so and asks again. Resolves true if done. */
 export async function promoteWithGate(registry, version) {
-  const gate = await registry.compare(version);
+  let gate;
+  try {
+    gate = await registry.compare(version);
+  } catch (err) { // e.g. a model that cannot read drawings: say so, still allow it
+    const { ok, note } = await ask({
+      title: `Promote ${version} to production?`,
+      body: [el("p", `It could not be compared with production: ${err.message}.`, "error")],
+      confirm: "Promote anyway",
+      danger: true,
+    });
+    if (ok) await registry.setProduction(version, note);
+    return ok;
+  }
   if (gate.champion.version === version) return true; // already production
   // Without test drawings, a lower validation accuracy is the only warning there is.
   const lower = gate.verdict === "untested" && gate.difference.validation < 0;
