@@ -81,7 +81,10 @@ export async function promoteWithGate(registry, version) {
   let gate;
   try {
     gate = await registry.compare(version);
-  } catch (err) { // e.g. a model that cannot read drawings: say so, still allow it
+  } catch (err) {
+    // A model that is gone (RegistryError) cannot be promoted: the caller says so. One
+    // that cannot be judged (e.g. it does not read drawings) can, after a warning.
+    if (err.name === "RegistryError") throw err;
     const { ok, note } = await ask({
       title: `Promote ${version} to production?`,
       body: [el("p", `It could not be compared with production: ${err.message}.`, "error")],
