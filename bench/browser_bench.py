@@ -95,6 +95,29 @@ def time_epoch(browser, url: str, runs: int) -> dict[str, float]:
         page.close()
 
 
+#: First visits as a new user sees them: (name, download Mbit/s, latency ms).
+NETWORKS = (("20mbps", 20, 40), ("5mbps", 5, 70))
+
+
+def first_visit_ms(p, url: str, mbps: float, latency_ms: float) -> float:
+    """ms from navigation until a first prediction is possible, in a fresh profile on a
+    network throttled by Chromium (CDP Network.emulateNetworkConditions)."""
+    with tempfile.TemporaryDirectory() as profile:
+        ctx = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(),
+                                                   args=CHROMIUM_ARGS)
+        try:
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", {
+                "offline": False, "latency": latency_ms,
+                "downloadThroughput": mbps * 1e6 / 8, "uploadThroughput": mbps * 1e6 / 8})
+            page.goto(url)
+            return page.evaluate(APP_READY, B_BITS)
+        finally:
+            ctx.close()
+
+
 def time_finetune(browser, url: str) -> float:
     """Seconds to fine-tune production on ``FINETUNE_EXAMPLES`` examples, fresh profile."""
     ctx = browser.new_context()
@@ -166,6 +189,9 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
             for _ in range(startup_runs):  # alternating: both see the same machine load
                 bare.append(_cold_warm(p, server.url + "__tests__/index.html", BARE_READY))
                 app.append(_cold_warm(p, server.url, APP_READY, B_BITS))
+            visits = {name: statistics.median(first_visit_ms(p, server.url, mbps, latency)
+                                              for _ in range(runs))
+                      for name, mbps, latency in NETWORKS}
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(server.url)
@@ -199,6 +225,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
         "predict_p50_ms": percentile(trips["predict"], 0.5),
         "predict_p95_ms": percentile(trips["predict"], 0.95),
         "finetune_seconds": statistics.median(finetune),
+        **{f"first_visit_{name}_ms": v for name, v in visits.items()},
         **epoch,
     })
     if train:

@@ -182,6 +182,8 @@ def report(results: dict, figures: list[str]) -> str:
         f"{b['cpython_train_seconds']:.1f} s |",
         f"| an epoch of the default recipe / its matrix products alone, browser | "
         f"{b['epoch_ms']:.0f} ms / {b['epoch_products_ms']:.0f} ms |",
+        f"| first visit, gzip as GitHub Pages sends it, 20 Mbit/s 40 ms / 5 Mbit/s 70 ms | "
+        f"{b['first_visit_20mbps_ms'] / 1000:.1f} s / {b['first_visit_5mbps_ms'] / 1000:.1f} s |",
         f"| fine-tuning production on 50 examples, browser | "
         f"{b['finetune_seconds']:.2f} s |",
         f"| site size / gzip | {d['bytes'] / 1e6:.1f} MB / {d['gzip_bytes'] / 1e6:.1f} MB |",
