@@ -288,22 +288,23 @@ class App:
 
     # --- monitoring ----------------------------------------------------------------------
 
-    def _version_or_production(self, version: str) -> str:
-        return version or registry.get_production(self.doc)["version"]
+    def _log_of(self, log_json: str, version: str) -> tuple[list[dict[str, Any]], str | None]:
+        """The checked prediction log and the model it is read for: ``version``, the
+        production model for "", every model (None) for "*"."""
+        log = monitoring.check_log(json.loads(log_json))
+        if version == "*":
+            return log, None
+        return log, version or registry.get_production(self.doc)["version"]
 
     def monitoring_summary(self, log_json: str, version: str = "") -> str:
         """What the local prediction log says about model ``version`` (default:
         production; ``"*"``: every model): ``monitoring.summary``."""
-        log = monitoring.check_log(json.loads(log_json))
-        chosen = None if version == "*" else self._version_or_production(version)
-        return _dump(monitoring.summary(log, chosen))
+        return _dump(monitoring.summary(*self._log_of(log_json, version)))
 
     def monitoring_unsure(self, log_json: str, version: str = "", limit: int = 24) -> str:
-        """The drawings model ``version`` (default: production) was unsure about, newest
-        first (``monitoring.unsure``)."""
-        log = monitoring.check_log(json.loads(log_json))
-        chosen = None if version == "*" else self._version_or_production(version)
-        return _dump(monitoring.unsure(log, chosen, int(limit)))
+        """The drawings model ``version`` (default: production; ``"*"``: any) was unsure
+        about, newest first (``monitoring.unsure``)."""
+        return _dump(monitoring.unsure(*self._log_of(log_json, version), int(limit)))
 
     # --- the person's own data -----------------------------------------------------------
 
