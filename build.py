@@ -314,7 +314,8 @@ def build(dist: Path = DIST) -> dict:
     module.write_text(module.read_text().replace('"unbuilt"', json.dumps(
         runtime.hexdigest()[:16])).replace("BOOT_BYTES = {}", "BOOT_BYTES = " + json.dumps(
             {p.name: p.stat().st_size for p in sorted(booted)
-             if p.name not in ("pyodide.mjs", "pyodide.asm.js")})))  # imported, not fetched
+             if p.name not in ("pyodide.mjs", "pyodide.asm.js")})).replace(  # imported
+        "WHEELS = []", "WHEELS = " + json.dumps([NUMPY_WHEEL, wheel.name])))
     (dist / "vendor").mkdir()
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)

@@ -1,18 +1,23 @@
 // Makes the runtime snapshot (see js/snapshot.js) in the background, after a visit that
-// had to start Python the slow way. The page starts it once and it posts one message.
-import { loadPyodide } from "./pyodide/pyodide.mjs";
+// had to start Python the slow way: Python with the packages installed and mlp_core
+// imported. The page starts it once and it posts one message.
 import * as snapshot from "./js/snapshot.js";
-
-const indexURL = new URL("./pyodide/", import.meta.url).href;
+import { capture, installPackages, restore, startPython } from "./js/worker/python-runtime.js";
 
 try {
-  const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
-  const bytes = pyodide.makeMemorySnapshot();
-  // Store only a snapshot this browser has restored and run Python in.
-  const restored = await loadPyodide({ indexURL, _loadSnapshot: bytes });
-  if (restored.runPython("6 * 7") !== 42) throw new Error("the restored runtime miscalculated");
-  await snapshot.save(bytes);
-  self.postMessage({ ok: true, bytes: bytes.byteLength });
+  const pyodide = await startPython({ _makeSnapshot: true });
+  await installPackages(pyodide);
+  const saved = capture(pyodide);
+  // Store only a snapshot this browser has restored, relinked and run NumPy and mlp_core in.
+  const restored = await restore(saved);
+  const check = restored.runPython(`
+import numpy as np
+from mlp_core.webapi import App
+App()
+float(np.linalg.norm(np.random.default_rng(0).normal(size=(3, 3)) @ np.ones(3)) > 0)`);
+  if (check !== 1 && check !== true) throw new Error("the restored runtime miscalculated");
+  await snapshot.save(saved.bytes, saved.meta);
+  self.postMessage({ ok: true, bytes: saved.bytes.byteLength });
 } catch (err) {
   self.postMessage({ ok: false, message: String(err?.message || err) });
 }

@@ -19,6 +19,7 @@ export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
     active.delete(download);
     const err = new Error(`could not download ${download.name} (${why}); check the connection, then retry`);
     err.name = "DownloadFailed";
+    err.file = download.name;
     onFailure(err);
     return err;
   };

@@ -6,3 +6,6 @@ export const RUNTIME = "unbuilt";
 // decompressed): the denominator of the progress a first visit shows. (Pyodide's own
 // scripts are imported, which a worker cannot follow byte by byte: they are left out.)
 export const BOOT_BYTES = {};
+// The wheels the worker installs, in order (each after what it needs), file names in
+// pyodide/.
+export const WHEELS = [];

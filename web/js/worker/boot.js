@@ -2,16 +2,16 @@
 // "packages"; the registry's "model" step is the caller's): from the stored runtime
 // snapshot when one loads, with every download watched so a failed or stalled start
 // says why within a bounded time.
-import { loadPyodide } from "../../pyodide/pyodide.mjs";
 import { watchDownloads } from "../downloads.js";
-import { BOOT_BYTES } from "../runtime.js";
+import { BOOT_BYTES, WHEELS } from "../runtime.js";
 import * as snapshot from "../snapshot.js";
+import { downloadPackages, installPackages, restore, startPython } from "./python-runtime.js";
 import { emit } from "./transport.js";
 
 const TOTAL_BYTES = Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0);
 
 const DOWNLOAD_STALL_MS = 20_000;
-const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring takes ~0.35 s here
+const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring and relinking take ~0.5 s here
 
 export class Boot {
   constructor() {
@@ -19,6 +19,7 @@ export class Boot {
     this.current = "runtime";
     this.stepStart = performance.now();
     this.abandonRestore = null; // while a snapshot is being restored: gives up on it
+    this.wheels = null; // a normal start: the wheels' download, begun with Python's
     this.booting = true;
     // Until Python is ready, a download that fails or stalls fails the start, with its
     // name; so does an unhandled rejection (Pyodide does not always reject when a file
@@ -29,7 +30,10 @@ export class Boot {
     this.reported = 0;
     this.watch = watchDownloads({
       stallMs: DOWNLOAD_STALL_MS,
-      onFailure: (err) => this.fail(err),
+      // The wheels download while Python starts, but they are the "packages" step's.
+      onFailure: (err) => this.fail(Object.assign(err, {
+        step: WHEELS.includes(err.file) ? "packages" : undefined,
+      })),
       onBytes: (name, bytes) => this.#counted(name, bytes),
     });
     self.addEventListener("unhandledrejection", (e) => {
@@ -65,7 +69,7 @@ export class Boot {
     try {
       return await Promise.race([steps(this), this.failed]);
     } catch (err) {
-      this.step(this.current, "failed");
+      this.step(err?.step ?? this.current, "failed");
       throw err;
     } finally {
       this.booting = false;
@@ -74,7 +78,8 @@ export class Boot {
     }
   }
 
-  /** Step "runtime": Pyodide, from the snapshot when there is one that loads. */
+  /** Step "runtime": Pyodide, from the snapshot when there is one that loads (it holds
+   * the packages imported already). */
   async initRuntime() {
     this.step("runtime", "active");
     const pyodide = await this.#startPython();
@@ -82,22 +87,17 @@ export class Boot {
     return pyodide;
   }
 
-  /** Step "packages": NumPy and mlp_core; returns a new mlp_core.webapi.App. */
+  /** Step "packages": NumPy and mlp_core (unless the snapshot held them); returns a new
+   * mlp_core.webapi.App. */
   async initPackages(pyodide) {
     this.step("packages", "active");
-    const failures = [];
-    await pyodide.loadPackage("mlp_core", {
-      messageCallback: () => {},
-      errorCallback: (message) => failures.push(message),
-    });
-    if (failures.length) throw new Error(`could not load Python packages: ${failures.join("; ")}`);
+    if (!this.timings.snapshot) await installPackages(pyodide, this.wheels);
     const app = pyodide.pyimport("mlp_core.webapi").App();
     this.step("packages", "done");
     return app;
   }
 
   async #startPython() {
-    const indexURL = new URL("../../pyodide/", import.meta.url).href;
     const saved = await snapshot.read().catch((err) => {
       console.warn("could not read the runtime snapshot; starting Python normally:", err);
       return null;
@@ -113,7 +113,7 @@ export class Boot {
           SNAPSHOT_TIMEOUT_MS);
       });
       try {
-        const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: saved }), givenUp]);
+        const pyodide = await Promise.race([restore(saved), givenUp]);
         this.timings.snapshot = true;
         return pyodide;
       } catch (err) {
@@ -124,6 +124,7 @@ export class Boot {
         this.abandonRestore = null;
       }
     }
-    return loadPyodide({ indexURL });
+    this.wheels = downloadPackages(); // while Python starts
+    return startPython();
   }
 }

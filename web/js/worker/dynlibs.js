@@ -1,0 +1,75 @@
+// Compiled extensions (NumPy's .so side modules) across a memory snapshot. The snapshot
+// holds the runtime's memory, but an extension's code and its slots in the function
+// table live outside it: restored alone, the first call into NumPy fails with "table
+// index is out of bounds". Pyodide 0.27 leaves this unsolved (its snapshots refuse
+// loadPackage and do not relink). So the snapshot records each library's dlopen handle,
+// and a restore loads the same libraries again, in the same order, through Emscripten's
+// dlopen: the handle, restored with the memory, already names the library and holds the
+// memory and table places it had, so its functions land in the same table slots. Loading
+// writes the library's initial data over the state the snapshot holds; that state is
+// then copied back. Every assumption is checked, and a failure throws: the caller then
+// drops the snapshot and starts Python normally.
+//
+// Relies on Emscripten internals of Pyodide 0.27.7 (LDSO, dlopenInternal and the layout of
+// a dlopen handle, struct dso in Emscripten's libc/dynlink.c); the snapshot is keyed by
+// Pyodide's version, so another version never meets these assumptions untested.
+
+const LOADED = 8; // byte: 1 once the library has its memory and table places
+const MEMORY_BASE = 12;
+const MEMORY_SIZE = 16;
+const TABLE_BASE = 20;
+const TABLE_SIZE = 24;
+const NAME = 36;
+
+/** The libraries `pyodide` has loaded through dlopen, in load order, and the function
+ * table's length: what a restore needs to relink them (JSON). */
+export function loadedLibraries(pyodide) {
+  const M = pyodide._module;
+  const handles = new Map(Object.entries(M.LDSO.loadedLibsByHandle).map(([h, dso]) => [dso, Number(h)]));
+  const libs = Object.entries(M.LDSO.loadedLibsByName)
+    .filter(([name]) => name !== "__main__")
+    .map(([name, dso]) => {
+      const handle = handles.get(dso);
+      if (!handle) throw new Error(`${name} was loaded without dlopen; it cannot be relinked`);
+      return {
+        name, handle,
+        memoryBase: M.HEAPU32[(handle + MEMORY_BASE) >> 2],
+        memorySize: M.HEAPU32[(handle + MEMORY_SIZE) >> 2],
+        tableBase: M.HEAPU32[(handle + TABLE_BASE) >> 2],
+        tableSize: M.HEAPU32[(handle + TABLE_SIZE) >> 2],
+      };
+    })
+    .sort((a, b) => a.tableBase - b.tableBase);
+  return { libs, tableLength: M.wasmTable.length };
+}
+
+/** Load `libraries` (from loadedLibraries) again into `pyodide`, restored from a snapshot
+ * whose memory is `memory`. Their .so files must be on its file system. */
+export function relink(pyodide, { libs, tableLength }, memory) {
+  const M = pyodide._module;
+  for (const lib of libs) {
+    const { handle, memoryBase, memorySize, tableBase, tableSize } = lib;
+    const stored = M.UTF8ToString(handle + NAME);
+    if (stored !== lib.name || M.HEAPU8[handle + LOADED] !== 1
+        || M.HEAPU32[(handle + MEMORY_BASE) >> 2] !== memoryBase) {
+      throw new Error(`the snapshot's handle for ${lib.name} does not match (it names ${stored})`);
+    }
+    // Its functions must land where they were, right after what is already there.
+    if (tableSize && M.wasmTable.length !== tableBase) {
+      throw new Error(`${lib.name} had table slot ${tableBase}, but the table has ${M.wasmTable.length} slots`);
+    }
+    if (!M.dlopenInternal(handle, { loadAsync: false })) {
+      throw new Error(`could not load ${lib.name} again: ${M.UTF8ToString(M._dlerror())}`);
+    }
+    M.HEAPU8.set(memory.subarray(memoryBase, memoryBase + memorySize), memoryBase);
+  }
+  if (M.wasmTable.length !== tableLength) {
+    throw new Error(`relinking gave a function table of ${M.wasmTable.length} slots, not ${tableLength}`);
+  }
+}
+
+/** The runtime's memory inside a Pyodide 0.27 snapshot (after its header). */
+export function snapshotMemory(bytes) {
+  const header = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
+  return bytes.subarray(header[1]);
+}

@@ -1,0 +1,58 @@
+// Python with the site's packages installed and mlp_core imported: started fresh, or
+// restored from a memory snapshot taken in that state (js/snapshot.js stores it).
+import { loadPyodide } from "../../pyodide/pyodide.mjs";
+import { loadedLibraries, relink, snapshotMemory } from "./dynlibs.js";
+import { fetchWheels, unpackWheels } from "./wheels.js";
+
+export const indexURL = new URL("../../pyodide/", import.meta.url).href;
+
+// What the snapshot holds imported; importing it is most of a start after the runtime.
+const IMPORT = "import mlp_core.webapi";
+
+/** A fresh runtime (`options` go to loadPyodide). */
+export function startPython(options = {}) {
+  return loadPyodide({ indexURL, ...options });
+}
+
+/** Start downloading the wheels (a promise for installPackages). */
+export function downloadPackages() {
+  const wheels = fetchWheels(indexURL);
+  wheels.catch(() => {}); // reported by whoever awaits it
+  return wheels;
+}
+
+/** Install the wheels (`wheels`: from downloadPackages) into `pyodide`; import mlp_core. */
+export async function installPackages(pyodide, wheels = downloadPackages()) {
+  unpackWheels(pyodide, await wheels);
+  pyodide.runPython(IMPORT);
+}
+
+/** A runtime started with `_makeSnapshot` and its packages installed, as a snapshot:
+ * {bytes, meta} for js/snapshot.js. */
+export function capture(pyodide) {
+  // Until a restore has relinked the extensions, a garbage collection would call into
+  // them (their objects' traverse functions) and crash: the snapshot has it switched off.
+  pyodide.runPython("import gc; gc.collect(); gc.disable()");
+  return { bytes: pyodide.makeMemorySnapshot(), meta: loadedLibraries(pyodide) };
+}
+
+/** A runtime restored from `saved` ({bytes, meta}), with mlp_core imported and its
+ * compiled extensions working. Throws when any part of that fails. */
+export async function restore(saved) {
+  const wheels = downloadPackages(); // meanwhile
+  const pyodide = await loadPyodide({ indexURL, _loadSnapshot: saved.bytes });
+  // The files the snapshot cannot hold: the compiled extensions, and what is imported later.
+  unpackWheels(pyodide, await wheels, { skipImported: true });
+  relink(pyodide, saved.meta, snapshotMemory(saved.bytes));
+  // Every restore would otherwise draw the same "random" numbers.
+  pyodide.runPython(`
+import gc, sys
+gc.enable()
+for name in ("random", "numpy.random"):
+    if name in sys.modules:
+        sys.modules[name].seed()
+if "mlp_core.webapi" not in sys.modules:
+    raise RuntimeError("the snapshot does not hold mlp_core")
+`);
+  return pyodide;
+}
