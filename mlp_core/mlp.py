@@ -25,16 +25,22 @@ Params = tuple[list[np.ndarray], list[np.ndarray]]
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     # Clipping keeps exp() finite; sigmoid is saturated long before |z| = 500.
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+    np.clip(z, -500, 500, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    return np.reciprocal(z, out=z)
 
 
-#: name -> (activation f(z), derivative written in terms of the output a = f(z)).
+#: name -> (activation f(z), derivative written in terms of the output a = f(z)). Each f
+#: writes its result over z, which its callers own (a fresh product): in Pyodide every
+#: array allocated costs time.
 ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
                              Callable[[np.ndarray], np.ndarray]]] = {
     "sigmoid": (_sigmoid, lambda a: a * (1.0 - a)),
-    "tanh": (np.tanh, lambda a: 1.0 - a * a),
+    "tanh": (lambda z: np.tanh(z, out=z), lambda a: 1.0 - a * a),
     # A boolean mask is enough for relu: multiplying by it is cheaper than by a float copy.
-    "relu": (lambda z: np.maximum(z, 0.0), lambda a: a > 0),
+    "relu": (lambda z: np.maximum(z, 0.0, out=z), lambda a: a > 0),
 }
 
 #: Glorot-uniform scale factor per activation (as in scikit-learn).
@@ -58,8 +64,15 @@ matmul = _matmul_without_blas if sys.platform == "emscripten" else np.matmul
 
 def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax, stable for large logits."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    return _softmax_over(z.copy())
+
+
+def _softmax_over(z: np.ndarray) -> np.ndarray:
+    """``softmax(z)``, written over ``z``."""
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
 
 
 def init_params(layer_sizes: Sequence[int], activation: str,
@@ -79,8 +92,9 @@ def forward(params: Params, X: np.ndarray, activation: str) -> list[np.ndarray]:
     weights, biases = params
     acts = [X]
     for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
-        z = matmul(acts[-1], W) + b
-        acts.append(softmax(z) if i == len(weights) - 1 else f(z))
+        z = matmul(acts[-1], W)
+        z += b
+        acts.append(_softmax_over(z) if i == len(weights) - 1 else f(z))
     return acts
 
 
@@ -135,21 +149,24 @@ def l2_penalty(weights: Sequence[np.ndarray], l2: float, n: int) -> float:
 
 
 def backward(params: Params, acts: list[np.ndarray], Y: np.ndarray, activation: str,
-             l2: float = 0.0, out: Params | None = None) -> Params:
+             l2: float = 0.0, out: Params | None = None, scale: float = 1.0) -> Params:
     """Gradients of mean cross-entropy (+ L2) with respect to every weight and bias,
+    times ``scale`` (an optimizer's step size: one pass fewer over the parameters),
     written into ``out`` (arrays shaped like the parameters) when given."""
     dfa = ACTIVATIONS[activation][1]
     weights, _ = params
     n = Y.shape[0]
-    delta = (acts[-1] - Y) / n  # softmax + cross-entropy
+    delta = acts[-1] - Y  # softmax + cross-entropy
+    delta *= scale / n
     grad_w, grad_b = out or ([None] * len(weights), [None] * len(weights))
     for i in range(len(weights) - 1, -1, -1):
         grad_w[i] = matmul(acts[i].T, delta, out=grad_w[i])
         if l2:
-            grad_w[i] += (l2 / n) * weights[i]
+            grad_w[i] += (scale * l2 / n) * weights[i]
         grad_b[i] = delta.sum(axis=0, out=grad_b[i])
         if i:
-            delta = matmul(delta, weights[i].T) * dfa(acts[i])
+            delta = matmul(delta, weights[i].T)
+            delta *= dfa(acts[i])
     return grad_w, grad_b
 
 
@@ -423,11 +440,17 @@ class MLP:
         flat, (weights, biases) = _flat(start or init_params(sizes, hp["activation"], rng))
         grad, grads = _flat((weights, biases))
         n_weights = sum(W.size for W in weights)  # _flat puts the weights first
-        flat_weights, grad_weights = flat[:n_weights], grad[:n_weights]
         velocity = np.zeros_like(flat)
-        step = np.empty_like(flat)
+        flat_weights, grad_weights = flat[:n_weights], grad[:n_weights]
+        decay = np.empty_like(flat_weights)  # the L2 term, per batch
         lr, mom, l2, act = hp["learning_rate"], hp["momentum"], hp["l2"], hp["activation"]
         n, bs = X.shape[0], min(hp["batch_size"], X.shape[0])
+        # The training loss needs only each sample's probability of its own class: one
+        # NumPy call per batch picks them (flat indices into the batch's output) into
+        # `picked`, and the loss is taken once per epoch.
+        labels, k = Y.argmax(axis=1), Y.shape[1]
+        row_starts = (np.arange(n) % bs) * k
+        picked = np.empty(n)
         history: dict[str, list[float]] = {"train_loss": [], "val_loss": [],
                                            "val_accuracy": []}
         best_loss, best_epoch, stale = np.inf, 0, 0
@@ -438,18 +461,20 @@ class MLP:
             order = rng.permutation(n)
             # Shuffled once per epoch; each batch is then a view (no NumPy call).
             X_epoch, Y_epoch = X.take(order, axis=0), Y.take(order, axis=0)
-            train_loss = 0.0
+            picks = row_starts + labels.take(order)
             for s in range(0, n, bs):
                 Xb, Yb = X_epoch[s:s + bs], Y_epoch[s:s + bs]
                 acts = forward((weights, biases), Xb, act)
-                train_loss += cross_entropy(acts[-1], Yb) * len(Yb)
-                backward((weights, biases), acts, Yb, act, 0.0, out=grads)
+                np.take(acts[-1], picks[s:s + bs], out=picked[s:s + bs])
+                # grad holds the gradient times the learning rate.
+                backward((weights, biases), acts, Yb, act, 0.0, out=grads, scale=lr)
                 if l2:  # on every weight at once (biases are not decayed)
-                    grad_weights += (l2 / len(Yb)) * flat_weights
+                    grad_weights += np.multiply(flat_weights, lr * l2 / len(Yb), out=decay)
                 velocity *= mom
-                velocity -= np.multiply(grad, lr, out=step)
+                velocity -= grad
                 flat += velocity
-            train_loss = train_loss / n + l2_penalty(weights, l2, n)
+            np.maximum(picked, 1e-15, out=picked)  # as cross_entropy clips
+            train_loss = float(-np.log(picked).sum()) / n + l2_penalty(weights, l2, n)
             if not np.isfinite(train_loss):
                 raise FloatingPointError(
                     f"training diverged at epoch {epoch} (loss is {train_loss}); "
@@ -492,7 +517,7 @@ class MLP:
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         self._check_fitted()
-        return softmax(self.logits(X) / self.temperature_)
+        return _softmax_over(self.logits(X) / self.temperature_)
 
     def logits(self, X: Any) -> np.ndarray:
         """Logits (before softmax and temperature), shape (n_samples, n_classes)."""
