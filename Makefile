@@ -42,7 +42,7 @@ bench: $(SITE) chromium
 	$(PY) bench/run.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check mlp_core tests build.py bench
+	$(VENV)/bin/ruff check mlp_core tests build.py manifest.py bench scripts
 
 ## chromium: Debian's Chromium for the browser tests (Playwright cannot download one here)
 chromium:

@@ -29,6 +29,7 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+import manifest  # noqa: E402
 from mlp_core import limits, registry, settings, store  # noqa: E402
 from mlp_core.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
@@ -319,6 +320,7 @@ def build(dist: Path = DIST) -> dict:
     (dist / "vendor").mkdir()
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)
+    manifest.write(dist)  # the web app manifest and icons
     shutil.copy2(ROOT / "LICENSE", dist / "LICENSE.txt")
     (dist / "THIRD-PARTY-NOTICES.txt").write_text(third_party_notices())
     version, files = precache_manifest(dist)

@@ -5,12 +5,17 @@ const FILES = [/* __FILES__ */];
 const PREFIX = "letter-recognizer-";
 const CACHE = PREFIX + VERSION;
 
+// A new version installs next to the running one and waits until the page asks it to
+// take over (js/updates.js: the person chose to reload). The first one takes over at once.
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: "no-cache" }))))
-      .then(() => self.skipWaiting()),
+      .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: "no-cache" })))),
   );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {

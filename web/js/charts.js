@@ -1,8 +1,19 @@
 // Training charts with uPlot: loss and accuracy per epoch, live or overlaid.
 import uPlot from "../vendor/uPlot.esm.js";
 
+import { palette } from "./theme.js";
+
 const SYNC_KEY = "letter-recognizer";
-const COLORS = ["#3056d3", "#e0663a", "#1e8e4e", "#9b3fd1", "#b7791f", "#c53030"];
+const SERIES = 6; // app.css --series-1 .. --series-6
+
+// Colours are read from the theme when uPlot draws; a theme change redraws every plot.
+const colour = (name) => () => palette(name)[name];
+document.addEventListener("themechange", () => {
+  for (const plot of uPlot.sync(SYNC_KEY).plots) plot.redraw(false, true);
+});
+const axis = (label) => ({
+  label, stroke: colour("muted"), grid: { stroke: colour("line") }, ticks: { stroke: colour("line") },
+});
 
 function size(el) {
   return { width: Math.max(240, el.clientWidth || 320), height: 180 };
@@ -18,26 +29,68 @@ export function lineChart(el, names, { yRange = null } = {}) {
     // The sync group also lists the live plots (uPlot.sync(SYNC_KEY).plots).
     cursor: { sync: { key: SYNC_KEY } },
     scales: { x: { time: false }, y: yRange ? { range: yRange } : {} },
-    axes: [{ label: "epoch" }, {}],
-    series: [{}, ...names.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2 }))],
+    axes: [axis("epoch"), axis()],
+    series: [{}, ...names.map((label, i) => ({ label, stroke: colour(`series-${(i % SERIES) + 1}`), width: 2 }))],
   };
   const plot = new uPlot(opts, [[], ...names.map(() => [])], el);
   const data = [[], ...names.map(() => [])];
+  const alternative = dataTable(names);
+  el.append(alternative.el);
+  const show = () => {
+    plot.setData(data);
+    el.dataset.points = String(data[0].length);
+    alternative.show(data);
+  };
   return {
     el,
     /** Append one point per series at x. */
     push(x, ...ys) {
       data[0].push(x);
       ys.forEach((y, i) => data[i + 1].push(y ?? null));
-      plot.setData(data);
-      el.dataset.points = String(data[0].length);
+      show();
     },
     /** Replace everything: xs and one array per series. */
     set(xs, ...series) {
       data.splice(0, data.length, xs, ...series);
-      plot.setData(data);
-      el.dataset.points = String(xs.length);
+      show();
     },
     destroy: () => plot.destroy(),
+  };
+}
+
+const num = (v) => (v === null || v === undefined ? "–" : Number(v).toFixed(4));
+
+/** What a chart shows, for people who cannot see it: a one-line summary (the last epoch)
+ * and, one click away, every point as a table. */
+function dataTable(names) {
+  const el = document.createElement("details");
+  el.className = "chart-data";
+  const summary = document.createElement("summary");
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const name of ["epoch", ...names]) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = name;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  el.append(summary, table);
+  return {
+    el,
+    show([xs, ...series]) {
+      const last = xs.length - 1;
+      summary.textContent = last < 0 ? "No data yet"
+        : `Epoch ${xs[last]}: ${names.map((n, i) => `${n} ${num(series[i][last])}`).join(", ")} (data table)`;
+      while (body.rows.length > xs.length) body.deleteRow(-1);
+      xs.forEach((x, r) => {
+        const row = body.rows[r] ?? body.insertRow();
+        const cells = [String(x), ...series.map((ys) => num(ys[r]))];
+        cells.forEach((text, c) => {
+          const cell = row.cells[c] ?? row.insertCell();
+          if (cell.textContent !== text) cell.textContent = text;
+        });
+      });
+    },
   };
 }

@@ -13,8 +13,12 @@ import { setupProject } from "./project-view.js";
 import { confirmAction } from "./registry-view.js";
 import { promoteWithGate } from "./production-view.js";
 import { snapshotForNextVisit } from "./next-visit.js";
+import { registerOffline } from "./updates.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
+import { setupTheme } from "./theme.js";
+
+setupTheme($("theme"));
 
 let readyPromise = null;
 let ready = false;
@@ -89,15 +93,18 @@ const tabs = setupTabs(document.querySelector('[role="tablist"]'), (panel) => {
 });
 if (openedWithSetup()) tabs.show("panel-train");
 
+let training = null; // the Train tab, once set up
+
 /** The Train tab, once the settings' schema has come from Python. */
 async function startTraining() {
-  setupTraining({
+  training = setupTraining({
     schema: await window.mlp.settings(),
     train: window.mlp.train,
     fineTune: window.mlp.fineTune,
     cancel: () => window.mlp.cancelTraining(),
     promote: (version) => promoteWithGate(registry, version),
-  }).enable();
+  });
+  training.enable();
 }
 const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, evaluate: window.mlp.evaluate, evaluateAll: window.mlp.evaluateAll,
   modelCard: window.mlp.modelCard, currentPattern });
@@ -204,12 +211,20 @@ if (problem) {
   // Register the offline cache once the recognizer has loaded (or failed to): its
   // precache downloads the whole site again, which on a first visit would compete with
   // the Python worker's own downloads (measured: cold start 1.20x -> 1.10x the bare floor).
-  const registerOffline = () => {
+  const offline = () => {
     if (!("serviceWorker" in navigator) || location.protocol === "file:") return;
-    navigator.serviceWorker.register("./sw.js").then(
-      () => navigator.serviceWorker.ready.then(views.showOfflineReady),
-      (err) => console.warn("offline cache unavailable:", err),
-    );
+    registerOffline({ onOffline: views.showOfflineReady, onUpdate: offerUpdate })
+      .catch((err) => console.warn("offline cache unavailable:", err));
   };
-  readyPromise.then(registerOffline, registerOffline);
+  readyPromise.then(offline, offline);
+}
+
+/** A new version of the site is ready: offer to reload into it (saying what a reload
+ * would cancel). Models, examples and settings are stored, so nothing else is lost. */
+function offerUpdate(reload) {
+  const busy = training?.busy();
+  views.showNotice(busy
+    ? "A new version is ready. Reloading now cancels the training in progress; reload when it has finished, or now."
+    : "A new version is ready — reload to use it.",
+  [{ label: busy ? "Reload now" : "Reload", onClick: reload }]);
 }

@@ -49,9 +49,10 @@ export function confusionTable(metrics, where = "validation set") {
       const cell = row.insertCell();
       cell.textContent = String(n);
       const share = n / total;
-      const hue = i === j ? "48,86,211" : "197,48,48";
-      cell.style.backgroundColor = `rgba(${hue},${(0.08 + 0.8 * share).toFixed(3)})`;
-      if (share > 0.5) cell.style.color = "#fff";
+      // Right answers in the theme's first series colour, mistakes in its error colour.
+      const colour = i === j ? "var(--series-1)" : "var(--bad)";
+      cell.style.backgroundColor = `color-mix(in srgb, ${colour} ${Math.round(8 + 80 * share)}%, transparent)`;
+      if (share > 0.5) cell.style.color = "var(--accent-ink)";
       cell.setAttribute("aria-label", `${n} ${labelName(labels[i])} predicted as ${labelName(labels[j])}`);
     });
   });

@@ -33,7 +33,8 @@ export const openedWithSetup = () => new URLSearchParams(location.search).size >
  * Wire the Train tab. `schema` is what mlp.settings() returns; `train(config,
  * onProgress)` runs a training (window.mlp.train), `fineTune(config, onProgress)` a
  * fine-tuning (window.mlp.fineTune), `cancel()` stops either, `promote(version)`
- * offers to make a model the production one (resolves true if it did). Returns {enable}.
+ * offers to make a model the production one (resolves true if it did). Returns {enable,
+ * busy}.
  */
 export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   const form = $("train-form");
@@ -90,7 +91,9 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   });
 
   /** Run a training (`start(onProgress)`), showing its progress, then its result. */
+  let running = false;
   async function run(start) {
+    running = true;
     $("train-error").hidden = true;
     $("train-result").hidden = true;
     $("train-progress").hidden = false;
@@ -126,6 +129,7 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
       box.textContent = err.name === "TrainingCancelled" ? `Cancelled: ${err.message}.` : `Training failed: ${err.message}`;
       $("train-status").textContent = err.name === "TrainingCancelled" ? "Cancelled." : "Failed.";
     } finally {
+      running = false;
       for (const b of starts) b.disabled = false;
       $("train-cancel").disabled = true;
     }
@@ -135,7 +139,10 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
     $("train-status").textContent = "Cancelling after this epoch…";
     cancel();
   });
-  return { enable: () => { for (const b of starts) b.disabled = false; } };
+  return {
+    enable: () => { for (const b of starts) b.disabled = false; },
+    busy: () => running, // a training or fine-tuning is under way
+  };
 }
 
 function showResult(entry, promote) {

@@ -1,0 +1,172 @@
+"""The app around the recognizer: installable under a GitHub Pages project path, offline
+there, offering updates, light and dark themes, and an accessibility audit (axe-core)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM_ARGS, Server, chromium_path
+from drawings import DRAWINGS, as_bits
+from playwright.sync_api import expect
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
+PROJECT = "letter-recognizer"  # https://<user>.github.io/<repo>/ serves the site here
+AXE = ROOT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+TABS = ("Model", "Train", "Models", "My data", "Monitoring")
+
+
+@pytest.fixture
+def project_site(dist, tmp_path):
+    """A copy of the site under /letter-recognizer/, as GitHub Pages serves a project
+    site; the test may change its files (a new deploy)."""
+    shutil.copytree(dist, tmp_path / PROJECT)
+    server = Server(tmp_path)
+    server.site = tmp_path / PROJECT
+    yield server
+    server.close()
+
+
+def ready(page):
+    page.evaluate("window.mlp.ready")
+    page.evaluate("navigator.serviceWorker.ready")
+    expect(page.get_by_test_id("health")).to_contain_text("works offline")
+
+
+def test_installable_under_a_project_path(chromium, project_site, tmp_path_factory):
+    # A profile on disk: Chromium does not offer to install from an incognito one.
+    ctx = chromium.browser_type.launch_persistent_context(
+        tmp_path_factory.mktemp("profile"), executable_path=chromium_path(),
+        args=CHROMIUM_ARGS)
+    try:
+        page = ctx.new_page()
+        url = project_site.url + PROJECT + "/"
+        page.goto(url)
+        ready(page)
+        cdp = ctx.new_cdp_session(page)
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        got = cdp.send("Page.getAppManifest")
+        assert got["url"] == url + "manifest.webmanifest" and got["errors"] == []
+        manifest = json.loads(got["data"])
+        assert manifest["display"] == "standalone"
+        assert {manifest["start_url"], manifest["scope"]} == {"./"}  # within the project
+        purposes = {(i["sizes"], i["purpose"]) for i in manifest["icons"]}
+        assert {("192x192", "maskable"), ("512x512", "maskable"), ("512x512", "any"),
+                ("any", "any")} <= purposes
+        for icon in manifest["icons"]:
+            response = page.request.get(url + icon["src"])
+            assert response.ok and response.headers["content-type"] == icon["type"]
+            if icon["type"] == "image/png":  # the size it claims (PNG header: width, height)
+                width, height = struct.unpack(">II", response.body()[16:24])
+                assert f"{width}x{height}" == icon["sizes"]
+        assert page.locator('link[rel="icon"]').get_attribute("href") == "icons/icon.svg"
+        assert "needs JavaScript" in page.locator("noscript").inner_text()
+    finally:
+        ctx.close()
+
+
+def test_offline_and_updates_under_a_project_path(chromium, project_site):
+    ctx = chromium.new_context()
+    try:
+        page = ctx.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(project_site.url + PROJECT + "/")
+        ready(page)
+
+        ctx.set_offline(True)
+        page.reload()
+        page.evaluate("window.mlp.ready")
+        bits = as_bits(DRAWINGS["b"][0])
+        assert page.evaluate("p => window.mlp.predict(p)", bits)["letter"] == "b"
+        ctx.set_offline(False)
+
+        # A new deploy: the page offers it, says a training in progress would be
+        # cancelled, and reloads into the new version only when asked.
+        sw = project_site.site / "sw.js"
+        sw.write_text(sw.read_text().replace('const VERSION = "', 'const VERSION = "next-'))
+        page.get_by_role("tab", name="Train", exact=True).click()
+        for name in ("max_epochs", "patience"):  # a training that is still running
+            page.locator(f'#train-form [name="{name}"]').fill("5000")
+        page.get_by_role("button", name="Train", exact=True).click()
+        expect(page.locator("#train-cancel")).to_be_enabled()
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        notice = page.locator("#notice")
+        expect(notice).to_contain_text("A new version is ready", timeout=30_000)
+        expect(notice).to_contain_text("cancels the training in progress")
+        # Installed beside the running version, which stays in use (its cache too) until
+        # the reload.
+        assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => "
+                             "r.waiting !== null)")
+        assert len([k for k in page.evaluate("caches.keys()")
+                    if k.startswith("letter-recognizer-")]) == 2
+        with page.expect_navigation():
+            notice.get_by_role("button", name="Reload now").click()
+        page.evaluate("window.mlp.ready")
+        keys = page.evaluate("caches.keys()")
+        assert any(k.startswith("letter-recognizer-next-") for k in keys)
+        assert not any(k.startswith("letter-recognizer-") and "next-" not in k for k in keys)
+        expect(page.locator("#notice")).to_be_hidden()
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def _background(page) -> str:
+    return page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+
+
+def _first_pixel(page, selector: str) -> list[int]:
+    return page.locator(selector).first.evaluate(
+        "c => Array.from(c.getContext('2d').getImageData(0, 0, 1, 1).data)")
+
+
+def test_theme_follows_the_system_and_the_choice_is_remembered(chromium, server):
+    ctx = chromium.new_context(color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        page.goto(server.url)
+        page.evaluate("window.mlp.ready")
+        dark = _background(page)
+        weights = "#weights canvas.thumb"  # the Model tab's heat maps
+        expect(page.locator(weights).first).to_be_visible()
+        dark_weights = _first_pixel(page, weights)
+
+        page.get_by_label("Theme").select_option("light")
+        light = _background(page)
+        assert light != dark and light == "rgb(246, 247, 251)"
+        assert _first_pixel(page, weights) != dark_weights  # heat maps redrawn
+        page.reload()
+        page.evaluate("window.mlp.ready")
+        assert _background(page) == light  # remembered, against the system's dark
+        expect(page.get_by_label("Theme")).to_have_value("light")
+
+        page.get_by_label("Theme").select_option("system")
+        assert _background(page) == dark
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_accessibility_audit_finds_nothing_on_any_tab(chromium, server, theme):
+    """axe-core's WCAG 2 A and AA rules, on every tab, with its content shown."""
+    # axe is injected as a script, which the page's CSP would block: bypassed here only.
+    ctx = chromium.new_context(color_scheme=theme, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.goto(server.url)
+        page.evaluate("window.mlp.ready")
+        page.add_script_tag(path=str(AXE))
+        for tab in TABS:
+            page.get_by_role("tab", name=tab, exact=True).click()
+            page.wait_for_load_state("networkidle")
+            result = page.evaluate("""() => axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
+            found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+                     for v in result["violations"]]
+            assert found == [], f"{theme}, tab {tab}: {found}"
+    finally:
+        ctx.close()
