@@ -321,6 +321,11 @@ def build(dist: Path = DIST) -> dict:
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)
     manifest.write(dist)  # the web app manifest and icons
+    codes = [p.stem for p in sorted((dist / "locales").glob("*.json"))]
+    module = dist / "js" / "languages.js"
+    module.write_text(module.read_text().replace("export const CATALOGUES = {}", "".join(
+        f'import {c} from "../locales/{c}.json" with {{ type: "json" }};\n' for c in codes)
+        + f"export const CATALOGUES = {{ {', '.join(codes)} }}"))
     shutil.copy2(ROOT / "LICENSE", dist / "LICENSE.txt")
     (dist / "THIRD-PARTY-NOTICES.txt").write_text(third_party_notices())
     version, files = precache_manifest(dist)

@@ -120,7 +120,7 @@ PLUS = ("..........", "....#.....", "....#.....", "....#.....", ".#######..",
 
 def test_non_letters_are_said_to_be_none_of_the_letters(app):
     draw(app, PLUS)
-    expect(app.get_by_test_id("prediction-letter")).to_have_text("Doesn't look like b, d or f")
+    expect(app.get_by_test_id("prediction-letter")).to_have_text("Doesn't look like b, d, or f")
     expect(app.get_by_test_id("prediction-confidence")).to_contain_text("closest:")
     expect(app.locator("#bars li")).to_have_count(4)
     expect(app.locator("#bars li.best")).to_contain_text("none of these")

@@ -136,7 +136,7 @@ def test_own_examples_and_a_new_letter(context):
     page.get_by_role("tab", name="My data").click()
     draw(page, X_ROWS)
     # Before x is one of the letters, the default model says it is none of them.
-    expect(page.get_by_test_id("prediction-letter")).to_have_text("Doesn't look like b, d or f")
+    expect(page.get_by_test_id("prediction-letter")).to_have_text("Doesn't look like b, d, or f")
     expect(page.get_by_test_id("prediction-confidence")).to_contain_text("closest:")
     page.get_by_label("New letter").fill("x")
     page.get_by_role("button", name="Add from my drawing").click()

@@ -1,4 +1,5 @@
 // Small DOM and formatting helpers every view uses.
+import { i18n } from "./strings.js";
 
 /** The element with id `id`. */
 export const $ = (id) => document.getElementById(id);
@@ -41,5 +42,5 @@ export function download(text, name, type = "application/json") {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** 0.973 -> "97.3%". */
-export const pct = (p) => `${(p * 100).toFixed(1)}%`;
+/** 0.973 -> "97.3%" in English, "97,3 %" in Spanish (the page's language). */
+export const pct = (p) => i18n.pct(p);

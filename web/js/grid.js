@@ -2,6 +2,7 @@
 // control. Knows nothing about prediction: it reports "change" and "strokeend" events.
 
 import { GRID as SIZE } from "./limits.js";
+import { i18n } from "./strings.js";
 
 export class Grid extends EventTarget {
   /** Build the grid's cells inside `root`. `isErasing()` says whether Erase mode is on. */
@@ -18,7 +19,7 @@ export class Grid extends EventTarget {
       const cell = document.createElement("button");
       cell.type = "button";
       cell.dataset.index = String(i);
-      cell.setAttribute("aria-label", `row ${Math.floor(i / SIZE) + 1} column ${(i % SIZE) + 1}`);
+      cell.setAttribute("aria-label", i18n.t("draw.cell", { row: Math.floor(i / SIZE) + 1, column: (i % SIZE) + 1 }));
       cell.setAttribute("aria-pressed", "false");
       cell.tabIndex = i === 0 ? 0 : -1;
       this.cells.push(cell);

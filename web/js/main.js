@@ -17,8 +17,32 @@ import { registerOffline } from "./updates.js";
 import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
 import { setupTheme } from "./theme.js";
+import { i18n } from "./strings.js";
+import { LANGUAGES, saveLanguage } from "./i18n.js";
 
 setupTheme($("theme"));
+setupLanguage($("language"));
+
+/** The language choice: the catalogues there are, in their own names. A change reloads
+ * the page in that language (saying first when that would cancel a training). */
+function setupLanguage(select) {
+  select.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => {
+    const option = new Option(name, code, false, code === i18n.lang);
+    option.lang = code;
+    return option;
+  }));
+  select.addEventListener("change", () => {
+    const switchTo = () => {
+      saveLanguage(select.value);
+      location.reload();
+    };
+    if (!training?.busy()) return switchTo();
+    views.showNotice(i18n.t("language.reload_cancels"), [
+      { label: i18n.t("action.reload_now"), onClick: switchTo },
+      { label: i18n.t("action.cancel"), onClick: () => { select.value = i18n.lang; views.showNotice(null); } },
+    ]);
+  });
+}
 
 let readyPromise = null;
 let ready = false;
@@ -223,8 +247,6 @@ if (problem) {
  * would cancel). Models, examples and settings are stored, so nothing else is lost. */
 function offerUpdate(reload) {
   const busy = training?.busy();
-  views.showNotice(busy
-    ? "A new version is ready. Reloading now cancels the training in progress; reload when it has finished, or now."
-    : "A new version is ready — reload to use it.",
-  [{ label: busy ? "Reload now" : "Reload", onClick: reload }]);
+  views.showNotice(i18n.t(busy ? "update.ready_training" : "update.ready"),
+    [{ label: i18n.t(busy ? "action.reload_now" : "action.reload"), onClick: reload }]);
 }

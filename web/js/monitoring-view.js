@@ -3,6 +3,7 @@
 // was unsure about, each labelled into an example in one click.
 import { $, alertLine, el, pct } from "./dom.js";
 import { MAX_PREDICTION_LOG } from "./limits.js";
+import { i18n } from "./strings.js";
 import { patternThumb } from "./thumbs.js";
 
 const NONE = "(none)";
@@ -84,7 +85,7 @@ export function settledLog(log, delay = 2000) {
 /** Wire the Monitoring tab. `monitoring` is window.mlp.monitoring; `letters()` the
  * letters an example can have; `models()` the registry's models (summaries). */
 export function setupMonitoring({ monitoring, letters, models }) {
-  $("monitoring-max").textContent = String(MAX_PREDICTION_LOG);
+  $("monitoring-privacy").textContent = i18n.t("monitoring.privacy", { max: i18n.number(MAX_PREDICTION_LOG) });
   const status = (text) => { $("monitoring-status").textContent = text; };
   const { guard } = alertLine("monitoring-error");
 

@@ -2,6 +2,9 @@
 // cache is ready, so the health badge keeps saying so when it is redrawn.
 
 import { $, el, pct } from "./dom.js";
+import { i18n } from "./strings.js";
+
+const t = (key, params) => i18n.t(key, params);
 
 /** One probability bar: `label` (its name), `p` and whether it is the answer. */
 function bar(label, p, best, key) {
@@ -9,7 +12,7 @@ function bar(label, p, best, key) {
   li.dataset.letter = key;
   const meter = el("div", undefined, "bar");
   meter.setAttribute("role", "meter");
-  meter.setAttribute("aria-label", `probability of ${label}`);
+  meter.setAttribute("aria-label", t("result.probability_of", { label }));
   meter.setAttribute("aria-valuemin", "0");
   meter.setAttribute("aria-valuemax", "1");
   meter.setAttribute("aria-valuenow", p.toFixed(4));
@@ -20,21 +23,21 @@ function bar(label, p, best, key) {
   return li;
 }
 
-/** "b, d or f" from ["b", "d", "f"]. */
-const either = (letters) => letters.length < 2 ? letters.join("")
-  : `${letters.slice(0, -1).join(", ")} or ${letters[letters.length - 1]}`;
+/** "b, d or f" from ["b", "d", "f"] (in the page's language). */
+const either = (letters) => new Intl.ListFormat(i18n.lang, { type: "disjunction" }).format(letters);
 
 /** Show a prediction {letter, recognized, probabilities, none_probability, confidence}
  * (or clear it with null). A drawing that is none of the model's letters is said so,
  * with the closest letter in smaller type. */
-export function showPrediction(result, emptyMessage = "draw a letter") {
+export function showPrediction(result, emptyMessage = t("result.empty")) {
   const answer = $("answer");
   const rejected = Boolean(result) && result.recognized === false;
   answer.classList.toggle("rejected", rejected);
   const letters = result ? Object.keys(result.probabilities) : [];
-  $("letter").textContent = !result ? "?" : rejected ? `Doesn't look like ${either(letters)}` : result.letter;
+  $("letter").textContent = !result ? "?" : rejected ? t("result.none", { letters: either(letters) }) : result.letter;
   $("confidence").textContent = !result ? emptyMessage
-    : rejected ? `closest: ${result.letter} (${pct(result.confidence)})` : `${pct(result.confidence)} sure`;
+    : rejected ? t("result.closest", { letter: result.letter, p: pct(result.confidence) })
+      : t("result.sure", { p: pct(result.confidence) });
   const bars = $("bars");
   bars.replaceChildren();
   if (!result) return;
@@ -42,7 +45,7 @@ export function showPrediction(result, emptyMessage = "draw a letter") {
     bars.append(bar(letter, p, !rejected && letter === result.letter, letter));
   }
   if (result.none_probability !== null && result.none_probability !== undefined) {
-    bars.append(bar("none of these", result.none_probability, rejected, ""));
+    bars.append(bar(t("result.none_of_these"), result.none_probability, rejected, ""));
   }
 }
 
@@ -54,22 +57,22 @@ export function showError(message) {
 }
 
 function describeData(d) {
-  if (!d.n_samples) return "not recorded";
-  const parts = [`${d.train_samples} train / ${d.val_samples} validation samples`];
-  if (d.augment) parts.push(`${Math.round(d.augment * 100)}% moved, resized or re-stroked`);
-  parts.push(`${Math.round(d.noise_min * 100)}–${Math.round(d.noise_max * 100)}% of pixels flipped`);
-  if (d.user_samples) parts.push(`${d.user_samples} drawn by you`);
-  return parts.join(", ");
+  if (!d.n_samples) return t("data.not_recorded");
+  const n = (v) => i18n.number(v);
+  const whole = (p) => i18n.pct(p, 0);
+  const parts = [t("data.samples", { train: n(d.train_samples), val: n(d.val_samples) })];
+  if (d.augment) parts.push(t("data.augmented", { p: whole(d.augment) }));
+  parts.push(t("data.noise", { min: whole(d.noise_min), max: whole(d.noise_max) }));
+  if (d.user_samples) parts.push(t("data.drawn_by_you", { count: d.user_samples }));
+  return new Intl.ListFormat(i18n.lang, { type: "unit" }).format(parts);
 }
 
 /** How the model says "none of these", and how well it does on held-out drawings. */
 function describeRejection(info) {
   const o = info.open_set;
-  const letters = o.n_letters ? ` It recognizes ${pct(o.accept_rate)} of ${o.n_letters} held-out drawings of ${either(o.letters)} correctly.` : "";
-  if (!info.rejection.can_reject) {
-    return `This model always answers with one of its letters: it was trained without non-letters, so it cannot say "none of these".${letters}`;
-  }
-  return `Says "none of these" for ${pct(o.reject_rate)} of ${o.n_other} held-out drawings that are no letter of its own.${letters}`;
+  const letters = o.n_letters ? ` ${t("model.accepts", { p: pct(o.accept_rate), count: o.n_letters, letters: either(o.letters) })}` : "";
+  if (!info.rejection.can_reject) return t("model.cannot_reject") + letters;
+  return t("model.rejects", { p: pct(o.reject_rate), count: o.n_other }) + letters;
 }
 
 /** Fill the model panel from model_info(). */
@@ -77,15 +80,15 @@ export function showModelInfo(info) {
   const hp = info.hyperparameters;
   const sizes = info.architecture.layer_sizes;
   const rows = [
-    ["Version", info.version],
-    ["Validation accuracy", pct(info.accuracy)],
-    ["Created", new Date(info.created_at).toLocaleString()],
-    ["Letters", info.classes.join(", ")],
-    ["Not a letter?", describeRejection(info)],
-    ["Architecture", `${sizes.join(" → ")} (${info.architecture.activation}, softmax output)`],
-    ["Optimizer", `SGD, learning rate ${hp.learning_rate}, momentum ${hp.momentum}, batch ${hp.batch_size}, L2 ${hp.l2}`],
-    ["Stopping", `at most ${hp.max_epochs} epochs, patience ${hp.patience}, tolerance ${hp.tolerance}`],
-    ["Training data", describeData(info.dataset_info)],
+    [t("model.version"), info.version],
+    [t("model.accuracy"), pct(info.accuracy)],
+    [t("model.created"), i18n.date(info.created_at)],
+    [t("model.letters"), info.classes.join(", ")],
+    [t("model.not_a_letter"), describeRejection(info)],
+    [t("model.architecture"), t("model.architecture_value", { sizes: sizes.join(" → "), activation: info.architecture.activation })],
+    [t("model.optimizer"), t("model.optimizer_value", { lr: i18n.number(hp.learning_rate), momentum: i18n.number(hp.momentum), batch: hp.batch_size, l2: i18n.number(hp.l2) })],
+    [t("model.stopping"), t("model.stopping_value", { epochs: hp.max_epochs, patience: hp.patience, tolerance: i18n.number(hp.tolerance, { maximumSignificantDigits: 3 }) })],
+    [t("model.training_data"), describeData(info.dataset_info)],
   ];
   const dl = $("model-info");
   dl.replaceChildren();
@@ -98,8 +101,8 @@ let offlineReady = false;
 export function showOfflineReady() {
   offlineReady = true;
   const badge = $("health");
-  if (badge.classList.contains("badge-healthy") && !badge.textContent.includes("offline")) {
-    badge.textContent += " · works offline";
+  if (badge.classList.contains("badge-healthy") && !badge.textContent.includes(t("health.offline"))) {
+    badge.textContent += ` · ${t("health.offline")}`;
   }
 }
 
@@ -112,8 +115,8 @@ export function showHealth(health) {
     return;
   }
   badge.className = `badge badge-${health.status}`;
-  badge.textContent = health.status === "healthy" ? "ready" : `degraded: ${health.error ?? ""}`;
-  if (health.status === "healthy" && offlineReady) badge.textContent += " · works offline";
+  badge.textContent = health.status === "healthy" ? t("health.ready") : t("health.degraded", { error: health.error ?? "" });
+  if (health.status === "healthy" && offlineReady) badge.textContent += ` · ${t("health.offline")}`;
   badge.title = health.model_version ?? "";
 }
 
@@ -125,10 +128,10 @@ export function showStep(step, state) {
 
 /** First-visit progress: bytes read of the files the start needs. */
 export function showDownload({ loaded, total }) {
-  const mb = (n) => (n / 1e6).toFixed(1);
+  const mb = (n) => i18n.number(n / 1e6, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   $("download-bar").max = total;
   $("download-bar").value = loaded;
-  $("download-text").textContent = `Downloaded ${mb(loaded)} of ${mb(total)} MB`;
+  $("download-text").textContent = t("download.progress", { loaded: mb(loaded), total: mb(total) });
 }
 
 /** Loading finished (hide the panel) or failed (show why, offer retry). */

@@ -1,0 +1,109 @@
+"""Two languages, complete: the catalogues agree, every key the page uses exists, and the
+page in Spanish shows Spanish (text, <html lang>, numbers), remembered when chosen."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from drawings import DRAWINGS, as_bits
+from playwright.sync_api import expect
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+CATALOGUES = {p.stem: json.loads(p.read_text()) for p in sorted((WEB / "locales").glob("*.json"))}
+EN = CATALOGUES["en"]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _forms(message) -> list[str]:
+    return list(message.values()) if isinstance(message, dict) else [message]
+
+
+def _placeholders(message) -> set[str]:
+    return {name for form in _forms(message) for name in PLACEHOLDER.findall(form)}
+
+
+def used_keys() -> set[str]:
+    """Every message key index.html and the page's scripts name."""
+    html = (WEB / "index.html").read_text()
+    keys = set(re.findall(r'data-i18n="([^"]+)"', html))
+    for attrs in re.findall(r'data-i18n-attr="([^"]+)"', html):
+        keys |= {pair.split(":")[1].strip() for pair in attrs.split(";") if pair.strip()}
+    # In scripts, a key is a string literal in one of the catalogue's namespaces.
+    spaces = {k.split(".")[0] for k in EN}
+    for path in WEB.rglob("*.js"):
+        for literal in re.findall(r'"([a-z_]+(?:\.[a-z_0-9]+)+)"', path.read_text()):
+            if literal.split(".")[0] in spaces:
+                keys.add(literal)
+    return keys
+
+
+@pytest.mark.parametrize("lang", sorted(set(CATALOGUES) - {"en"}))
+def test_every_catalogue_has_every_message_with_the_same_placeholders(lang):
+    other = CATALOGUES[lang]
+    assert set(other) == set(EN), f"missing in {lang}: {sorted(set(EN) - set(other))}; " \
+                                  f"extra: {sorted(set(other) - set(EN))}"
+    for key, message in EN.items():
+        assert _placeholders(other[key]) == _placeholders(message), key
+        if isinstance(message, dict):
+            assert "other" in other[key], key
+
+
+def test_every_key_the_page_uses_exists_and_every_message_is_used():
+    used = used_keys()
+    assert used - set(EN) == set(), "keys without a message"
+    assert set(EN) - used - {"language.name"} == set(), "messages nothing shows"
+
+
+def _visible_text(page) -> str:
+    return page.evaluate("document.body.innerText")
+
+
+def _english_fragments() -> list[str]:
+    """Pieces of English messages long enough to be unmistakable, for messages whose
+    Spanish differs: finding one on the Spanish page means something was not translated."""
+    es = CATALOGUES["es"]
+    out = []
+    for key, message in EN.items():
+        for form, spanish in zip(_forms(message), _forms(es[key]), strict=False):
+            if form == spanish:
+                continue
+            out += [f.strip() for f in PLACEHOLDER.split(form)[::2] if len(f.strip()) >= 14]
+    return out
+
+
+def test_the_page_in_spanish(chromium, server):
+    ctx = chromium.new_context(locale="es-ES")  # navigator.language "es-ES"
+    try:
+        page = ctx.new_page()
+        page.goto(server.url)
+        page.evaluate("window.mlp.ready")
+        assert page.evaluate("document.documentElement.lang") == "es"
+        assert page.title() == "Reconocedor de letras"
+        expect(page.get_by_test_id("health")).to_contain_text("listo")
+        expect(page.get_by_role("tab", name="Mis datos")).to_be_visible()
+        # Numbers in Spanish: a decimal comma and a space before the percent sign.
+        expect(page.locator("#model-info")).to_contain_text(re.compile(r"\d+,\d\s%"))
+        bits = as_bits(DRAWINGS["b"][0])
+        for i, v in enumerate(bits):
+            if v:
+                page.get_by_label(f"fila {i // 10 + 1} columna {i % 10 + 1}", exact=True).click()
+        expect(page.get_by_test_id("prediction-confidence")).to_contain_text(
+            re.compile(r"\d+,\d\s% de seguridad"))
+        text = _visible_text(page)
+        left = [f for f in _english_fragments() if f in text]
+        assert left == [], f"English on the Spanish page: {left}"
+
+        # Chosen in the page: remembered over the browser's language.
+        with page.expect_navigation():
+            page.get_by_label("Idioma").select_option("en")
+        page.evaluate("window.mlp.ready")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        expect(page.get_by_role("tab", name="My data")).to_be_visible()
+        page.reload()
+        page.evaluate("window.mlp.ready")
+        assert page.evaluate("document.documentElement.lang") == "en"
+    finally:
+        ctx.close()
