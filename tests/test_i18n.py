@@ -11,6 +11,8 @@ import pytest
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
+import build
+
 WEB = Path(__file__).resolve().parents[1] / "web"
 CATALOGUES = {p.stem: json.loads(p.read_text()) for p in sorted((WEB / "locales").glob("*.json"))}
 EN = CATALOGUES["en"]
@@ -26,7 +28,8 @@ def _placeholders(message) -> set[str]:
 
 
 def used_keys() -> set[str]:
-    """Every message key index.html and the page's scripts name."""
+    """Every message key index.html and the page's scripts name, and those the settings
+    form makes from the settings schema (one label and help per setting, ...)."""
     html = (WEB / "index.html").read_text()
     keys = set(re.findall(r'data-i18n="([^"]+)"', html))
     for attrs in re.findall(r'data-i18n-attr="([^"]+)"', html):
@@ -37,7 +40,7 @@ def used_keys() -> set[str]:
         for literal in re.findall(r'"([a-z_]+(?:\.[a-z_0-9]+)+)"', path.read_text()):
             if literal.split(".")[0] in spaces:
                 keys.add(literal)
-    return keys
+    return keys | set(build.python_messages())
 
 
 @pytest.mark.parametrize("lang", sorted(set(CATALOGUES) - {"en"}))
@@ -74,6 +77,10 @@ def _english_fragments() -> list[str]:
     return out
 
 
+def test_the_english_catalogue_states_the_settings_as_mlp_core_does():
+    assert build.english_catalogue() == (WEB / "locales" / "en.json").read_text()
+
+
 def test_the_page_in_spanish(chromium, server):
     ctx = chromium.new_context(locale="es-ES")  # navigator.language "es-ES"
     try:
@@ -92,9 +99,14 @@ def test_the_page_in_spanish(chromium, server):
                 page.get_by_label(f"fila {i // 10 + 1} columna {i % 10 + 1}", exact=True).click()
         expect(page.get_by_test_id("prediction-confidence")).to_contain_text(
             re.compile(r"\d+,\d\s% de seguridad"))
-        text = _visible_text(page)
-        left = [f for f in _english_fragments() if f in text]
-        assert left == [], f"English on the Spanish page: {left}"
+        fragments = _english_fragments()
+        for tab in ("Modelo", "Entrenar", "Modelos", "Mis datos", "Monitorización"):
+            page.get_by_role("tab", name=tab, exact=True).click()
+            page.locator("details").evaluate_all("ds => ds.forEach((d) => { d.open = true; })")
+            text = _visible_text(page)
+            left = [f for f in fragments if f in text]
+            assert left == [], f"English on the Spanish page, tab {tab}: {left}"
+        expect(page.locator("#train-form")).to_contain_text("Tasa de aprendizaje")
 
         # Chosen in the page: remembered over the browser's language.
         with page.expect_navigation():
@@ -107,3 +119,49 @@ def test_the_page_in_spanish(chromium, server):
         assert page.evaluate("document.documentElement.lang") == "en"
     finally:
         ctx.close()
+
+
+# Visible text nodes, and the aria-label and title of visible elements.
+VISIBLE_TEXT = """() => {
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+        const text = walk.currentNode.textContent.trim();
+        const parent = walk.currentNode.parentElement;
+        if (text && parent?.checkVisibility()) out.push(text);
+    }
+    for (const e of document.querySelectorAll("[aria-label], [title]")) {
+        if (!e.checkVisibility()) continue;
+        for (const a of ["aria-label", "title"]) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+    }
+    return out;
+}"""
+# Words that are the same in every language: names of things, and model versions.
+NEUTRAL = re.compile(r"v\d[\w.]*|relu|tanh|sigmoid|softmax|SGD|NumPy|Pyodide|CPython|"
+                     r"mlp_core|SHA-256|F1|L2")
+
+
+def _texts_on_every_tab(browser, url: str, locale: str) -> set[str]:
+    ctx = browser.new_context(locale=locale)
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.evaluate("window.mlp.ready")
+        texts: set[str] = set()
+        for tab in ("model", "train", "models", "data", "monitoring"):
+            page.locator(f"#tab-{tab}").click()
+            expect(page.locator(f"#panel-{tab}")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            page.locator("details").evaluate_all("ds => ds.forEach((d) => { d.open = true; })")
+            texts |= set(page.evaluate(VISIBLE_TEXT))
+        return texts
+    finally:
+        ctx.close()
+
+
+def test_no_visible_text_is_left_untranslated(chromium, server):
+    """What the page shows in English and in Spanish differs wherever there are words."""
+    english = _texts_on_every_tab(chromium, server.url, "en-US")
+    spanish = _texts_on_every_tab(chromium, server.url, "es-ES")
+    same = [t for t in english & spanish if re.search(r"[A-Za-z]{4,}", NEUTRAL.sub("", t))]
+    assert same == [], f"shown the same in English and Spanish: {sorted(same)}"

@@ -50,7 +50,7 @@ def test_drawn_examples_are_a_test_set_that_judges_every_model(context):
     # Opening a model's test results shows per-letter figures and the confusion matrix.
     version = production["version"]
     page.get_by_role("button", name=f"test results of {version}").click()
-    expect(page.locator("#test-result")).to_contain_text("on 10 test drawing(s)")
+    expect(page.locator("#test-result")).to_contain_text("on 10 test drawings")
     expect(page.locator("#test-result").get_by_test_id("confusion-matrix")).to_be_visible()
 
     # Training never sees the test drawings.
@@ -236,7 +236,7 @@ def test_monitoring_logs_locally_and_unsure_drawings_become_examples(context):
 
     # The view follows predictions made while it is open, and labels in one click.
     page.locator("#monitoring-model").select_option("")
-    expect(page.get_by_test_id("monitoring-count")).to_contain_text("3 prediction(s)")
+    expect(page.get_by_test_id("monitoring-count")).to_contain_text("3 predictions;")
     page.get_by_role("button", name=f"label drawing {unsure[0]['id']} as d").click()
     expect(page.locator("#monitoring-status")).to_contain_text("example of d")
     examples = page.evaluate("window.mlp.samples.list()")
@@ -322,7 +322,7 @@ def test_the_whole_loop_monitor_label_retrain_evaluate_promote_roll_back(context
     draw(page, DRAWINGS["b"][0][:7] + ("..........",) * 3)
     expect(page.locator("#confidence")).to_contain_text("sure")
     page.get_by_role("tab", name="Monitoring").click()
-    expect(page.get_by_test_id("monitoring-count")).to_contain_text("1 prediction(s)")
+    expect(page.get_by_test_id("monitoring-count")).to_contain_text("1 prediction;")
     assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 1
     # Label: one click makes it an example.
     page.locator("#monitoring-unsure").get_by_role("button", name="b", exact=False).first.click()
@@ -340,7 +340,7 @@ def test_the_whole_loop_monitor_label_retrain_evaluate_promote_roll_back(context
     # Evaluate: its test results; promote it by hand, with the evidence shown.
     page.get_by_role("tab", name="Models").click()
     page.get_by_role("button", name=f"test results of {child}").click()
-    expect(page.locator("#test-result")).to_contain_text("test drawing(s)")
+    expect(page.locator("#test-result")).to_contain_text("test drawings")
     if page.evaluate("window.mlp.health()")["model_version"] != child:
         page.get_by_role("button", name=f"promote {child}").click()
         expect(page.get_by_test_id("gate-table")).to_contain_text("Your test drawings")

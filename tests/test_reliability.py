@@ -71,13 +71,13 @@ def test_damaged_record_is_reported_and_can_be_removed(context, extra_models):
     page.evaluate(CORRUPT, [extra["models"][0]["version"], "weights", "garbage"])
     page.reload()
     page.evaluate("window.mlp.ready")
-    expect(page.locator("#notice")).to_contain_text("1 stored model record(s) are damaged")
+    expect(page.locator("#notice")).to_contain_text("1 stored model record is damaged")
     expect(page.locator("#notice")).to_contain_text("weights")
     # Every intact model keeps working.
     assert page.evaluate("window.mlp.health()")["status"] == "healthy"
     assert page.evaluate("window.mlp.predict(new Array(100).fill(0))")["model_version"] == default
     page.get_by_role("button", name="Remove damaged entries").click()
-    expect(page.locator("#notice")).to_contain_text("Removed 1 damaged record(s).")
+    expect(page.locator("#notice")).to_contain_text("Removed 1 damaged record.")
     page.reload()
     page.evaluate("window.mlp.ready")
     expect(page.locator("#notice")).to_be_hidden()

@@ -197,7 +197,7 @@ def test_export_then_import_into_a_fresh_profile(context, chromium, tmp_path):
         other.evaluate("window.mlp.ready")
         other.get_by_role("tab", name="Models").click()
         other.locator("#import-file").set_input_files(str(path))
-        expect(other.locator("#models-status")).to_contain_text("Imported 1 model(s)")
+        expect(other.locator("#models-status")).to_contain_text("Imported 1 model")
         expect(other.locator("#models-table tbody tr")).to_have_count(2)
         assert other.evaluate("window.mlp.registry.export()") == bundle
     finally:

@@ -3,13 +3,13 @@
 import { connect } from "./protocol.js";
 
 function unsupported() {
-  if (typeof WebAssembly !== "object") return "This browser cannot run WebAssembly, which the model needs. Use a current Chrome, Edge, Firefox or Safari.";
-  if (typeof Worker !== "function") return "This browser cannot run Web Workers, which the model needs.";
-  if (!("indexedDB" in self)) return "This browser offers no IndexedDB storage, which the model registry needs.";
+  if (typeof WebAssembly !== "object") return "unsupported.wasm";
+  if (typeof Worker !== "function") return "unsupported.workers";
+  if (!("indexedDB" in self)) return "unsupported.indexeddb";
   return null;
 }
 
-/** Why this browser cannot run the app, or null. */
+/** Why this browser cannot run the app (a message key: the page translates it), or null. */
 export const problem = unsupported();
 
 /** The worker connection (null when `problem` is set). */

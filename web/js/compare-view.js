@@ -2,13 +2,14 @@
 // drawing's answers from every model.
 import { lineChart } from "./charts.js";
 import { $, el, pct } from "./dom.js";
+import { i18n } from "./strings.js";
 
 /** The answers of every model to one drawing (mlp.predictAll's result) as a table. */
 export function answersTable(results) {
   const table = el("table", undefined, "metrics");
-  table.createCaption().textContent = "Your drawing, through every model";
+  table.createCaption().textContent = i18n.t("compare.every_model");
   const head = table.createTHead().insertRow();
-  for (const h of ["Model", "Letter", "Confidence"]) head.append(el("th", h));
+  for (const h of ["compare.model", "compare.letter", "compare.confidence"]) head.append(el("th", i18n.t(h)));
   const body = table.createTBody();
   for (const r of results) {
     const row = body.insertRow();
@@ -18,7 +19,7 @@ export function answersTable(results) {
       row.insertCell().textContent = r.error;
       continue;
     }
-    row.insertCell().textContent = r.recognized ? r.letter : `none of these (closest: ${r.letter})`;
+    row.insertCell().textContent = r.recognized ? r.letter : i18n.t("compare.none_closest", { letter: r.letter });
     row.insertCell().textContent = pct(r.recognized ? r.confidence : r.none_probability);
   }
   return table;
@@ -30,7 +31,7 @@ export function renderComparison(a, b, ha, hb) {
   const box = $("compare-result");
   box.replaceChildren();
   const table = el("table", undefined, "metrics compare");
-  table.createCaption().textContent = "Side by side";
+  table.createCaption().textContent = i18n.t("compare.side_by_side");
   const head = table.createTHead().insertRow();
   head.append(el("th", ""), el("th", a.version), el("th", b.version));
   const body = table.createTBody();
@@ -43,16 +44,16 @@ export function renderComparison(a, b, ha, hb) {
     tr.insertCell().textContent = y;
     if (x !== y) tr.className = "differs";
   };
-  row("accuracy", pct(a.accuracy), pct(b.accuracy));
-  row("macro F1", pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
-  row("letters", a.classes.join(" "), b.classes.join(" "));
-  row("layers", a.architecture.layer_sizes.join("→"), b.architecture.layer_sizes.join("→"));
+  row(i18n.t("compare.accuracy"), pct(a.accuracy), pct(b.accuracy));
+  row(i18n.t("compare.macro_f1"), pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
+  row(i18n.t("compare.letters"), a.classes.join(" "), b.classes.join(" "));
+  row(i18n.t("compare.layers"), a.architecture.layer_sizes.join("→"), b.architecture.layer_sizes.join("→"));
   for (const k of Object.keys(a.hyperparameters)) row(k, String(a.hyperparameters[k]), String(b.hyperparameters[k]));
-  row("epochs", String(ha.train_loss.length), String(hb.train_loss.length));
+  row(i18n.t("compare.epochs"), String(ha.train_loss.length), String(hb.train_loss.length));
   const figure = el("figure");
   const chart = el("div");
   chart.dataset.testid = "chart-compare";
-  figure.append(chart, el("figcaption", "Validation loss per epoch"));
+  figure.append(chart, el("figcaption", i18n.t("compare.chart")));
   box.append(table, figure);
   const la = ha.val_loss, lb = hb.val_loss;
   const n = Math.max(la.length, lb.length);

@@ -3,6 +3,7 @@
 import { patternThumb } from "./thumbs.js";
 import { confirmAction } from "./registry-view.js";
 import { $, el } from "./dom.js";
+import { i18n } from "./strings.js";
 
 /** The My data tab. It redraws on the worker's "examples-changed" event (main.js calls
  * `refresh`), which every change of examples or letters sends. */
@@ -12,7 +13,7 @@ export function setupData({ call, currentPattern }) {
     try {
       await fn(...args);
     } catch (err) {
-      $("sample-status").textContent = `That did not work: ${err.message}`;
+      $("sample-status").textContent = i18n.t("data.failed", { error: err.message });
     }
   };
 
@@ -29,21 +30,22 @@ export function setupData({ call, currentPattern }) {
     list.replaceChildren();
     for (const t of builtIn) {
       const li = el("li");
-      li.append(patternThumb(t.template, { label: `template of ${t.letter}` }), el("span", `${t.letter} (built in)`));
+      li.append(patternThumb(t.template, { label: i18n.t("data.template_of", { letter: t.letter }) }),
+        el("span", i18n.t("data.built_in", { letter: t.letter })));
       list.append(li);
     }
     for (const c of classes) {
       const li = el("li");
       li.dataset.letter = c.letter;
-      const del = el("button", "Delete");
+      const del = el("button", i18n.t("models.delete"));
       del.type = "button";
-      del.setAttribute("aria-label", `delete letter ${c.letter}`);
+      del.setAttribute("aria-label", i18n.t("data.delete_letter", { letter: c.letter }));
       del.addEventListener("click", safely(async () => {
         const n = samples.filter((s) => s.label === c.letter).length;
-        if (!(await confirmAction(`Delete the letter ${c.letter} and its ${n} example(s)?`))) return;
+        if (!(await confirmAction(i18n.t("data.delete_letter_confirm", { letter: c.letter, count: n })))) return;
         await call("deleteClass", { letter: c.letter });
       }));
-      li.append(patternThumb(c.template, { label: `template of ${c.letter}` }), el("span", c.letter), del);
+      li.append(patternThumb(c.template, { label: i18n.t("data.template_of", { letter: c.letter }) }), el("span", c.letter), del);
       list.append(li);
     }
 
@@ -51,30 +53,29 @@ export function setupData({ call, currentPattern }) {
     samples.forEach((s) => { counts[s.label] = (counts[s.label] ?? 0) + 1; });
     const tests = samples.filter((s) => s.split === "test").length;
     $("sample-count").textContent = samples.length
-      ? `${samples.length} example(s): ${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ")}. ` +
-        `${tests} of them are test drawings: they judge every model (Models tab) and are never trained on. ` +
-        'Training uses the others when "Include my drawn examples" is on.'
-      : "No examples yet: draw a letter, pick it under the prediction and press Add example.";
+      ? `${i18n.t("data.count", { count: samples.length, letters: Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ") })} ` +
+        i18n.t("data.tests", { count: tests, include: i18n.t("train.include_samples") })
+      : i18n.t("data.none", { add: i18n.t("sample.add") });
     const items = $("sample-list");
     items.replaceChildren();
     for (const s of samples.slice().reverse()) {
       const li = el("li");
       li.dataset.id = String(s.id);
-      const del = el("button", "Delete");
+      const del = el("button", i18n.t("models.delete"));
       del.type = "button";
-      del.setAttribute("aria-label", `delete example ${s.id} (${s.label})`);
+      del.setAttribute("aria-label", i18n.t("data.delete_example", { id: s.id, letter: s.label }));
       del.addEventListener("click", safely(async () => {
         await call("deleteSample", { id: s.id });
       }));
       const split = el("select");
-      split.setAttribute("aria-label", `use of example ${s.id} (${s.label})`);
-      split.append(new Option("train", "train"), new Option("test", "test"));
+      split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: s.label }));
+      split.append(new Option(i18n.t("data.split_train"), "train"), new Option(i18n.t("data.split_test"), "test"));
       split.value = s.split;
       split.addEventListener("change", safely(async () => {
         await call("setSplit", { id: s.id, split: split.value });
       }));
       li.dataset.split = s.split;
-      li.append(patternThumb(s.pattern, { label: `example of ${s.label}` }), el("span", s.label), split, del);
+      li.append(patternThumb(s.pattern, { label: i18n.t("data.example_of", { letter: s.label }) }), el("span", s.label), split, del);
       items.append(li);
     }
   }
@@ -84,14 +85,14 @@ export function setupData({ call, currentPattern }) {
     const pattern = currentPattern();
     const note = $("sample-status");
     if (!pattern) {
-      note.textContent = "The grid is empty: draw the letter first.";
+      note.textContent = i18n.t("data.grid_empty");
       return;
     }
     try {
       const s = await call("addSample", { label: $("sample-label").value, pattern });
-      note.textContent = `Added an example of ${s.label}${s.split === "test" ? " (a test drawing)" : ""}.`;
+      note.textContent = i18n.t(s.split === "test" ? "data.added_test" : "data.added", { letter: s.label });
     } catch (err) {
-      note.textContent = `Not added: ${err.message}`;
+      note.textContent = i18n.t("data.not_added", { error: err.message });
     }
   });
 
@@ -101,17 +102,17 @@ export function setupData({ call, currentPattern }) {
     const template = currentPattern();
     const note = $("sample-status");
     if (!template) {
-      note.textContent = "Draw the new letter on the grid first; the drawing becomes its template.";
+      note.textContent = i18n.t("data.draw_letter_first");
       return;
     }
     try {
       const c = await call("addClass", { letter: input.value, template });
       input.value = "";
-      note.textContent = `Added the letter ${c.letter}. Add some examples of it, then train a model.`;
+      note.textContent = i18n.t("data.letter_added", { letter: c.letter });
       await refresh();
       $("sample-label").value = c.letter;
     } catch (err) {
-      note.textContent = `Not added: ${err.message}`;
+      note.textContent = i18n.t("data.not_added", { error: err.message });
     }
   });
 

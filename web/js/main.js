@@ -61,11 +61,11 @@ let latest = 0;
 // The monitoring log takes the prediction of the drawing a person settles on.
 const logged = settledLog((pattern) => client.call("predict", { pattern, log: true }).then(
   () => { if (!$("panel-monitoring").hidden) monitoringView.refresh(); },
-  (err) => views.showError(`Could not log the prediction: ${err.message}`)));
+  (err) => views.showError(i18n.t("error.log_prediction", { error: err.message }))));
 
 async function predict() {
   if (grid.isEmpty()) {
-    views.showPrediction(null, "the grid is empty: draw a letter");
+    views.showPrediction(null, i18n.t("result.grid_empty"));
     views.showError(null);
     return;
   }
@@ -137,7 +137,7 @@ const projects = setupProject({ project: window.mlp.project, confirm: confirmAct
 
 async function showWeights(version) {
   const { units, max } = await registry.weights(version);
-  $("weights").replaceChildren(...units.map((w, j) => weightThumb(w, max, { label: `hidden unit ${j + 1}` })));
+  $("weights").replaceChildren(...units.map((w, j) => weightThumb(w, max, { label: i18n.t("model.hidden_unit", { n: j + 1 }) })));
   $("weights").dataset.units = String(units.length);
 }
 
@@ -156,24 +156,24 @@ async function refreshModel() {
 
 /** Examples or letters changed: their list, and every model's test-drawing accuracy. */
 function refreshExamples() {
-  data.refresh().catch((err) => views.showError(`Could not read your examples: ${err.message}`));
+  data.refresh().catch((err) => views.showError(i18n.t("error.read_examples", { error: err.message })));
   models.refresh().catch((err) => views.showError(err.message));
 }
 
 function showDamaged(bad) {
   const list = bad.map((b) => `${b.version}: ${b.error}`).join("; ");
-  views.showNotice(`${bad.length} stored model record(s) are damaged and were set aside (${list}). Every intact model still works.`, [
-    { label: "Remove damaged entries", onClick: async () => {
+  views.showNotice(i18n.t("damaged.notice", { count: bad.length, list }), [
+    { label: i18n.t("damaged.remove"), onClick: async () => {
       try {
         const r = await call("removeDamaged");
-        views.showNotice(`Removed ${r.removed} damaged record(s).` + (r.promoted ? ` ${r.promoted} is now in production.` : ""));
-      } catch (err) { views.showNotice(`Could not remove them: ${err.message}`); }
+        views.showNotice(i18n.t("damaged.removed", { count: r.removed }) + (r.promoted ? ` ${i18n.t("damaged.promoted", { version: r.promoted })}` : ""));
+      } catch (err) { views.showNotice(i18n.t("damaged.remove_failed", { error: err.message })); }
     } },
-    { label: "Reset to default models", onClick: async () => {
+    { label: i18n.t("models.reset"), onClick: async () => {
       try {
         await registry.reset();
-        views.showNotice("The registry is back to the default models.");
-      } catch (err) { views.showNotice(`Could not reset: ${err.message}`); }
+        views.showNotice(i18n.t("models.reset_done"));
+      } catch (err) { views.showNotice(i18n.t("models.reset_failed", { error: err.message })); }
     } },
   ]);
 }
@@ -190,19 +190,19 @@ function start() {
       else if (event === "registry-changed") refreshModel();
       else if (event === "examples-changed") refreshExamples();
       else if (event === "bad-entries") showDamaged(data);
-      else if (event === "storage-unavailable") views.showNotice(`Storage unavailable: ${data.message}.`);
-      else if (event === "monitoring-failed") views.showNotice(`The prediction log could not be written: ${data.message}.`);
+      else if (event === "storage-unavailable") views.showNotice(i18n.t("error.storage", { error: data.message }));
+      else if (event === "monitoring-failed") views.showNotice(i18n.t("error.monitoring", { error: data.message }));
       else if (event === "crashed" && !ready) reject(new Error(data.message));
       else if (event === "crashed") {
-        views.showHealth("stopped");
+        views.showHealth(i18n.t("health.stopped"));
         $("predict").disabled = true;
-        views.showNotice(`The recognizer stopped working: ${data.message}. Your saved models are safe.`,
-          [{ label: "Retry", onClick: () => location.reload() }]);
+        views.showNotice(i18n.t("error.crashed", { error: data.message }),
+          [{ label: i18n.t("action.retry"), onClick: () => location.reload() }]);
       }
     });
   });
   const slow = setTimeout(() => {
-    if (!ready) views.showNotice(`Still loading: the first visit downloads about ${Math.round(Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0) / 1e6)} MB; later visits load from this device.`, [{ label: "Retry", onClick: () => location.reload() }]);
+    if (!ready) views.showNotice(i18n.t("loading.slow", { mb: Math.round(Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0) / 1e6) }), [{ label: i18n.t("action.retry"), onClick: () => location.reload() }]);
   }, 45_000);
   readyPromise.then(() => clearTimeout(slow), () => clearTimeout(slow));
   snapshotPromise = readyPromise.then(snapshotForNextVisit, () => false);
@@ -212,22 +212,22 @@ function start() {
       views.showLoadResult(null);
       views.showHealth(health);
       $("predict").disabled = false;
-      startTraining().catch((err) => views.showError(`Training is unavailable: ${err.message}`));
+      startTraining().catch((err) => views.showError(i18n.t("error.training_unavailable", { error: err.message })));
       refreshModel();
-      data.start().catch((err) => views.showError(`Could not read your examples: ${err.message}`));
-      projects.askPersistence().catch((err) => views.showError(`Could not ask for persistent storage: ${err.message}`));
+      data.start().catch((err) => views.showError(i18n.t("error.read_examples", { error: err.message })));
+      projects.askPersistence().catch((err) => views.showError(i18n.t("error.persistence", { error: err.message })));
     },
     (err) => {
-      views.showHealth("failed to load");
-      views.showLoadResult(`The recognizer could not start: ${err.message}`);
+      views.showHealth(i18n.t("health.failed"));
+      views.showLoadResult(i18n.t("error.start", { error: err.message }));
     },
   );
 }
 
 if (problem) {
-  views.showHealth("unsupported browser");
-  views.showLoadResult(problem);
-  readyPromise = Promise.reject(new Error(problem));
+  views.showHealth(i18n.t("health.unsupported"));
+  views.showLoadResult(i18n.t(problem));
+  readyPromise = Promise.reject(new Error(i18n.t(problem)));
   readyPromise.catch(() => {});
   snapshotPromise = Promise.resolve(false);
 } else {

@@ -1,19 +1,21 @@
 // One model's details: where it came from (lineage) and the person's notes and tags.
 import { $, el } from "./dom.js";
 import { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "./limits.js";
+import { i18n } from "./strings.js";
 
 /** "a, b ,c" -> ["a", "b", "c"] (Python checks them). */
 export const parseTags = (text) => text.split(",").map((t) => t.trim()).filter(Boolean);
 
 function lineageFacts(lineage) {
-  if (!lineage) return [["Lineage", "not recorded (this model was made before lineage was kept)"]];
-  const seconds = lineage.train_seconds === null ? "—" : `${lineage.train_seconds.toFixed(1)} s`;
+  if (!lineage) return [[i18n.t("lineage.title"), i18n.t("lineage.none")]];
+  const seconds = lineage.train_seconds === null ? "—"
+    : i18n.t("time.s", { s: i18n.number(lineage.train_seconds, { maximumFractionDigits: 1 }) });
   return [
-    ["Parent", lineage.parent ?? "none (trained from scratch)"],
-    ["Trained in", `${lineage.trained_in === "browser" ? "the browser" : "CPython"}, ${seconds}`],
-    ["Software", [`mlp_core ${lineage.mlp_core}`, `NumPy ${lineage.numpy}`,
+    [i18n.t("lineage.parent"), lineage.parent ?? i18n.t("lineage.no_parent")],
+    [i18n.t("lineage.trained_in"), `${lineage.trained_in === "browser" ? i18n.t("lineage.browser") : "CPython"}, ${seconds}`],
+    [i18n.t("lineage.software"), [`mlp_core ${lineage.mlp_core}`, `NumPy ${lineage.numpy}`,
       lineage.pyodide && `Pyodide ${lineage.pyodide}`].filter(Boolean).join(" · ")],
-    ["Training data", lineage.data_sha256 ? `SHA-256 ${lineage.data_sha256.slice(0, 16)}…` : "—"],
+    [i18n.t("model.training_data"), lineage.data_sha256 ? `SHA-256 ${lineage.data_sha256.slice(0, 16)}…` : "—", lineage.data_sha256],
   ];
 }
 
@@ -24,15 +26,15 @@ export async function editDetails(model, update) {
   $("details-title").textContent = model.version;
   const facts = $("details-lineage");
   facts.replaceChildren();
-  for (const [k, v] of lineageFacts(model.lineage)) {
+  for (const [k, v, full] of lineageFacts(model.lineage)) {
     const dd = el("dd", v);
-    if (k === "Training data" && model.lineage?.data_sha256) dd.title = model.lineage.data_sha256;
+    if (full) dd.title = full;
     facts.append(el("dt", k), dd);
   }
   $("details-notes").value = model.notes;
   $("details-notes").maxLength = MAX_NOTE_CHARS;
   $("details-tags").value = model.tags.join(", ");
-  $("details-tags-help").textContent = `Separated by commas; at most ${MAX_TAGS}, each up to ${MAX_TAG_CHARS} characters.`;
+  $("details-tags-help").textContent = i18n.t("details.tags_help", { max: MAX_TAGS, chars: MAX_TAG_CHARS });
   $("details-error").hidden = true;
   dialog.returnValue = "";
   dialog.showModal();
@@ -45,7 +47,7 @@ export async function editDetails(model, update) {
       await update(model.version, { notes: $("details-notes").value, tags: parseTags($("details-tags").value) });
       return true;
     } catch (err) { // say what is wrong and keep what was typed
-      $("details-error").textContent = `Not saved: ${err.message}`;
+      $("details-error").textContent = i18n.t("details.not_saved", { error: err.message });
       $("details-error").hidden = false;
       dialog.returnValue = "";
       dialog.showModal();

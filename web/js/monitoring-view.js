@@ -7,7 +7,7 @@ import { i18n } from "./strings.js";
 import { patternThumb } from "./thumbs.js";
 
 const NONE = "(none)";
-const answerName = (a) => (a === NONE ? "none of these" : a);
+const answerName = (a) => (a === NONE ? i18n.t("result.none_of_these") : a);
 
 function table(caption, headers, rows, testid) {
   const t = el("table", undefined, "metrics");
@@ -44,11 +44,11 @@ function renderSummary(box, s) {
   const head = el("p");
   head.dataset.testid = "monitoring-count";
   if (!s.predictions) {
-    head.textContent = "No predictions logged for this model yet: draw a letter.";
+    head.textContent = i18n.t("monitoring.none_logged");
     box.append(head);
     return;
   }
-  head.textContent = `${s.predictions} prediction(s); ${pct(s.low_confidence_share)} with confidence below ${pct(s.threshold)}.`;
+  head.textContent = i18n.t("monitoring.count", { count: s.predictions, low: pct(s.low_confidence_share), threshold: pct(s.threshold) });
   const total = s.predictions;
   const letters = Object.entries(s.per_letter).map(([a, n]) => [answerName(a), barCell(n, n / total)]);
   const { edges, counts } = s.confidence_histogram;
@@ -56,9 +56,9 @@ function renderSummary(box, s) {
   const bins = counts.map((n, i) => [`${pct(edges[i])}–${pct(edges[i + 1])}`, barCell(n, n / most)]);
   const days = s.over_time.map((d) => [d.day, String(d.predictions), pct(d.low_confidence_share)]);
   box.append(head,
-    table("Answers", ["Answer", "Predictions"], letters, "monitoring-letters"),
-    table("Confidence of the answer", ["Confidence", "Predictions"], bins, "monitoring-histogram"),
-    table("Low-confidence share per day", ["Day", "Predictions", "Low confidence"], days, "monitoring-days"));
+    table(i18n.t("monitoring.answers"), [i18n.t("monitoring.answer"), i18n.t("monitoring.predictions")], letters, "monitoring-letters"),
+    table(i18n.t("monitoring.histogram"), [i18n.t("compare.confidence"), i18n.t("monitoring.predictions")], bins, "monitoring-histogram"),
+    table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low")], days, "monitoring-days"));
 }
 
 /** One logged prediction per drawing: the drawing a person settles on (no new stroke for
@@ -93,7 +93,7 @@ export function setupMonitoring({ monitoring, letters, models }) {
     const select = $("monitoring-model");
     const list = await models();
     const chosen = select.value;
-    select.replaceChildren(new Option("production", ""), new Option("every model", "*"),
+    select.replaceChildren(new Option(i18n.t("models.production"), ""), new Option(i18n.t("models.every"), "*"),
       ...list.map((m) => new Option(m.version, m.version)));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
     const version = select.value || null;
@@ -103,20 +103,20 @@ export function setupMonitoring({ monitoring, letters, models }) {
     renderSummary($("monitoring-summary"), summary);
     const items = $("monitoring-unsure");
     items.replaceChildren();
-    if (!unsure.length) items.append(el("li", "None: every logged answer was confident."));
+    if (!unsure.length) items.append(el("li", i18n.t("monitoring.none_unsure")));
     for (const u of unsure) {
       const li = el("li");
-      const when = new Date(u.at).toLocaleString();
-      li.append(patternThumb(u.pattern, { label: `drawing answered ${answerName(u.answer)} at ${when}` }),
+      const when = i18n.date(u.at);
+      li.append(patternThumb(u.pattern, { label: i18n.t("monitoring.drawing", { answer: answerName(u.answer), when }) }),
         el("span", `${answerName(u.answer)}, ${pct(u.confidence)}`));
       const buttons = el("div", undefined, "label-buttons");
       for (const letter of known) {
         const b = el("button", letter);
         b.type = "button";
-        b.setAttribute("aria-label", `label drawing ${u.id} as ${letter}`);
+        b.setAttribute("aria-label", i18n.t("monitoring.label_as", { id: u.id, letter }));
         b.addEventListener("click", guard(async () => {
           await monitoring.label(u.id, letter);
-          status(`Added the drawing as an example of ${letter} (My data).`);
+          status(i18n.t("monitoring.labelled", { letter }));
           await refresh();
         }));
         buttons.append(b);
@@ -129,11 +129,11 @@ export function setupMonitoring({ monitoring, letters, models }) {
   $("monitoring-model").addEventListener("change", guard(refresh));
   $("monitoring-enabled").addEventListener("change", guard(async (e) => {
     await monitoring.enabled(e.target.checked);
-    status(e.target.checked ? "Predictions are logged on this device." : "Predictions are no longer logged.");
+    status(i18n.t(e.target.checked ? "monitoring.on" : "monitoring.off"));
   }));
   $("monitoring-clear").addEventListener("click", guard(async () => {
     await monitoring.clear();
-    status("The log is empty.");
+    status(i18n.t("monitoring.cleared"));
     await refresh();
   }));
   return { refresh: guard(refresh) };

@@ -2,17 +2,20 @@
 // drawings (champion against challenger), rollback, and the production timeline.
 import { $, el, pct } from "./dom.js";
 import { MAX_NOTE_CHARS } from "./limits.js";
+import { i18n } from "./strings.js";
 
+// How production changed (the history's "how"): message keys.
 const HOW = {
-  promote: "promoted", rollback: "rolled back", import: "imported",
-  reset: "reset to the default models", repair: "replaced a damaged model",
+  promote: "how.promote", rollback: "how.rollback", import: "how.import",
+  reset: "how.reset", repair: "how.repair",
 };
 
 /** "+4.2 points" / "−1.0 points" / "±0", or "—" when either side is missing. */
 function points(d) {
   if (d === null || d === undefined) return "—";
   if (Math.abs(d) < 5e-4) return "±0";
-  return `${d > 0 ? "+" : "−"}${Math.abs(d * 100).toFixed(1)} points`;
+  const size = i18n.number(Math.abs(d * 100), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return i18n.t("gate.points", { points: `${d > 0 ? "+" : "−"}${size}` });
 }
 
 const figure = (m) => (m.accuracy === null || m.accuracy === undefined ? "—"
@@ -22,17 +25,18 @@ const figure = (m) => (m.accuracy === null || m.accuracy === undefined ? "—"
 export function gateTable({ champion, challenger, difference }) {
   const table = el("table", undefined, "metrics gate");
   table.dataset.testid = "gate-table";
-  table.createCaption().textContent = "Production (champion) against the candidate (challenger)";
+  table.createCaption().textContent = i18n.t("gate.caption");
   const head = table.createTHead().insertRow();
-  for (const h of ["", `Production ${champion.version}`, `Candidate ${challenger.version}`, "Difference"]) {
+  for (const h of ["", i18n.t("gate.production", { version: champion.version }),
+    i18n.t("gate.candidate", { version: challenger.version }), i18n.t("gate.difference")]) {
     const th = el("th", h);
     th.scope = "col";
     head.append(th);
   }
   const body = table.createTBody();
   const rows = [
-    ["Validation (synthetic, each model's own)", champion.validation, challenger.validation, difference.validation],
-    ["Your test drawings", champion.test, challenger.test, difference.test],
+    [i18n.t("gate.validation"), champion.validation, challenger.validation, difference.validation],
+    [i18n.t("gate.test"), champion.test, challenger.test, difference.test],
   ];
   for (const [name, a, b, d] of rows) {
     const tr = body.insertRow();
@@ -47,13 +51,8 @@ export function gateTable({ champion, challenger, difference }) {
 
 /** What the gate concluded, in a sentence. */
 export function verdictText({ verdict, reason }) {
-  const lead = {
-    better: "The candidate is better on your test drawings",
-    equal: "The candidate is as good as production on your test drawings, no better",
-    worse: "The candidate is worse than production on your test drawings",
-    untested: "Not judged on your drawings",
-  }[verdict];
-  return `${lead}: ${reason}.`;
+  const lead = { better: "gate.better", equal: "gate.equal", worse: "gate.worse", untested: "gate.untested" }[verdict];
+  return i18n.t("gate.verdict", { lead: i18n.t(lead), reason });
 }
 
 /** Ask in the gate dialog: `title`, `body` (nodes), the confirm button's text; resolves
@@ -86,9 +85,9 @@ export async function promoteWithGate(registry, version) {
     // that cannot be judged (e.g. it does not read drawings) can, after a warning.
     if (err.name === "RegistryError") throw err;
     const { ok, note } = await ask({
-      title: `Promote ${version} to production?`,
-      body: [el("p", `It could not be compared with production: ${err.message}.`, "error")],
-      confirm: "Promote anyway",
+      title: i18n.t("gate.title", { version }),
+      body: [el("p", i18n.t("gate.not_compared", { error: err.message }), "error")],
+      confirm: i18n.t("gate.promote_anyway"),
       danger: true,
     });
     if (ok) await registry.setProduction(version, note);
@@ -98,13 +97,13 @@ export async function promoteWithGate(registry, version) {
   // Without test drawings, a lower validation accuracy is the only warning there is.
   const lower = gate.verdict === "untested" && gate.difference.validation < 0;
   const worse = gate.verdict === "worse" || lower;
-  const message = el("p", verdictText(gate) + (lower ? " Its validation accuracy is lower than production's." : ""),
+  const message = el("p", verdictText(gate) + (lower ? ` ${i18n.t("gate.lower_validation")}` : ""),
     worse ? "error" : "note");
   message.dataset.testid = "gate-verdict";
   const { ok, note } = await ask({
-    title: `Promote ${version} to production?`,
+    title: i18n.t("gate.title", { version }),
     body: [gateTable(gate), message],
-    confirm: worse ? "Promote anyway" : "Promote",
+    confirm: i18n.t(worse ? "gate.promote_anyway" : "gate.promote"),
     danger: worse,
   });
   if (!ok) return false;
@@ -116,9 +115,9 @@ export async function promoteWithGate(registry, version) {
  * new production version, or null if the person cancelled. */
 export async function rollBack(registry, current) {
   const { ok, note } = await ask({
-    title: "Roll back production?",
-    body: [el("p", `${current} leaves production; the model that was in production before it returns. You can promote ${current} again later.`)],
-    confirm: "Roll back",
+    title: i18n.t("rollback.title"),
+    body: [el("p", i18n.t("rollback.body", { version: current }))],
+    confirm: i18n.t("rollback.confirm"),
   });
   if (!ok) return null;
   return (await registry.rollback(note)).production;
@@ -128,15 +127,15 @@ export async function rollBack(registry, current) {
 export function renderTimeline(list, events) {
   list.replaceChildren();
   if (!events.length) {
-    list.append(el("li", "No production changes recorded yet (models from before this record began have none)."));
+    list.append(el("li", i18n.t("timeline.empty")));
     return;
   }
   for (const e of [...events].reverse()) {
     const li = el("li");
-    const when = el("time", new Date(e.at).toLocaleString());
+    const when = el("time", i18n.date(e.at));
     when.dateTime = e.at;
-    li.append(when, ` · ${HOW[e.how] ?? e.how}: `, el("strong", e.to));
-    if (e.from) li.append(` (was ${e.from})`);
+    li.append(when, ` · ${HOW[e.how] ? i18n.t(HOW[e.how]) : e.how}: `, el("strong", e.to));
+    if (e.from) li.append(` ${i18n.t("timeline.was", { version: e.from })}`);
     if (e.note) li.append(el("q", e.note));
     list.append(li);
   }

@@ -2,18 +2,20 @@
 // nothing); and whether the browser keeps this site's storage (persistent storage).
 import { $, alertLine, download } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "./limits.js";
+import { i18n } from "./strings.js";
+
+/** "3 models" in the page's language (`key` a plural message with {count}). */
+const counted = (key, count) => i18n.t(key, { count });
 
 /** Ask the browser to keep this site's data, and say what it answered. */
 async function askPersistence() {
   const line = $("persistence");
   if (!navigator.storage?.persist) {
-    line.textContent = "This browser cannot promise to keep this site's data: save a project file to keep your work.";
+    line.textContent = i18n.t("persist.unsupported");
     return null;
   }
   const granted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
-  line.textContent = granted
-    ? "Persistent storage: granted. The browser will not clear this site's data on its own."
-    : "Persistent storage: not granted. The browser may clear this site's data after weeks without a visit, or when the disk is full: save a project file to keep your work.";
+  line.textContent = i18n.t(granted ? "persist.granted" : "persist.not_granted");
   line.dataset.persistent = String(granted);
   return granted;
 }
@@ -28,9 +30,10 @@ export function setupProject({ project, confirm }) {
     try {
       const saved = await project.export();
       download(JSON.stringify(saved), `letter-recognizer-project-${saved.saved_at.slice(0, 10)}.json`);
-      status(`Saved ${saved.registry.models.length} model(s), ${saved.letters.length} letter(s) and ${saved.examples.length} example(s).`);
+      status(i18n.t("project.saved", { models: counted("count.models", saved.registry.models.length),
+        letters: counted("count.letters", saved.letters.length), examples: counted("count.examples", saved.examples.length) }));
     } catch (err) {
-      fail(`Not saved: ${err.message}`);
+      fail(i18n.t("details.not_saved", { error: err.message }));
     }
   });
   $("project-file").addEventListener("change", async (e) => {
@@ -40,14 +43,15 @@ export function setupProject({ project, confirm }) {
     fail(null);
     try {
       if (file.size > MAX_BUNDLE_BYTES) {
-        throw new Error(`it is ${(file.size / 1e6).toFixed(0)} MB; projects are limited to ${MAX_BUNDLE_BYTES / 1e6} MB`);
+        throw new Error(i18n.t("project.too_big", { mb: Math.round(file.size / 1e6), max: MAX_BUNDLE_BYTES / 1e6 }));
       }
-      if (!(await confirm(`Open ${file.name}? Your models, production history, letters and examples here are replaced by the project's (save a project first to keep them).`))) return;
+      if (!(await confirm(i18n.t("project.open_confirm", { name: file.name })))) return;
       const r = await project.import(await file.text());
-      status(`Opened ${file.name}: ${r.models} model(s), ${r.letters} letter(s), ${r.examples} example(s)` +
-        (r.production ? `; ${r.production} is in production.` : "."));
+      status(i18n.t("project.opened", { name: file.name, models: counted("count.models", r.models),
+        letters: counted("count.letters", r.letters), examples: counted("count.examples", r.examples) })
+        + (r.production ? ` ${i18n.t("damaged.promoted", { version: r.production })}` : ""));
     } catch (err) {
-      fail(`${file.name} was not opened, nothing changed: ${err.message}`);
+      fail(i18n.t("project.not_opened", { name: file.name, error: err.message }));
     }
   });
   return { askPersistence };

@@ -6,6 +6,7 @@ import { MAX_BUNDLE_BYTES } from "./limits.js";
 import { editDetails } from "./model-details.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
+import { i18n } from "./strings.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
 export function confirmAction(text) {
@@ -26,18 +27,18 @@ const architecture = (m) => `${m.architecture.layer_sizes.join("→")} ${m.archi
 /** "97.3% (n=12)" for a model's accuracy on the test drawings; why not, otherwise. */
 function testCell(t) {
   if (!t) return "…";
-  if (t.error) return `unavailable: ${t.error}`;
-  return t.n ? `${pct(t.accuracy)} (n=${t.n})` : "no test drawings";
+  if (t.error) return i18n.t("models.unavailable", { error: t.error });
+  return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
 }
 
 /** A model on the test drawings: accuracy, per letter and the confusion matrix. */
 function showTestResults({ version, test }) {
   const box = $("test-result");
-  const where = "your test drawings";
+  const where = i18n.t("models.where_test");
   const head = el("p");
-  head.append(el("strong", version), test.n
-    ? ` on ${test.n} test drawing(s): ${pct(test.accuracy)} right.`
-    : " has no test drawings to be judged on: add examples (My data); about 30% of each letter's become test drawings.");
+  head.append(el("strong", version), " ", test.n
+    ? i18n.t("models.test_result", { count: test.n, p: pct(test.accuracy) })
+    : i18n.t("models.test_none"));
   box.replaceChildren(head);
   if (test.n) {
     const metrics = { per_class: test.per_class, labels: test.labels, confusion_matrix: test.confusion };
@@ -64,7 +65,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
     const select = $("tag-filter");
     const tags = [...new Set(models.flatMap((m) => m.tags))].sort();
     const chosen = tags.includes(select.value) ? select.value : "";
-    select.replaceChildren(new Option("every model", ""), ...tags.map((t) => new Option(`models tagged “${t}”`, t)));
+    select.replaceChildren(new Option(i18n.t("models.every"), ""), ...tags.map((t) => new Option(i18n.t("models.tagged", { tag: t }), t)));
     select.value = chosen;
   }
 
@@ -82,7 +83,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
       const pick = el("input");
       pick.type = "checkbox";
       pick.checked = selected.has(m.version);
-      pick.setAttribute("aria-label", `compare ${m.version}`);
+      pick.setAttribute("aria-label", i18n.t("models.compare_one", { version: m.version }));
       pick.addEventListener("change", () => {
         if (pick.checked) selected.add(m.version); else selected.delete(m.version);
         $("compare").disabled = selected.size !== 2;
@@ -93,38 +94,38 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
       for (const t of m.tags) th.append(" ", el("span", t, "tag"));
       if (m.notes) th.title = m.notes;
       tr.append(th);
-      tr.insertCell().textContent = new Date(m.created_at).toLocaleString();
+      tr.insertCell().textContent = i18n.date(m.created_at);
       tr.insertCell().textContent = pct(m.accuracy);
       const test = tr.insertCell();
       test.textContent = testCell(m.test);
       test.dataset.testid = "test-accuracy";
       tr.insertCell().textContent = architecture(m);
-      tr.insertCell().textContent = m.is_production ? "★ production" : "";
+      tr.insertCell().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
       const actions = el("div", undefined, "actions");
       tr.insertCell().append(actions);
       if (!m.is_production) {
-        actions.append(button("Promote", `promote ${m.version}`, guard(async () => {
-          if (await promoteWithGate(registry, m.version)) status(`${m.version} is now in production.`);
+        actions.append(button(i18n.t("gate.promote"), i18n.t("models.promote_one", { version: m.version }), guard(async () => {
+          if (await promoteWithGate(registry, m.version)) status(i18n.t("damaged.promoted", { version: m.version }));
         })));
       }
-      actions.append(button("Details", `details of ${m.version}`, guard(async () => {
-        if (await editDetails(m, registry.update)) status(`Saved the notes and tags of ${m.version}.`);
+      actions.append(button(i18n.t("models.details"), i18n.t("models.details_of", { version: m.version }), guard(async () => {
+        if (await editDetails(m, registry.update)) status(i18n.t("models.details_saved", { version: m.version }));
       })));
-      actions.append(button("Test results", `test results of ${m.version}`, guard(async () => {
+      actions.append(button(i18n.t("models.test_results"), i18n.t("models.test_results_of", { version: m.version }), guard(async () => {
         showTestResults(await evaluate(m.version));
       })));
-      actions.append(button("Model card", `model card of ${m.version}`, guard(async () => {
+      actions.append(button(i18n.t("models.card"), i18n.t("models.card_of", { version: m.version }), guard(async () => {
         offer(await modelCard(m.version), `${m.version}.md`, "text/markdown");
       })));
-      actions.append(button("Export", `export ${m.version}`, guard(async () => {
+      actions.append(button(i18n.t("models.export"), i18n.t("models.export_one", { version: m.version }), guard(async () => {
         download(await registry.export([m.version]), `${m.version}.json`);
       })));
       if (!m.is_production) {
-        actions.append(button("Delete", `delete ${m.version}`, guard(async () => {
-          if (!(await confirmAction(`Delete model ${m.version}? This cannot be undone.`))) return;
+        actions.append(button(i18n.t("models.delete"), i18n.t("models.delete_one", { version: m.version }), guard(async () => {
+          if (!(await confirmAction(i18n.t("models.delete_confirm", { version: m.version })))) return;
           await registry.delete(m.version);
           selected.delete(m.version);
-          status(`Deleted ${m.version}.`);
+          status(i18n.t("models.deleted", { version: m.version }));
         })));
       }
     }
@@ -155,7 +156,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
   $("rollback").addEventListener("click", guard(async () => {
     const current = models.find((m) => m.is_production)?.version;
     const back = await rollBack(registry, current);
-    if (back) status(`Rolled back: ${back} is in production again.`);
+    if (back) status(i18n.t("rollback.done", { version: back }));
   }));
 
   $("export-all").addEventListener("click", guard(async () => {
@@ -166,24 +167,24 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
     e.target.value = "";
     if (!file) return;
     if (file.size > MAX_BUNDLE_BYTES) {
-      throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB; bundles are limited to ${MAX_BUNDLE_BYTES / 1e6} MB. Nothing changed.`);
+      throw new Error(i18n.t("models.too_big", { name: file.name, mb: Math.round(file.size / 1e6), max: MAX_BUNDLE_BYTES / 1e6 }));
     }
     try {
       const report = await registry.import(await file.text());
-      status(`Imported ${report.imported.length} model(s)` + (report.skipped.length ? `, skipped ${report.skipped.length} already present.` : "."));
+      status(i18n.t("models.imported", { count: report.imported.length }) + (report.skipped.length ? ` ${i18n.t("models.skipped", { count: report.skipped.length })}` : ""));
     } catch (err) {
-      throw new Error(`${file.name} was not imported, nothing changed: ${err.message}`);
+      throw new Error(i18n.t("models.not_imported", { name: file.name, error: err.message }));
     }
   }));
   $("reset").addEventListener("click", guard(async () => {
-    if (!(await confirmAction("Replace every model with the default models? Models you trained will be deleted (export them first if you want to keep them)."))) return;
+    if (!(await confirmAction(i18n.t("models.reset_confirm")))) return;
     await registry.reset();
     selected.clear();
-    status("The registry is back to the default models.");
+    status(i18n.t("models.reset_done"));
   }));
   $("run-all").addEventListener("click", guard(async () => {
     const pattern = currentPattern();
-    if (!pattern) throw new Error("The grid is empty: draw a letter first.");
+    if (!pattern) throw new Error(i18n.t("error.grid_empty"));
     $("run-all-result").replaceChildren(answersTable(await predictAll(pattern)));
   }));
   let comparison = null; // the comparison chart on screen, destroyed when replaced

@@ -1,16 +1,17 @@
 // Metrics display shared by the training and comparison views.
 import { el, pct } from "./dom.js";
+import { i18n } from "./strings.js";
 
 /** A class label as people read it: the model's "(none)" output is "none of these". */
-const labelName = (label) => (label === "(none)" ? "none of these" : label);
+const labelName = (label) => (label === "(none)" ? i18n.t("result.none_of_these") : label);
 
 /** Per-class precision / recall / F1 / support as a table. */
-export function perClassTable(metrics, where = "validation set") {
+export function perClassTable(metrics, where = i18n.t("results.validation_set")) {
   const table = el("table", undefined, "metrics");
-  table.createCaption().textContent = `Per letter (${where})`;
+  table.createCaption().textContent = i18n.t("results.per_letter", { where });
   const head = table.createTHead().insertRow();
-  for (const h of ["Letter", "Precision", "Recall", "F1", "Examples"]) {
-    const th = el("th", h);
+  for (const h of ["compare.letter", "results.precision", "results.recall", "results.f1", "results.examples"]) {
+    const th = el("th", i18n.t(h));
     th.scope = "col";
     head.append(th);
   }
@@ -26,11 +27,11 @@ export function perClassTable(metrics, where = "validation set") {
 }
 
 /** The confusion matrix as a heat-map table: rows are true letters, columns predictions. */
-export function confusionTable(metrics, where = "validation set") {
+export function confusionTable(metrics, where = i18n.t("results.validation_set")) {
   const { labels, confusion_matrix: cm } = metrics;
   const table = el("table", undefined, "confusion");
   table.dataset.testid = "confusion-matrix";
-  table.createCaption().textContent = `Confusion matrix, ${where} (rows: true letter, columns: predicted)`;
+  table.createCaption().textContent = i18n.t("results.confusion", { where });
   const head = table.createTHead().insertRow();
   head.append(el("th", ""));
   for (const l of labels) {
@@ -53,7 +54,7 @@ export function confusionTable(metrics, where = "validation set") {
       const colour = i === j ? "var(--series-1)" : "var(--bad)";
       cell.style.backgroundColor = `color-mix(in srgb, ${colour} ${Math.round(8 + 80 * share)}%, transparent)`;
       if (share > 0.5) cell.style.color = "var(--accent-ink)";
-      cell.setAttribute("aria-label", `${n} ${labelName(labels[i])} predicted as ${labelName(labels[j])}`);
+      cell.setAttribute("aria-label", i18n.t("results.cell", { count: n, truth: labelName(labels[i]), predicted: labelName(labels[j]) }));
     });
   });
   return table;

@@ -2,9 +2,13 @@
 // setting (named as the setting, grouped, with its limits and help), a preset menu, and
 // the URL: one parameter per setting that differs from the starting preset.
 import { el } from "./dom.js";
+import { i18n } from "./strings.js";
 
 /** URL names older links used, and the settings they mean now. */
 const RENAMED = { hidden: "hidden_layer_sizes", validation_ratio: "validation_fraction" };
+
+/** A message-key part for `text` (as build.py's slug): "Fine-tuning" -> "fine_tuning". */
+const slug = (text) => text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "_");
 
 export const text = (s, v) => (s.type === "int_list" ? v.join(", ") : String(v));
 
@@ -14,13 +18,28 @@ export function parse(s, raw) {
   return Number(raw);
 }
 
+// A setting's words: mlp_core states them in English (the schema, and the English
+// catalogue, which `python build.py generate` writes from it); the page's language may
+// translate them.
+const labelOf = (s) => i18n.t(`setting.${s.name}.label`);
+const helpOf = (s) => i18n.t(`setting.${s.name}.help`);
+const num = (v) => i18n.number(v, { useGrouping: false, maximumFractionDigits: 12 });
+
+/** What setting `s` accepts, in words (as mlp_core's Setting.describe, translated). */
+export function describe(s) {
+  if (s.type === "choice") return i18n.t("describe.choice", { choices: s.choices.join(", ") });
+  const range = i18n.t(s.min_exclusive ? "range.above_to" : "range.from_to", { min: num(s.min), max: num(s.max) });
+  if (s.type === "int_list") return i18n.t("describe.list", { max: s.max_length, range });
+  return i18n.t(s.type === "int" ? "describe.int" : "describe.number", { range });
+}
+
 /** One labelled input for setting `s` (named as the setting, with its limits). */
 export function field(s) {
   const label = el("label");
   const input = el(s.type === "choice" ? "select" : "input");
   input.name = s.name;
   input.required = true;
-  input.title = `${s.help} Allowed: ${s.describe}.`;
+  input.title = i18n.t("settings.allowed", { help: helpOf(s), describe: describe(s) });
   if (s.type === "choice") {
     input.append(...s.choices.map((c) => new Option(c, c)));
   } else if (s.type === "int_list") {
@@ -31,7 +50,7 @@ export function field(s) {
     input.max = String(s.max);
     input.step = s.type === "int" ? "1" : "any";
   }
-  label.append(`${s.label} `, input);
+  label.append(`${labelOf(s)} `, input);
   return label;
 }
 
@@ -40,10 +59,11 @@ export function help(settings) {
   const details = el("details", undefined, "help");
   const dl = el("dl");
   for (const s of settings) {
-    const allowed = `${s.describe[0].toUpperCase()}${s.describe.slice(1)}${s.unit ? ` ${s.unit}` : ""}`;
-    dl.append(el("dt", s.label), el("dd", `${s.help} ${allowed}.`));
+    const words = describe(s);
+    const allowed = `${words[0].toUpperCase()}${words.slice(1)}${s.unit ? ` ${i18n.t(`unit.${s.unit}`)}` : ""}`;
+    dl.append(el("dt", labelOf(s)), el("dd", `${helpOf(s)} ${allowed}.`));
   }
-  details.append(el("summary", "What these do"), dl);
+  details.append(el("summary", i18n.t("settings.what")), dl);
   return details;
 }
 
@@ -66,14 +86,15 @@ export function settingsForm(container, form, schema) {
   const choose = el("label");
   const preset = el("select");
   preset.name = "preset";
-  preset.append(...presets.map((p) => new Option(p.label, p.name)), new Option("Custom", ""));
-  choose.append("Preset ", preset);
+  preset.append(...presets.map((p) => new Option(i18n.t(`preset.${p.name}`), p.name)),
+    new Option(i18n.t("settings.custom"), ""));
+  choose.append(`${i18n.t("settings.preset")} `, preset);
   container.replaceChildren(choose);
   const groups = [...new Set(settings.map((s) => s.group))];
   for (const group of groups) {
     const fieldset = el("fieldset");
     const members = settings.filter((s) => s.group === group);
-    fieldset.append(el("legend", group), ...members.map(field), help(members));
+    fieldset.append(el("legend", i18n.t(`group.${slug(group)}`)), ...members.map(field), help(members));
     container.append(fieldset);
   }
 

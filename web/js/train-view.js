@@ -4,6 +4,7 @@ import { $, el, pct } from "./dom.js";
 import { verdictText } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
 import { field, help, parse, settingsForm, text } from "./settings-form.js";
+import { i18n } from "./strings.js";
 
 const CHECKS = ["include_samples", "promote", "gate"]; // page options beside the settings
 
@@ -23,7 +24,7 @@ function checksQuery(form, initial, params) {
 function duration(seconds) {
   if (!Number.isFinite(seconds)) return "";
   const s = Math.max(0, Math.round(seconds));
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+  return s >= 60 ? i18n.t("time.min_s", { min: Math.floor(s / 60), s: s % 60 }) : i18n.t("time.s", { s });
 }
 
 /** True if the page was opened with training settings in its URL (a shared setup). */
@@ -61,9 +62,9 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
     syncUrl();
     try {
       await navigator.clipboard.writeText(location.href);
-      $("train-status").textContent = "Link copied.";
+      $("train-status").textContent = i18n.t("train.link_copied");
     } catch {
-      $("train-status").textContent = `Share this link: ${location.href}`;
+      $("train-status").textContent = i18n.t("train.share_link", { url: location.href });
     }
     $("train-progress").hidden = false;
   });
@@ -100,34 +101,40 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
     for (const b of starts) b.disabled = true;
     $("train-cancel").disabled = false;
     $("train-bar").value = 0;
-    $("train-status").textContent = "Preparing data…";
+    $("train-status").textContent = i18n.t("train.preparing");
     // uPlot keeps a plot (and its listeners) until it is destroyed: free the last run's.
     loss?.destroy();
     acc?.destroy();
-    loss = lineChart($("chart-loss"), ["training", "validation"]);
-    acc = lineChart($("chart-acc"), ["validation accuracy"], { yRange: [0, 1] });
+    loss = lineChart($("chart-loss"), [i18n.t("chart.training"), i18n.t("chart.validation")]);
+    acc = lineChart($("chart-acc"), [i18n.t("chart.validation_accuracy")], { yRange: [0, 1] });
     try {
       const entry = await start((p) => {
         if (p.done) {
-          $("train-status").textContent = `Finished after ${p.epochs} epochs (${p.stop_reason === "converged" ? "validation loss stopped improving" : "epoch limit"}); registering…`;
+          $("train-status").textContent = i18n.t("train.finished", { count: p.epochs, why: i18n.t(p.stop_reason === "converged" ? "train.converged" : "train.epoch_limit") });
           return;
         }
         loss.push(p.epoch, p.train_loss, p.val_loss);
         acc.push(p.epoch, p.val_accuracy);
         $("train-bar").value = p.epoch / p.max_epochs;
         const left = (p.elapsed / p.epoch) * (p.max_epochs - p.epoch);
-        $("train-status").textContent = `Epoch ${p.epoch} of ${p.max_epochs} · training loss ${p.train_loss.toFixed(4)}` +
-          (p.val_loss === null ? "" : ` · validation loss ${p.val_loss.toFixed(4)} · accuracy ${pct(p.val_accuracy)}`) +
-          ` · at most ${duration(left)} left`;
+        const loss4 = (v) => i18n.number(v, { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+        $("train-status").textContent = [
+          i18n.t("train.epoch", { epoch: p.epoch, max: p.max_epochs }),
+          i18n.t("train.training_loss", { loss: loss4(p.train_loss) }),
+          ...(p.val_loss === null ? [] : [i18n.t("train.validation_loss", { loss: loss4(p.val_loss) }),
+            i18n.t("train.accuracy", { p: pct(p.val_accuracy) })]),
+          i18n.t("train.left", { time: duration(left) }),
+        ].join(" · ");
       });
       $("train-bar").value = 1;
-      $("train-status").textContent = `Done: ${entry.version} is in the registry.`;
+      $("train-status").textContent = i18n.t("train.done", { version: entry.version });
       showResult(entry, promote);
     } catch (err) {
       const box = $("train-error");
       box.hidden = false;
-      box.textContent = err.name === "TrainingCancelled" ? `Cancelled: ${err.message}.` : `Training failed: ${err.message}`;
-      $("train-status").textContent = err.name === "TrainingCancelled" ? "Cancelled." : "Failed.";
+      const cancelled = err.name === "TrainingCancelled";
+      box.textContent = i18n.t(cancelled ? "train.cancelled_why" : "train.failed_why", { error: err.message });
+      $("train-status").textContent = i18n.t(cancelled ? "train.cancelled" : "train.failed");
     } finally {
       running = false;
       for (const b of starts) b.disabled = false;
@@ -136,7 +143,7 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   }
   $("train-cancel").addEventListener("click", () => {
     $("train-cancel").disabled = true;
-    $("train-status").textContent = "Cancelling after this epoch…";
+    $("train-status").textContent = i18n.t("train.cancelling");
     cancel();
   });
   return {
@@ -151,31 +158,31 @@ function showResult(entry, promote) {
   box.hidden = false;
   const head = el("p");
   const seconds = entry.lineage?.train_seconds;
-  head.append(el("strong", `Registered ${entry.version}`),
-    entry.lineage?.parent ? ` (fine-tuned from ${entry.lineage.parent})` : "",
-    ` · validation accuracy ${pct(entry.accuracy)}` + (seconds ? ` · ${seconds.toFixed(1)} s` : "") +
-    ` · ${entry.is_production ? "in production" : "not in production"}`);
+  head.append(el("strong", i18n.t("train.registered", { version: entry.version })),
+    entry.lineage?.parent ? ` ${i18n.t("train.finetuned_from", { parent: entry.lineage.parent })}` : "",
+    ` · ${i18n.t("train.validation_accuracy", { p: pct(entry.accuracy) })}` +
+    (seconds ? ` · ${i18n.t("time.s", { s: i18n.number(seconds, { maximumFractionDigits: 1 }) })}` : "") +
+    ` · ${i18n.t(entry.is_production ? "train.in_production" : "train.not_in_production")}`);
   box.append(head);
   if (entry.gate) {
-    const decided = el("p", `${entry.gate.promoted ? "Promoted" : "Production kept"}. ${verdictText(entry.gate)}`);
+    const decided = el("p", `${i18n.t(entry.gate.promoted ? "gate.promoted" : "gate.kept")}. ${verdictText(entry.gate)}`);
     decided.dataset.testid = "gate-decision";
     box.append(decided);
   }
   if (!entry.is_production) {
-    const b = el("button", "Promote to production");
+    const b = el("button", i18n.t("train.promote_button"));
     b.type = "button";
     b.addEventListener("click", async () => {
       b.disabled = true;
       const error = $("train-error");
       error.hidden = true;
       try {
-        if (await promote(entry.version)) b.textContent = "In production";
+        if (await promote(entry.version)) b.textContent = i18n.t("train.in_production_button");
         else b.disabled = false;
       } catch (err) {
         // E.g. the model was deleted meanwhile (here or in another tab): say so, allow a retry.
         error.hidden = false;
-        error.textContent = `Could not promote ${entry.version}: ${err.message}. ` +
-          "The Models tab lists the models there are; promote one from there, or try again.";
+        error.textContent = i18n.t("train.promote_failed", { version: entry.version, error: err.message });
         b.disabled = false;
       }
     });
