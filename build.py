@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 import manifest  # noqa: E402
-from mlp_core import limits, registry, settings, store  # noqa: E402
+from mlp_core import limits, messages, registry, settings, store  # noqa: E402
 from mlp_core.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
 DEFAULT_BUNDLE = store.DEFAULT_BUNDLE  # package data; trained_models/registry.json links here
@@ -255,8 +255,9 @@ TABLE_END = "<!-- end of settings table -->"
 
 
 #: The part of the English catalogue that mlp_core states (settings' labels and help,
-#: groups, units, presets): written there by `generate`, translated in the others.
-GENERATED_PREFIXES = ("setting.", "group.", "unit.", "preset.")
+#: groups, units, presets; coded error messages): written there by `generate`,
+#: translated in the others.
+GENERATED_PREFIXES = ("setting.", "group.", "unit.", "preset.", "py.")
 
 
 def slug(text: str) -> str:
@@ -265,7 +266,8 @@ def slug(text: str) -> str:
 
 
 def python_messages() -> dict[str, str]:
-    """The English messages mlp_core's settings table holds, keyed for the catalogues."""
+    """The English messages mlp_core states (its settings table, its coded errors),
+    keyed for the catalogues."""
     out: dict[str, str] = {}
     for s in (*settings.SETTINGS, *settings.FINETUNE):
         out[f"setting.{s.name}.label"], out[f"setting.{s.name}.help"] = s.label, s.help
@@ -274,6 +276,7 @@ def python_messages() -> dict[str, str]:
             out[f"unit.{s.unit}"] = s.unit
     for p in settings.PRESETS.values():
         out[f"preset.{p.name}"] = p.label
+    out.update({f"py.{code}": text for code, text in messages.MESSAGES.items()})
     return out
 
 

@@ -13,6 +13,7 @@ from itertools import product
 import numpy as np
 
 from .limits import GRID, N_PIXELS
+from .messages import coded
 
 # Bold (2-cell) strokes, b left-aligned and d right-aligned as in a line of text: the
 # templates differ in 45 to 61 cells, so even a 30% pixel-flip rate leaves each letter
@@ -88,15 +89,14 @@ def default_templates() -> dict[str, np.ndarray]:
 def check_template(letter: str, pattern: np.ndarray | Sequence) -> np.ndarray:
     """Validate a user template (a class name and 100 or 10x10 values of 0/1)."""
     if not isinstance(letter, str) or not letter.strip() or len(letter) > 32:
-        raise ValueError("a class name must be a non-empty string of at most 32 characters")
+        raise coded(ValueError, "letter_name")
     if letter == NONE_LABEL:
-        raise ValueError(f"{NONE_LABEL!r} is reserved for drawings that are none of the "
-                         "letters; choose another name")
+        raise coded(ValueError, "letter_reserved", name=NONE_LABEL)
     arr = np.asarray(pattern, dtype=float).reshape(GRID, GRID)
     if not np.isin(arr, (0.0, 1.0)).all():
         raise ValueError(f"template for {letter!r} must contain only 0 and 1")
     if arr.sum() < 3:
-        raise ValueError(f"template for {letter!r} needs at least 3 inked cells")
+        raise coded(ValueError, "template_cells", letter=letter)
     return arr.astype(np.uint8)
 
 

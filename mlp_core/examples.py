@@ -16,6 +16,7 @@ import numpy as np
 from .data import check_template
 from .drawing import validate_pattern
 from .limits import MAX_USER_SAMPLES, N_PIXELS
+from .messages import coded
 
 SPLITS = ("train", "test")
 #: Share of each letter's examples held out as test drawings by default.
@@ -57,8 +58,8 @@ def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.
     for i, s in enumerate(samples):
         label = s.get("label") if isinstance(s, dict) else None
         if label not in classes:
-            raise ValueError(f"sample {i + 1} is labelled {label!r}, which is not one of "
-                             f"the classes {list(classes)}")
+            raise coded(ValueError, "unknown_label", n=i + 1, label=label,
+                        letters=list(classes))
         try:
             X.append(validate_pattern(s.get("pattern")))
         except ValueError as e:
@@ -98,6 +99,6 @@ def check_new_letter(new: Any, letters: Sequence[str]) -> dict[str, Any]:
     if isinstance(letter, str):
         letter = letter.strip()
     if letter in letters:
-        raise ValueError(f"there is already a letter called {letter!r}")
+        raise coded(ValueError, "letter_exists", letter=letter)
     template = check_template(letter, validate_pattern(new.get("template")))
     return {"letter": letter, "template": template.ravel().astype(int).tolist()}

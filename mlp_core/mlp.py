@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import settings
+from .messages import coded
 
 Params = tuple[list[np.ndarray], list[np.ndarray]]
 
@@ -476,9 +477,7 @@ class MLP:
             np.maximum(picked, 1e-15, out=picked)  # as cross_entropy clips
             train_loss = float(-np.log(picked).sum()) / n + l2_penalty(weights, l2, n)
             if not np.isfinite(train_loss):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch} (loss is {train_loss}); "
-                    "lower the learning_rate or momentum")
+                raise coded(FloatingPointError, "diverged", epoch=epoch, loss=train_loss)
             history["train_loss"].append(train_loss)
             if X_val is not None:
                 P_val = forward((weights, biases), X_val, act)[-1]

@@ -20,6 +20,7 @@ from typing import Any
 from . import history as hist
 from .history import HistoryError, check_note, parse_time
 from .limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
+from .messages import coded
 from .mlp import MLP
 from .recognizer import Recognizer
 from .serialize import model_from_dict, model_to_dict
@@ -244,7 +245,7 @@ def _find(doc: Document, version: str) -> int:
         if e["version"] == version:
             return i
     known = ", ".join(e["version"] for e in doc["models"]) or "none"
-    raise RegistryError(f"no model with version {version!r}; available: {known}")
+    raise coded(RegistryError, "no_model", version=version, known=known)
 
 
 def summary(entry: Entry) -> dict[str, Any]:
@@ -273,8 +274,7 @@ def get_production(doc: Document) -> Entry:
     for e in doc["models"]:
         if e["is_production"]:
             return e
-    raise RegistryError("the registry has no production model: train and register one, "
-                        "or import a bundle")
+    raise coded(RegistryError, "no_production")
 
 
 def load_model(entry: Entry) -> MLP:

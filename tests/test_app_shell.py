@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 ROOT_DIR = Path(__file__).resolve().parents[1]
 PROJECT = "letter-recognizer"  # https://<user>.github.io/<repo>/ serves the site here
 AXE = ROOT_DIR / "node_modules" / "axe-core" / "axe.min.js"
-TABS = ("Model", "Train", "Models", "My data", "Monitoring")
+TABS = ("model", "train", "models", "data", "monitoring")  # #tab-<name>, #panel-<name>
 
 
 @pytest.fixture
@@ -150,23 +150,26 @@ def test_theme_follows_the_system_and_the_choice_is_remembered(chromium, server)
         ctx.close()
 
 
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_accessibility_audit_finds_nothing_on_any_tab(chromium, server, theme):
-    """axe-core's WCAG 2 A and AA rules, on every tab, with its content shown."""
+def test_accessibility_audit_finds_nothing_on_any_tab(chromium, server, theme, locale):
+    """axe-core's WCAG 2 A and AA rules, on every tab, with its content shown, in both
+    themes and both languages."""
     # axe is injected as a script, which the page's CSP would block: bypassed here only.
-    ctx = chromium.new_context(color_scheme=theme, bypass_csp=True)
+    ctx = chromium.new_context(color_scheme=theme, locale=locale, bypass_csp=True)
     try:
         page = ctx.new_page()
         page.goto(server.url)
         page.evaluate("window.mlp.ready")
         page.add_script_tag(path=str(AXE))
         for tab in TABS:
-            page.get_by_role("tab", name=tab, exact=True).click()
+            page.locator(f"#tab-{tab}").click()
+            expect(page.locator(f"#panel-{tab}")).to_be_visible()
             page.wait_for_load_state("networkidle")
             result = page.evaluate("""() => axe.run(document, {
                 runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
             found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
                      for v in result["violations"]]
-            assert found == [], f"{theme}, tab {tab}: {found}"
+            assert found == [], f"{theme}, {locale}, tab {tab}: {found}"
     finally:
         ctx.close()

@@ -165,3 +165,34 @@ def test_no_visible_text_is_left_untranslated(chromium, server):
     spanish = _texts_on_every_tab(chromium, server.url, "es-ES")
     same = [t for t in english & spanish if re.search(r"[A-Za-z]{4,}", NEUTRAL.sub("", t))]
     assert same == [], f"shown the same in English and Spanish: {sorted(same)}"
+
+
+def test_every_coded_message_is_raised_somewhere():
+    from mlp_core.messages import MESSAGES
+
+    source = "".join(p.read_text() for p in (WEB.parent / "mlp_core").glob("*.py"))
+    raised = set(re.findall(r'coded\(\w+, "(\w+)"', source))
+    assert raised == set(MESSAGES)
+
+
+def test_a_python_error_in_spanish(chromium, server):
+    """Python raises with a code and parameters; the page says it in Spanish."""
+    ctx = chromium.new_context(locale="es-ES")
+    try:
+        page = ctx.new_page()
+        page.goto(server.url)
+        page.evaluate("window.mlp.ready")
+        for i, v in enumerate(as_bits(DRAWINGS["b"][0])):
+            if v:
+                page.get_by_label(f"fila {i // 10 + 1} columna {i % 10 + 1}", exact=True).click()
+        page.get_by_role("tab", name="Mis datos").click()
+        page.get_by_label("Letra nueva").fill("b")
+        page.get_by_role("button", name="Añadir desde mi dibujo").click()
+        expect(page.locator("#sample-status")).to_have_text(
+            "No se añadió: ya hay una letra llamada «b»")
+        err = page.evaluate("""() => window.mlp.classes.add('b', new Array(100).fill(1))
+            .then(() => null, (e) => ({name: e.name, code: e.code, message: e.message}))""")
+        assert err == {"name": "ValueError", "code": "letter_exists",
+                       "message": "ya hay una letra llamada «b»"}
+    finally:
+        ctx.close()

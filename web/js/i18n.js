@@ -47,7 +47,20 @@ export class Translator {
       return key;
     }
     if (typeof message === "object") message = message[this.plural.select(params.count ?? 0)] ?? message.other;
-    return message.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+    return message.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? this.#value(params[name]) : whole));
+  }
+
+  /** A parameter as text: numbers and lists in this language. */
+  #value(v) {
+    if (typeof v === "number") return this.number(v, { maximumFractionDigits: 6 });
+    if (Array.isArray(v)) return new Intl.ListFormat(this.lang, { type: "conjunction" }).format(v.map(String));
+    return String(v);
+  }
+
+  /** A coded error from Python ({code, params, message}) in this language: its message
+   * "py.<code>", or the English message when the catalogues have none. */
+  error({ code, params = {}, message }) {
+    return code && `py.${code}` in this.messages ? this.t(`py.${code}`, params) : message;
   }
 
   /** `value` as a number in this language (Intl.NumberFormat `options`). */

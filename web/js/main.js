@@ -22,6 +22,7 @@ import { LANGUAGES, saveLanguage } from "./i18n.js";
 
 setupTheme($("theme"));
 setupLanguage($("language"));
+client?.setErrorWords((error) => i18n.error(error));
 
 /** The language choice: the catalogues there are, in their own names. A change reloads
  * the page in that language (saying first when that would cancel a training). */

@@ -1,14 +1,17 @@
 // The page <-> worker message protocol, page side.
 //   request  {id, op, args}
-//   reply    {id, ok: true, result} | {id, ok: false, error: {type, message}}
+//   reply    {id, ok: true, result} | {id, ok: false, error: {type, message, code?, params?}}
 //   progress {id, progress}          (e.g. one per training epoch)
 //   event    {event, data}           (status of loading, registry changes, ...)
 
-/** An Error carrying the type of the error raised in the worker (e.g. "ValueError"). */
+/** An Error carrying the type of the error raised in the worker (e.g. "ValueError"),
+ * and for a coded one its code and parameters; `say(error)`, when given, words it. */
 export class WorkerError extends Error {
-  constructor({ type = "Error", message = "unknown error" } = {}) {
-    super(message);
+  constructor({ type = "Error", message = "unknown error", code = null, params = {} } = {}, say = null) {
+    super((code && say?.({ code, params, message })) || message);
     this.name = type;
+    this.code = code;
+    this.params = params;
   }
 }
 
@@ -20,6 +23,7 @@ export function connect(url) {
   const early = []; // events that arrived before anyone listened (the worker starts first)
   let nextId = 1;
   let dead = null;
+  let say = null; // words a coded error in the page's language (setErrorWords)
 
   const emit = (event, data) => {
     if (listeners.size) listeners.forEach((fn) => fn(event, data));
@@ -33,7 +37,7 @@ export function connect(url) {
     if ("progress" in data) return request.onProgress?.(data.progress);
     pending.delete(data.id);
     if (data.ok) request.resolve(data.result);
-    else request.reject(new WorkerError(data.error));
+    else request.reject(new WorkerError(data.error, say));
   });
 
   const die = (message) => {
@@ -57,6 +61,10 @@ export function connect(url) {
         pending.set(id, { resolve, reject, onProgress });
         worker.postMessage({ id, op, args });
       });
+    },
+    /** Word coded errors with `fn({code, params, message})` (null: keep the message). */
+    setErrorWords(fn) {
+      say = fn;
     },
     /** Listen to worker events: fn(eventName, data). Returns an unsubscribe function. */
     on(fn) {

@@ -6,13 +6,21 @@ export function emit(name, data = {}) {
   self.postMessage({ event: name, data });
 }
 
-/** An error as {type, message}: a Python exception keeps its type and its last line
- * ("mlp_core.registry.RegistryError: not valid JSON" -> "not valid JSON"). */
+// mlp_core/messages.py: the note that carries a coded error's code and parameters.
+const NOTE = "mlp_core-message ";
+
+/** An error as {type, message, code?, params?}: a Python exception keeps its type and
+ * its message line ("mlp_core.registry.RegistryError: not valid JSON" -> "not valid
+ * JSON"), and a coded one (mlp_core.messages) its code and parameters, so the page can
+ * say it in its language. */
 export function describe(err) {
   if (err && err.type && typeof err.message === "string") {
     const lines = err.message.trim().split("\n");
+    const noted = lines.findIndex((line) => line.startsWith(NOTE));
+    const line = lines[noted > 0 ? noted - 1 : lines.length - 1];
     const prefix = new RegExp(`^([\\w.]*\\.)?${err.type}: `);
-    return { type: err.type, message: lines[lines.length - 1].replace(prefix, "") };
+    const out = { type: err.type, message: line.replace(prefix, "") };
+    return noted > 0 ? { ...out, ...JSON.parse(lines[noted].slice(NOTE.length)) } : out;
   }
   return { type: err?.name || "Error", message: err?.message || String(err) };
 }
