@@ -192,7 +192,23 @@ def test_a_python_error_in_spanish(chromium, server):
             "No se añadió: ya hay una letra llamada «b»")
         err = page.evaluate("""() => window.mlp.classes.add('b', new Array(100).fill(1))
             .then(() => null, (e) => ({name: e.name, code: e.code, message: e.message}))""")
-        assert err == {"name": "ValueError", "code": "letter_exists",
+        assert err == {"name": "ValueError", "code": "py.letter_exists",
                        "message": "ya hay una letra llamada «b»"}
+    finally:
+        ctx.close()
+
+
+def test_a_failed_start_is_explained_in_spanish(chromium, server):
+    """The worker's own errors are coded too: a wheel that does not arrive."""
+    ctx = chromium.new_context(locale="es-ES")
+    try:
+        ctx.route("**/numpy-*.whl", lambda route: route.fulfill(status=404, body="Not Found"))
+        page = ctx.new_page()
+        page.goto(server.url)
+        expect(page.locator("#load-error")).to_contain_text(
+            "El reconocedor no pudo arrancar: no se pudo descargar "
+            "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl (HTTP 404); comprueba la "
+            "conexión", timeout=20_000)
+        expect(page.get_by_role("button", name="Reintentar")).to_be_visible()
     finally:
         ctx.close()

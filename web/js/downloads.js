@@ -6,6 +6,7 @@
 // Pyodide reads it as it would anyway), and a start where nothing arrives and no step is
 // done for `stallMs` (call `progress()` when a step is done): e.g. a script Pyodide
 // imports instead of fetching, or a damaged file.
+import { codedError } from "./coded-error.js";
 
 const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
 
@@ -15,10 +16,12 @@ export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
   const realFetch = self.fetch;
   const active = new Set(); // {name, last, waiting}: downloads not finished yet
   let lastProgress = performance.now(); // a download finished or a step was done
+  // `why`: what went wrong (the browser's words, or an HTTP status); null: it stalled.
   const fail = (download, why) => {
     active.delete(download);
-    const err = new Error(`could not download ${download.name} (${why}); check the connection, then retry`);
-    err.name = "DownloadFailed";
+    const err = why === null
+      ? codedError("worker.download_stalled", { file: download.name, seconds: Math.round(stallMs / 1000) }, "DownloadFailed")
+      : codedError("worker.download_failed", { file: download.name, why }, "DownloadFailed");
     err.file = download.name;
     onFailure(err);
     return err;
@@ -66,11 +69,11 @@ export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
     for (const download of active) {
       if (!download.waiting) continue;
       waiting = true;
-      if (now - download.last > stallMs) fail(download, `no data for ${seconds} s`);
+      if (now - download.last > stallMs) fail(download, null);
     }
     if (!waiting && now - lastProgress > stallMs) {
       lastProgress = now;
-      onFailure(new Error(`Python did not start: nothing happened for ${seconds} s (a file that never arrived, or a damaged one?); retry`));
+      onFailure(codedError("worker.no_progress", { seconds }));
     }
   }, 500);
 

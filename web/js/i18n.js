@@ -57,10 +57,10 @@ export class Translator {
     return String(v);
   }
 
-  /** A coded error from Python ({code, params, message}) in this language: its message
-   * "py.<code>", or the English message when the catalogues have none. */
+  /** A coded error from the worker ({code: a message key, params, message}) in this
+   * language, or its own (English) message when the catalogues have none. */
   error({ code, params = {}, message }) {
-    return code && `py.${code}` in this.messages ? this.t(`py.${code}`, params) : message;
+    return code && code in this.messages ? this.t(code, params) : message;
   }
 
   /** `value` as a number in this language (Intl.NumberFormat `options`). */

@@ -187,7 +187,7 @@ function start() {
       if (event === "step") views.showStep(data.step, data.state);
       else if (event === "download") views.showDownload(data);
       else if (event === "ready") resolve(data);
-      else if (event === "boot-failed") reject(new Error(data.message));
+      else if (event === "boot-failed") reject(new Error(i18n.error(data)));
       else if (event === "registry-changed") refreshModel();
       else if (event === "examples-changed") refreshExamples();
       else if (event === "bad-entries") showDamaged(data);

@@ -3,6 +3,7 @@
 // tabs announce their writes on a BroadcastChannel; we reload before the next use.
 import * as storage from "../storage.js";
 import { emit } from "./transport.js";
+import { codedError } from "../coded-error.js";
 
 const CHANNEL = "letter-recognizer-registry";
 
@@ -15,9 +16,7 @@ async function fetchDefaultBundle() {
 /** Say what a storage failure means for the person, in words. */
 export function storageError(err) {
   if (err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError") {
-    const e = new Error("your browser's storage for this site is full: delete models or examples you no longer need (export them first), then try again");
-    e.name = "StorageFull";
-    return e;
+    return codedError("worker.storage_full", {}, "StorageFull");
   }
   return err;
 }

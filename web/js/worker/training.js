@@ -1,10 +1,9 @@
 // One training at a time, an epoch per turn of the worker's event loop so that
 // predictions and Cancel get in between; the model is registered only at the end.
+import { codedError } from "../coded-error.js";
 
 function cancelled() {
-  const err = new Error("training was cancelled; the registry is unchanged");
-  err.name = "TrainingCancelled";
-  return err;
+  return codedError("worker.training_cancelled", {}, "TrainingCancelled");
 }
 
 export class Training {
@@ -21,7 +20,7 @@ export class Training {
    * `kind` "finetune" fine-tunes the production model instead: `config` is {finetune:
    * {settings}, promote}, and the person's examples are always included. */
   async run(config, progress, kind = "train") {
-    if (this.running) throw new Error("a training is already running; wait for it or cancel it");
+    if (this.running) throw codedError("worker.training_running");
     this.registry.requireStorage();
     this.running = true;
     this.cancelRequested = false;

@@ -11,8 +11,8 @@ const NOTE = "mlp_core-message ";
 
 /** An error as {type, message, code?, params?}: a Python exception keeps its type and
  * its message line ("mlp_core.registry.RegistryError: not valid JSON" -> "not valid
- * JSON"), and a coded one (mlp_core.messages) its code and parameters, so the page can
- * say it in its language. */
+ * JSON"); a coded one (mlp_core/messages.py, js/coded-error.js) also its message key and
+ * parameters, so the page can say it in its language. */
 export function describe(err) {
   if (err && err.type && typeof err.message === "string") {
     const lines = err.message.trim().split("\n");
@@ -20,9 +20,12 @@ export function describe(err) {
     const line = lines[noted > 0 ? noted - 1 : lines.length - 1];
     const prefix = new RegExp(`^([\\w.]*\\.)?${err.type}: `);
     const out = { type: err.type, message: line.replace(prefix, "") };
-    return noted > 0 ? { ...out, ...JSON.parse(lines[noted].slice(NOTE.length)) } : out;
+    if (noted < 1) return out;
+    const { code, params } = JSON.parse(lines[noted].slice(NOTE.length));
+    return { ...out, code: `py.${code}`, params }; // the catalogues' key
   }
-  return { type: err?.name || "Error", message: err?.message || String(err) };
+  const out = { type: err?.name || "Error", message: err?.message || String(err) };
+  return err?.code ? { ...out, code: err.code, params: err.params } : out; // js/coded-error.js
 }
 
 /** Answer each request {id, op, args} with handlers[op](args, progress) once the
