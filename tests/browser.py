@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import shutil
@@ -65,3 +66,17 @@ class Server:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+@contextlib.contextmanager
+def app_page(browser, url: str, **options):
+    """The app loaded and ready in a fresh browser context made with ``options``
+    (``locale``, ``color_scheme``, ...), closed afterwards."""
+    ctx = browser.new_context(**options)
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.evaluate("window.mlp.ready")
+        yield page
+    finally:
+        ctx.close()

@@ -9,7 +9,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM_ARGS, Server, chromium_path
+from browser import CHROMIUM_ARGS, Server, app_page, chromium_path
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
@@ -125,11 +125,7 @@ def _first_pixel(page, selector: str) -> list[int]:
 
 
 def test_theme_follows_the_system_and_the_choice_is_remembered(chromium, server):
-    ctx = chromium.new_context(color_scheme="dark")
-    try:
-        page = ctx.new_page()
-        page.goto(server.url)
-        page.evaluate("window.mlp.ready")
+    with app_page(chromium, server.url, color_scheme="dark") as page:
         dark = _background(page)
         weights = "#weights canvas.thumb"  # the Model tab's heat maps
         expect(page.locator(weights).first).to_be_visible()
@@ -146,8 +142,6 @@ def test_theme_follows_the_system_and_the_choice_is_remembered(chromium, server)
 
         page.get_by_label("Theme").select_option("system")
         assert _background(page) == dark
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("locale", ["en-US", "es-ES"])
@@ -156,11 +150,8 @@ def test_accessibility_audit_finds_nothing_on_any_tab(chromium, server, theme, l
     """axe-core's WCAG 2 A and AA rules, on every tab, with its content shown, in both
     themes and both languages."""
     # axe is injected as a script, which the page's CSP would block: bypassed here only.
-    ctx = chromium.new_context(color_scheme=theme, locale=locale, bypass_csp=True)
-    try:
-        page = ctx.new_page()
-        page.goto(server.url)
-        page.evaluate("window.mlp.ready")
+    with app_page(chromium, server.url, color_scheme=theme, locale=locale,
+                  bypass_csp=True) as page:
         page.add_script_tag(path=str(AXE))
         for tab in TABS:
             page.locator(f"#tab-{tab}").click()
@@ -171,5 +162,3 @@ def test_accessibility_audit_finds_nothing_on_any_tab(chromium, server, theme, l
             found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
                      for v in result["violations"]]
             assert found == [], f"{theme}, {locale}, tab {tab}: {found}"
-    finally:
-        ctx.close()

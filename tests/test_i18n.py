@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import app_page
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
@@ -60,6 +61,13 @@ def test_every_key_the_page_uses_exists_and_every_message_is_used():
     assert set(EN) - used - {"language.name"} == set(), "messages nothing shows"
 
 
+def _draw_b_in_spanish(page) -> None:
+    """Click the inked cells of a "b", by their Spanish labels ("fila 1 columna 2")."""
+    for i, v in enumerate(as_bits(DRAWINGS["b"][0])):
+        if v:
+            page.get_by_label(f"fila {i // 10 + 1} columna {i % 10 + 1}", exact=True).click()
+
+
 def _visible_text(page) -> str:
     return page.evaluate("document.body.innerText")
 
@@ -82,21 +90,15 @@ def test_the_english_catalogue_states_the_settings_as_mlp_core_does():
 
 
 def test_the_page_in_spanish(chromium, server):
-    ctx = chromium.new_context(locale="es-ES")  # navigator.language "es-ES"
-    try:
-        page = ctx.new_page()
-        page.goto(server.url)
-        page.evaluate("window.mlp.ready")
+    # navigator.language "es-ES"
+    with app_page(chromium, server.url, locale="es-ES") as page:
         assert page.evaluate("document.documentElement.lang") == "es"
         assert page.title() == "Reconocedor de letras"
         expect(page.get_by_test_id("health")).to_contain_text("listo")
         expect(page.get_by_role("tab", name="Mis datos")).to_be_visible()
         # Numbers in Spanish: a decimal comma and a space before the percent sign.
         expect(page.locator("#model-info")).to_contain_text(re.compile(r"\d+,\d\s%"))
-        bits = as_bits(DRAWINGS["b"][0])
-        for i, v in enumerate(bits):
-            if v:
-                page.get_by_label(f"fila {i // 10 + 1} columna {i % 10 + 1}", exact=True).click()
+        _draw_b_in_spanish(page)
         expect(page.get_by_test_id("prediction-confidence")).to_contain_text(
             re.compile(r"\d+,\d\s% de seguridad"))
         fragments = _english_fragments()
@@ -117,8 +119,6 @@ def test_the_page_in_spanish(chromium, server):
         page.reload()
         page.evaluate("window.mlp.ready")
         assert page.evaluate("document.documentElement.lang") == "en"
-    finally:
-        ctx.close()
 
 
 # Visible text nodes, and the aria-label and title of visible elements.
@@ -142,11 +142,7 @@ NEUTRAL = re.compile(r"v\d[\w.]*|relu|tanh|sigmoid|softmax|SGD|NumPy|Pyodide|CPy
 
 
 def _texts_on_every_tab(browser, url: str, locale: str) -> set[str]:
-    ctx = browser.new_context(locale=locale)
-    try:
-        page = ctx.new_page()
-        page.goto(url)
-        page.evaluate("window.mlp.ready")
+    with app_page(browser, url, locale=locale) as page:
         texts: set[str] = set()
         for tab in ("model", "train", "models", "data", "monitoring"):
             page.locator(f"#tab-{tab}").click()
@@ -155,8 +151,6 @@ def _texts_on_every_tab(browser, url: str, locale: str) -> set[str]:
             page.locator("details").evaluate_all("ds => ds.forEach((d) => { d.open = true; })")
             texts |= set(page.evaluate(VISIBLE_TEXT))
         return texts
-    finally:
-        ctx.close()
 
 
 def test_no_visible_text_is_left_untranslated(chromium, server):
@@ -177,14 +171,8 @@ def test_every_coded_message_is_raised_somewhere():
 
 def test_a_python_error_in_spanish(chromium, server):
     """Python raises with a code and parameters; the page says it in Spanish."""
-    ctx = chromium.new_context(locale="es-ES")
-    try:
-        page = ctx.new_page()
-        page.goto(server.url)
-        page.evaluate("window.mlp.ready")
-        for i, v in enumerate(as_bits(DRAWINGS["b"][0])):
-            if v:
-                page.get_by_label(f"fila {i // 10 + 1} columna {i % 10 + 1}", exact=True).click()
+    with app_page(chromium, server.url, locale="es-ES") as page:
+        _draw_b_in_spanish(page)
         page.get_by_role("tab", name="Mis datos").click()
         page.get_by_label("Letra nueva").fill("b")
         page.get_by_role("button", name="Añadir desde mi dibujo").click()
@@ -194,8 +182,6 @@ def test_a_python_error_in_spanish(chromium, server):
             .then(() => null, (e) => ({name: e.name, code: e.code, message: e.message}))""")
         assert err == {"name": "ValueError", "code": "py.letter_exists",
                        "message": "ya hay una letra llamada «b»"}
-    finally:
-        ctx.close()
 
 
 def test_a_failed_start_is_explained_in_spanish(chromium, server):
