@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 import manifest  # noqa: E402
-from mlp_core import limits, messages, registry, settings, store  # noqa: E402
+from mlp_core import limits, messages, model_card, registry, settings, store  # noqa: E402
 from mlp_core.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
 DEFAULT_BUNDLE = store.DEFAULT_BUNDLE  # package data; trained_models/registry.json links here
@@ -255,9 +255,9 @@ TABLE_END = "<!-- end of settings table -->"
 
 
 #: The part of the English catalogue that mlp_core states (settings' labels and help,
-#: groups, units, presets; coded error messages): written there by `generate`,
-#: translated in the others.
-GENERATED_PREFIXES = ("setting.", "group.", "unit.", "preset.", "py.")
+#: groups, units, presets; coded error messages; the model card's words): written there
+#: by `generate`, translated in the others.
+GENERATED_PREFIXES = ("setting.", "group.", "unit.", "preset.", messages.KEY_PREFIX, "card.")
 
 
 def slug(text: str) -> str:
@@ -266,8 +266,8 @@ def slug(text: str) -> str:
 
 
 def python_messages() -> dict[str, str]:
-    """The English messages mlp_core states (its settings table, its coded errors),
-    keyed for the catalogues."""
+    """The English messages mlp_core states (its settings table, its coded errors, its
+    model card's words), keyed for the catalogues."""
     out: dict[str, str] = {}
     for s in (*settings.SETTINGS, *settings.FINETUNE):
         out[f"setting.{s.name}.label"], out[f"setting.{s.name}.help"] = s.label, s.help
@@ -276,7 +276,8 @@ def python_messages() -> dict[str, str]:
             out[f"unit.{s.unit}"] = s.unit
     for p in settings.PRESETS.values():
         out[f"preset.{p.name}"] = p.label
-    out.update({f"py.{code}": text for code, text in messages.MESSAGES.items()})
+    out.update({messages.KEY_PREFIX + code: text for code, text in messages.MESSAGES.items()})
+    out.update({f"card.{key}": text for key, text in model_card.CARD.items()})
     return out
 
 

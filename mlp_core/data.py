@@ -300,7 +300,7 @@ def train_val_split(
     rank[by_class] = np.arange(len(y)) - np.repeat(np.cumsum(counts) - counts, counts)
     n_val = np.maximum(1, np.round(counts * validation_fraction).astype(int))
     if np.any(n_val >= counts):
-        raise ValueError("every class needs at least 2 samples to split off a validation set")
+        raise coded(ValueError, "class_too_small")
     is_val = rank < n_val[inverse]
     tr, va = order[~is_val], order[is_val]
     return X[tr], X[va], y[tr], y[va]

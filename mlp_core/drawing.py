@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .limits import GRID, N_PIXELS
+from .messages import coded
 from .preprocess import center_bits
 
 
@@ -22,15 +23,16 @@ def _numeric_array(pattern: list | tuple) -> np.ndarray:
     nested = [isinstance(v, list | tuple) for v in pattern]
     if any(nested):
         if not all(nested) or len(pattern) != GRID or any(len(r) != GRID for r in pattern):
-            raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
+            raise coded(ValueError, "pattern_rows", grid=GRID)
         flat = [v for row in pattern for v in row]
     else:
         flat = list(pattern)
     for i, v in enumerate(flat):
         if isinstance(v, bool) or (isinstance(v, int | float) and not isinstance(v, complex)):
             continue
-        raise ValueError(f"pattern value {i} is {v!r} ({type(v).__name__}); use 0 or 1")
-    raise ValueError("pattern must hold only numbers (0 or 1)")
+        raise coded(ValueError, "pattern_number", index=i, value=f"{v!r} ({type(v).__name__})")
+    raise coded(ValueError, "pattern_type", size=N_PIXELS, grid=GRID,
+                type=type(pattern).__name__)
 
 
 _PLAIN_NUMBERS = frozenset((int, float, bool))
@@ -47,28 +49,30 @@ def validate_pattern(pattern: Any) -> np.ndarray:
             and _PLAIN_NUMBERS.issuperset(map(type, pattern)) and _BITS.issuperset(pattern)):
         return np.array(pattern, dtype=np.float64)  # the common case, checked in C loops
     if isinstance(pattern, str | bytes):
-        raise ValueError("pattern must be a list of 100 numbers (0 or 1), not a string")
+        raise coded(ValueError, "pattern_text", size=N_PIXELS)
     if isinstance(pattern, np.ndarray):
         if pattern.dtype.kind not in "biuf":
-            raise ValueError(f"pattern must hold numbers, got dtype {pattern.dtype}")
+            raise coded(ValueError, "pattern_type", size=N_PIXELS, grid=GRID,
+                        type=f"ndarray[{pattern.dtype}]")
         values = pattern
     elif not isinstance(pattern, list | tuple):
-        raise ValueError(f"pattern must be a list of {N_PIXELS} values or {GRID} rows of "
-                         f"{GRID}, got {type(pattern).__name__}")
+        raise coded(ValueError, "pattern_type", size=N_PIXELS, grid=GRID,
+                    type=type(pattern).__name__)
     else:
         values = _numeric_array(pattern)
         if values.ndim >= 2 and values.shape != (GRID, GRID):
-            raise ValueError(f"a nested pattern must be {GRID} rows of {GRID} values")
+            raise coded(ValueError, "pattern_rows", grid=GRID)
     if values.shape not in ((N_PIXELS,), (GRID, GRID)):
-        raise ValueError(f"pattern must have {N_PIXELS} values ({GRID}x{GRID}), "
-                         f"got shape {tuple(values.shape)}")
+        raise coded(ValueError, "pattern_size", size=N_PIXELS, grid=GRID,
+                    shape=str(tuple(values.shape)))
     values = values.astype(np.float64).reshape(N_PIXELS)
-    if np.isnan(values).any():
-        raise ValueError("pattern contains NaN; use 0 or 1")
+    nan = np.flatnonzero(np.isnan(values))
+    if nan.size:
+        raise coded(ValueError, "pattern_number", index=int(nan[0]), value="NaN")
     bad = np.flatnonzero((values != 0) & (values != 1))
     if bad.size:
-        raise ValueError(f"pattern value {bad[0]} is {float(values[bad[0]]):g}; only 0 and 1 "
-                         "are allowed")
+        raise coded(ValueError, "pattern_value", index=int(bad[0]),
+                    value=f"{float(values[bad[0]]):g}")
     return values
 
 
@@ -82,7 +86,7 @@ def parse_bits(bits: str, *, centered: bool = False) -> np.ndarray:
     middle first (``preprocess.center_bits``). One NumPy call: this is the prediction's
     hot path."""
     if not isinstance(bits, str) or len(bits) != N_PIXELS or not _BIT_CHARS.issuperset(bits):
-        raise ValueError(f"bits must be a string of {N_PIXELS} characters 0 or 1")
+        raise coded(ValueError, "bits", size=N_PIXELS)
     if centered:
         bits = center_bits(bits)
     return np.frombuffer(bits.encode("ascii").translate(_BIT_BYTES), np.bool_)

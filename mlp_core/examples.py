@@ -16,7 +16,7 @@ import numpy as np
 from .data import check_template
 from .drawing import validate_pattern
 from .limits import MAX_USER_SAMPLES, N_PIXELS
-from .messages import coded
+from .messages import coded, within
 
 SPLITS = ("train", "test")
 #: Share of each letter's examples held out as test drawings by default.
@@ -49,11 +49,13 @@ def with_splits(samples: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def check_samples(samples: Any, classes: Sequence[str],
+                  where: str | None = "samples") -> tuple[np.ndarray, np.ndarray]:
     """A person's drawn examples ``[{"label", "pattern"}, ...]`` as ``(X, y)``; every
-    label must be one of ``classes``."""
+    label must be one of ``classes``. A bad drawing is named by its place under
+    ``where``."""
     if not isinstance(samples, list) or len(samples) > MAX_USER_SAMPLES:
-        raise ValueError(f"samples must be a list of at most {MAX_USER_SAMPLES} examples")
+        raise coded(ValueError, "field_list", where=where, limit=MAX_USER_SAMPLES)
     X, y = [], []
     for i, s in enumerate(samples):
         label = s.get("label") if isinstance(s, dict) else None
@@ -63,7 +65,7 @@ def check_samples(samples: Any, classes: Sequence[str]) -> tuple[np.ndarray, np.
         try:
             X.append(validate_pattern(s.get("pattern")))
         except ValueError as e:
-            raise ValueError(f"sample {i + 1} ({s['label']}): {e}") from None
+            raise within(ValueError, e, where and f"{where}[{i}]") from None
         y.append(s["label"])
     return np.array(X).reshape(-1, N_PIXELS), np.array(y, dtype=str)
 
@@ -78,14 +80,14 @@ def drawings(samples: Iterable[dict[str, Any]], split: str) -> tuple[np.ndarray,
 def check_split(split: Any) -> str:
     """``"train"`` or ``"test"``, or ``ValueError``."""
     if split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+        raise coded(ValueError, "field_choice", where="split", choices=", ".join(SPLITS))
     return split
 
 
 def check_sample(sample: Any, letters: Sequence[str]) -> dict[str, Any]:
     """One drawn example checked against the known ``letters``; returns it normalized
     (``pattern`` as 100 ints; ``split`` kept when given, checked)."""
-    X, y = check_samples([sample], letters)
+    X, y = check_samples([sample], letters, where=None)
     out = {"label": str(y[0]), "pattern": X[0].astype(int).tolist()}
     if sample.get("split") is not None:
         out["split"] = check_split(sample["split"])

@@ -16,6 +16,7 @@ from .examples import check_samples
 from .heldout import open_set_report
 from .limits import GRID, MAX_CLASSES, N_PIXELS
 from .lineage import data_sha256, lineage
+from .messages import coded
 from .metrics import evaluate
 from .preprocess import center
 from .recognizer import Recognizer
@@ -39,8 +40,8 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
     cfg = settings.check("finetune", config)
     model = load_model(parent)
     if model.n_features_in_ != N_PIXELS:
-        raise ValueError(f"model {parent['version']} reads {model.n_features_in_} inputs, "
-                         f"not a {GRID}x{GRID} drawing: it cannot learn from drawings")
+        raise coded(ValueError, "model_inputs", version=parent["version"],
+                    count=model.n_features_in_, grid=GRID)
     known = [str(c) for c in model.classes_]
     preprocessing = parent["model"].get("preprocessing", "none")
     prepare = center if preprocessing == "center" else np.asarray  # as the parent saw them
@@ -52,7 +53,7 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
     for letter, pattern in {**info.get("templates", {}), **(templates or {})}.items():
         all_templates[letter] = check_template(letter, pattern)
     if len(all_templates) > MAX_CLASSES:
-        raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
+        raise coded(ValueError, "too_many_letters", limit=MAX_CLASSES)
     hp = {**model.hyperparameters, "max_epochs": cfg["epochs"],
           "learning_rate": model.hyperparameters["learning_rate"] * cfg["learning_rate_scale"]}
     X, y = dataset(data, all_templates, seed=hp["seed"])

@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .limits import MAX_HISTORY, MAX_NOTE_CHARS
+from .messages import coded
 
-#: How production can change: a person promoted a model (or training promoted it), rolled
+#: How production can change: a person promoted a model (or training promoted it), the
+#: gate promoted a new model because it did better on the test drawings, a person rolled
 #: back, imported models into an empty registry, reset to the default models, or repair
 #: replaced a damaged production model.
-HOW = ("promote", "rollback", "import", "reset", "repair")
+HOW = ("promote", "gate", "rollback", "import", "reset", "repair")
 EVENT_KEYS = ("from", "to", "at", "how", "note")
 VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
 
@@ -33,10 +35,10 @@ def check_note(note: Any, where: str = "note") -> str:
     if note is None:
         return ""
     if not isinstance(note, str):
-        raise HistoryError(f"{where} must be text, got {type(note).__name__}")
+        raise coded(HistoryError, "field_text", where=where, limit=MAX_NOTE_CHARS)
     if len(note) > MAX_NOTE_CHARS:
-        raise HistoryError(f"{where} has {len(note)} characters; the limit is "
-                           f"{MAX_NOTE_CHARS}")
+        raise coded(HistoryError, "too_long", where=where, count=len(note),
+                    limit=MAX_NOTE_CHARS)
     return note
 
 
@@ -47,7 +49,7 @@ def parse_time(value: Any, where: str) -> datetime:
     except ValueError:
         stamp = None
     if stamp is None or stamp.utcoffset() is None:
-        raise HistoryError(f"{where} must be an ISO 8601 UTC timestamp, got {value!r}")
+        raise coded(HistoryError, "field_time", where=where)
     return stamp
 
 
@@ -68,29 +70,24 @@ def append(history: list[Event], new: Event) -> list[Event]:
 def check_history(history: Any) -> list[Event]:
     """Check a whole history (as stored or imported): a list of at most ``MAX_HISTORY``
     well-formed events in time order. Returns it; raises ``HistoryError``."""
-    if not isinstance(history, list):
-        raise HistoryError(f"history must be a list, got {type(history).__name__}")
-    if len(history) > MAX_HISTORY:
-        raise HistoryError(f"history has {len(history)} events; the limit is {MAX_HISTORY}")
+    if not isinstance(history, list) or len(history) > MAX_HISTORY:
+        raise coded(HistoryError, "field_list", where="history", limit=MAX_HISTORY)
     previous = None
     for i, ev in enumerate(history):
         where = f"history[{i}]"
         if not isinstance(ev, dict) or set(ev) != set(EVENT_KEYS):
-            raise HistoryError(f"{where} must be an object with exactly the keys "
-                               f"{', '.join(EVENT_KEYS)}")
+            raise coded(HistoryError, "field_keys", where=where, keys=", ".join(EVENT_KEYS))
         for key in ("from", "to"):
             v = ev[key]
             if not (v is None and key == "from") and not (
                     isinstance(v, str) and VERSION_RE.match(v)):
-                raise HistoryError(f"{where}.{key} {v!r} is not a model version")
+                raise coded(HistoryError, "field_version", where=f"{where}.{key}")
         if ev["how"] not in HOW:
-            raise HistoryError(f"{where}.how must be one of {', '.join(HOW)}, "
-                               f"got {ev['how']!r}")
+            raise coded(HistoryError, "field_choice", where=f"{where}.how", choices=", ".join(HOW))
         check_note(ev["note"], f"{where}.note")
         at = parse_time(ev["at"], f"{where}.at")
         if previous is not None and at < previous:
-            raise HistoryError(f"{where} is dated before the event it follows; "
-                               "a history is in time order")
+            raise coded(HistoryError, "history_order", where=where)
         previous = at
     return history
 
@@ -110,5 +107,4 @@ def rollback_target(history: list[Event], current: str | None,
     for version in reversed(stack):
         if version in available and version != current:
             return version
-    raise HistoryError("there is no earlier production model to roll back to (it was "
-                       "never changed, or the earlier ones were deleted)")
+    raise coded(HistoryError, "no_rollback")

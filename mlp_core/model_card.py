@@ -1,25 +1,131 @@
 """A model card: one registered model described in Markdown (intended use, data,
 settings, metrics on validation and test drawings, confusion matrices, lineage, history
-and known limits), from what the registry recorded and the person's test drawings."""
+and known limits), from what the registry recorded and the person's test drawings.
+
+Its words are ``CARD`` (English, with {name} placeholders); a ``Words`` object says them
+and formats numbers, so the page writes the card in its own language (its catalogues
+hold these words as ``card.<key>``, written from here by `python build.py generate`).
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Protocol
 
 from .data import NONE_LABEL
+from .limits import GRID
 from .registry import Entry, summary
 
-_HOW = {"promote": "promoted", "rollback": "rolled back to", "import": "imported",
-        "reset": "reset to", "repair": "repaired to"}
+#: The card's words, in English.
+CARD: dict[str, str] = {
+    "title": "Model card: {version}",
+    "created": "Created {date}; {state}.",
+    "production": "the production model",
+    "not_production": "not in production",
+    "tags": "Tags: {tags}.",
+    "use": "Intended use",
+    "use_text": "Recognizing one lowercase letter ({letters}) drawn on the {grid}x{grid} "
+                "grid of the letter recognizer, in a browser, for learning and play.",
+    "use_rejects": "It answers \"none of these\" when a drawing looks like none of its "
+                   "letters.",
+    "use_no_reject": "It cannot say \"none of these\": every drawing gets one of its "
+                     "letters.",
+    "not_for": "Not intended for other alphabets or letters, photographs or scans, "
+               "handwriting at other resolutions, or any decision that matters.",
+    "data": "Data",
+    "data_synthetic": "Synthetic samples from the letter templates: {n} ({train} for "
+                      "training, {val} for validation); {augment} moved, resized or "
+                      "re-stroked; {noise_min} to {noise_max} of pixels flipped; {negatives} "
+                      "non-letters.",
+    "data_own": "The person's own drawings trained on: {n} (test drawings never are).",
+    "data_letters": "Letters added by the person: {letters}.",
+    "data_finetune": "Fine-tuned from its parent: at most {epochs} epochs at {scale} times "
+                     "its learning rate, each of the person's drawings shown {repeat} times "
+                     "per epoch among {replay} synthetic samples.",
+    "settings": "Settings",
+    "setting": "Setting",
+    "value": "Value",
+    "metrics": "Metrics",
+    "validation": "Validation (synthetic, {n} samples): accuracy {accuracy}.",
+    "validation_f1": "Validation (synthetic, {n} samples): accuracy {accuracy}, macro F1 "
+                     "{f1}.",
+    "letter": "Letter",
+    "precision": "Precision",
+    "recall": "Recall",
+    "f1": "F1",
+    "examples": "Examples",
+    "none": "none of these",
+    "true_predicted": "true \\ predicted",
+    "confusion_validation": "Confusion matrix, validation (rows: true letter):",
+    "calibration": "Calibration: temperature {temperature}; expected calibration error "
+                   "{before} before, {after} after.",
+    "open_set": "Held-out pen-stroke drawings: {rejected} of {n_other} non-letters "
+                "rejected, {accepted} of {n_letters} letters accepted and read correctly.",
+    "on_test": "On the person's test drawings",
+    "no_test": "No test drawings: mark some examples as test drawings (My data) to judge "
+               "the model on real drawings.",
+    "test_accuracy": "Accuracy {accuracy} ({correct} of {n}; 95% interval {low} to "
+                     "{high}).",
+    "confusion_test": "Confusion matrix, test drawings (rows: true letter):",
+    "lineage": "Lineage",
+    "no_lineage": "Not recorded: the model was made before lineage was kept.",
+    "parent": "Parent: {parent}",
+    "no_parent": "Parent: none (trained from scratch)",
+    "trained": "Trained in {where} in {seconds} s with mlp_core {mlp_core}, NumPy {numpy}",
+    "trained_pyodide": "Trained in {where} in {seconds} s with mlp_core {mlp_core}, NumPy "
+                       "{numpy}, Pyodide {pyodide}",
+    "in_browser": "the browser",
+    "in_cpython": "CPython",
+    "data_sha256": "Training data SHA-256: `{sha}`",
+    "history": "Production history",
+    "event": "{at}: {how} {to}",
+    "event_from": "{at}: {how} {to} (was {from})",
+    "how_promote": "promoted",
+    "how_gate": "automatically promoted",
+    "how_rollback": "rolled back to",
+    "how_import": "imported",
+    "how_reset": "reset to",
+    "how_repair": "repaired to",
+    "limits": "Known limits",
+    "limit_validation": "Validation accuracy is measured on synthetic, noised templates, "
+                        "not on real drawings; the test drawings are the real-drawing "
+                        "figure.",
+    "limit_few_tests": "Validation accuracy is measured on synthetic, noised templates, "
+                       "not on real drawings; the test drawings are the real-drawing "
+                       "figure, and {n} of them give a wide interval.",
+    "limit_cells": "A drawing is {cells} on/off cells: thickness, pressure and stroke order "
+                   "are lost; letters that differ only in such detail cannot be told "
+                   "apart.",
+    "limit_centred": "Drawings are centred before reading, so position carries no "
+                     "meaning.",
+    "limit_placed": "Drawings are read where they are drawn: a letter far from where the "
+                    "templates sit is harder for it.",
+    "limit_confidence": "The confidence is calibrated on synthetic validation data; on "
+                        "real drawings it can be over- or under-confident.",
+}
 
 
-def _pct(p: float | None) -> str:
-    return "—" if p is None else f"{100 * p:.1f}%"
+class Words(Protocol):
+    """Says the card's words (``CARD`` keys) and formats its numbers."""
+
+    def t(self, key: str, params: dict[str, Any]) -> str: ...
+
+    def pct(self, p: float) -> str: ...
+
+    def number(self, x: float, digits: int) -> str: ...
 
 
-def _name(label: str) -> str:
-    return "none of these" if label == NONE_LABEL else label
+class English:
+    """``CARD`` as it is, numbers as Python writes them."""
+
+    def t(self, key: str, params: dict[str, Any]) -> str:
+        return CARD[key].format(**params)
+
+    def pct(self, p: float) -> str:
+        return f"{100 * p:.1f}%"
+
+    def number(self, x: float, digits: int) -> str:
+        return f"{x:.{digits}f}"
 
 
 def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -36,113 +142,111 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return [*out, ""]
 
 
-def _per_class(per_class: dict[str, dict[str, Any]]) -> list[str]:
-    return _table(["Letter", "Precision", "Recall", "F1", "Examples"],
-                  [[_name(k), _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]),
-                    m["support"]] for k, m in per_class.items()])
-
-
-def _confusion(labels: list[str], matrix: list[list[int]]) -> list[str]:
-    return _table(["true \\ predicted", *map(_name, labels)],
-                  [[_name(t), *row] for t, row in zip(labels, matrix, strict=True)])
-
-
 def model_card(entry: Entry, test: dict[str, Any] | None = None,
-               history: list[dict[str, Any]] = ()) -> str:
+               history: list[dict[str, Any]] = (), words: Words | None = None) -> str:
     """Markdown text describing registry ``entry``; ``test`` is its result on the test
-    drawings (``evaluation.evaluate_drawings``), ``history`` the production history."""
+    drawings (``evaluation.evaluate_drawings``), ``history`` the production history,
+    ``words`` the language it is written in (English by default)."""
+    w = words or English()
+
+    def say(key: str, **params: Any) -> str:
+        return w.t(key, params)
+
+    def pct(p: float | None) -> str:
+        return "—" if p is None else w.pct(p)
+
+    def name(label: str) -> str:
+        return say("none") if label == NONE_LABEL else label
+
+    def per_class(per: dict[str, dict[str, Any]]) -> list[str]:
+        return _table([say(k) for k in ("letter", "precision", "recall", "f1", "examples")],
+                      [[name(k), pct(m["precision"]), pct(m["recall"]), pct(m["f1"]),
+                        m["support"]] for k, m in per.items()])
+
+    def confusion(labels: list[str], matrix: list[list[int]]) -> list[str]:
+        return _table([say("true_predicted"), *map(name, labels)],
+                      [[name(t), *row] for t, row in zip(labels, matrix, strict=True)])
+
     s = summary(entry)
     m, d, hp = entry["metrics"], entry["dataset_info"], entry["hyperparameters"]
-    letters = ", ".join(s["classes"])
-    lines = [f"# Model card: {s['version']}", "",
-             f"Created {s['created_at']}; "
-             f"{'the production model' if s['is_production'] else 'not in production'}."
-             + (f" Tags: {', '.join(s['tags'])}." if s["tags"] else ""), ""]
+    lines = [f"# {say('title', version=s['version'])}", "",
+             say("created", date=s["created_at"],
+                 state=say("production" if s["is_production"] else "not_production"))
+             + (" " + say("tags", tags=", ".join(s["tags"])) if s["tags"] else ""), ""]
     if s["notes"]:
         lines += ["> " + line for line in s["notes"].splitlines()] + [""]
-    lines += ["## Intended use", "",
-              f"Recognizing one lowercase letter ({letters}) drawn on the 10x10 grid of the "
-              "letter recognizer, in a browser, for learning and play."
-              + (" It answers \"none of these\" when a drawing looks like none of its "
-                 "letters." if s["can_reject"] else
-                 " It cannot say \"none of these\": every drawing gets one of its letters."),
-              "", "Not intended for other alphabets or letters, photographs or scans, "
-              "handwriting at other resolutions, or any decision that matters.", "",
-              "## Data", ""]
+    lines += [f"## {say('use')}", "",
+              say("use_text", letters=", ".join(s["classes"]), grid=GRID) + " "
+              + say("use_rejects" if s["can_reject"] else "use_no_reject"), "",
+              say("not_for"), "", f"## {say('data')}", ""]
     if d.get("n_samples"):
-        lines.append(f"- {d['n_samples']} synthetic samples from the letter templates "
-                     f"({d.get('train_samples')} for training, {d.get('val_samples')} for "
-                     "validation): "
-                     f"{_pct(d.get('augment', 0))} moved, resized or re-stroked; "
-                     f"{_pct(d.get('noise_min'))} to {_pct(d.get('noise_max'))} of pixels "
-                     f"flipped; {_pct(d.get('negatives', 0))} non-letters.")
-    lines.append(f"- {d.get('user_samples', 0)} of the person's own drawings trained on "
-                 "(test drawings never are).")
+        lines.append("- " + say("data_synthetic", n=d["n_samples"], train=d.get("train_samples"),
+                                val=d.get("val_samples"), augment=pct(d.get("augment", 0)),
+                                noise_min=pct(d.get("noise_min")),
+                                noise_max=pct(d.get("noise_max")),
+                                negatives=pct(d.get("negatives", 0))))
+    lines.append("- " + say("data_own", n=d.get("user_samples", 0)))
     if d.get("templates"):
-        lines.append(f"- Letters added by the person: {', '.join(d['templates'])}.")
-    if d.get("finetune"):
-        lines.append(f"- Fine-tuned: {d['finetune']}.")
-    lines += ["", "## Settings", "",
-              *_table(["Setting", "Value"], [[k, v] for k, v in hp.items()]),
-              "## Metrics", "",
-              f"Validation (synthetic, {m.get('total', d.get('val_samples'))} samples): "
-              f"accuracy {_pct(s['accuracy'])}"
-              + (f", macro F1 {_pct(m['macro_f1'])}" if "macro_f1" in m else "") + ".", ""]
+        lines.append("- " + say("data_letters", letters=", ".join(d["templates"])))
+    if isinstance(d.get("finetune"), dict):
+        f = d["finetune"]
+        lines.append("- " + say("data_finetune", epochs=f.get("epochs"), replay=f.get("replay"),
+                                repeat=f.get("repeat"),
+                                scale=w.number(f.get("learning_rate_scale", 1), 2)))
+    accuracy = {"n": m.get("total", d.get("val_samples")), "accuracy": pct(s["accuracy"])}
+    lines += ["", f"## {say('settings')}", "",
+              *_table([say("setting"), say("value")], [[k, v] for k, v in hp.items()]),
+              f"## {say('metrics')}", "",
+              say("validation_f1", **accuracy, f1=pct(m["macro_f1"])) if "macro_f1" in m
+              else say("validation", **accuracy), ""]
     if "per_class" in m:
-        lines += _per_class(m["per_class"])
+        lines += per_class(m["per_class"])
     if "confusion_matrix" in m:
-        lines += ["Confusion matrix, validation (rows: true letter):", "",
-                  *_confusion(m["labels"], m["confusion_matrix"])]
+        lines += [say("confusion_validation"), "", *confusion(m["labels"], m["confusion_matrix"])]
     if "calibration" in m:
         c = m["calibration"]
-        lines += [f"Calibration: temperature {c['temperature']:.3f}; expected calibration "
-                  f"error {c['ece_before']:.4f} before, {c['ece_after']:.4f} after.", ""]
+        lines += [say("calibration", temperature=w.number(c["temperature"], 3),
+                      before=w.number(c["ece_before"], 4), after=w.number(c["ece_after"], 4)),
+                  ""]
     if isinstance(m.get("open_set"), dict) and m["open_set"].get("can_reject"):
         o = m["open_set"]
-        lines += [f"Held-out pen-stroke drawings: {_pct(o['reject_rate'])} of "
-                  f"{o['n_other']} non-letters rejected, {_pct(o['accept_rate'])} of "
-                  f"{o['n_letters']} letters accepted and read correctly.", ""]
-    lines += ["### On the person's test drawings", ""]
+        lines += [say("open_set", rejected=pct(o["reject_rate"]), n_other=o["n_other"],
+                      accepted=pct(o["accept_rate"]), n_letters=o["n_letters"]), ""]
+    lines += [f"### {say('on_test')}", ""]
     if not test or not test["n"]:
-        lines += ["No test drawings: mark some examples as test drawings (My data) to "
-                  "judge the model on real drawings.", ""]
+        lines += [say("no_test"), ""]
     else:
         correct = round(test["accuracy"] * test["n"])
         low, high = wilson(correct, test["n"])
-        lines += [f"Accuracy {_pct(test['accuracy'])} ({correct} of {test['n']}; 95% "
-                  f"interval {_pct(low)} to {_pct(high)}).", "",
-                  *_per_class(test["per_class"]),
-                  "Confusion matrix, test drawings (rows: true letter):", "",
-                  *_confusion(test["labels"], test["confusion"])]
-    lines += ["## Lineage", ""]
+        lines += [say("test_accuracy", accuracy=pct(test["accuracy"]), correct=correct,
+                      n=test["n"], low=pct(low), high=pct(high)), "",
+                  *per_class(test["per_class"]), say("confusion_test"), "",
+                  *confusion(test["labels"], test["confusion"])]
+    lines += [f"## {say('lineage')}", ""]
     lin = s["lineage"]
     if lin is None:
-        lines += ["Not recorded: the model was made before lineage was kept.", ""]
+        lines += [say("no_lineage"), ""]
     else:
-        lines += [f"- Parent: {lin['parent'] or 'none (trained from scratch)'}",
-                  f"- Trained in {lin['trained_in']} in {lin['train_seconds']} s with "
-                  f"mlp_core {lin['mlp_core']}, NumPy {lin['numpy']}"
-                  + (f", Pyodide {lin['pyodide']}" if lin["pyodide"] else ""),
-                  f"- Training data SHA-256: `{lin['data_sha256']}`", ""]
+        trained = {"where": say(f"in_{lin['trained_in']}") if lin["trained_in"] else "—",
+                   "seconds": lin["train_seconds"], "mlp_core": lin["mlp_core"],
+                   "numpy": lin["numpy"], "pyodide": lin["pyodide"]}
+        lines += ["- " + (say("parent", parent=lin["parent"]) if lin["parent"]
+                          else say("no_parent")),
+                  "- " + say("trained_pyodide" if lin["pyodide"] else "trained", **trained),
+                  "- " + say("data_sha256", sha=lin["data_sha256"]), ""]
     mine = [e for e in history if s["version"] in (e["from"], e["to"])]
     if mine:
-        lines += ["## Production history", ""]
-        lines += [f"- {e['at']}: {_HOW.get(e['how'], e['how'])} {e['to']}"
-                  + (f" (was {e['from']})" if e["from"] else "")
+        lines += [f"## {say('history')}", ""]
+        lines += ["- " + say("event_from" if e["from"] else "event", at=e["at"],
+                             how=say(f"how_{e['how']}"), to=e["to"], **{"from": e["from"]})
                   + (f": {e['note']}" if e["note"] else "") for e in mine]
         lines.append("")
     n_test = test["n"] if test else 0
-    lines += ["## Known limits", "",
-              "- Validation accuracy is measured on synthetic, noised templates, not on "
-              "real drawings; the test drawings are the real-drawing figure"
-              + (f", and {n_test} of them give a wide interval." if 0 < n_test < 100
-                 else "."),
-              "- A drawing is 100 on/off cells: thickness, pressure and stroke order are "
-              "lost; letters that differ only in such detail cannot be told apart.",
-              "- Drawings are centred before reading, so position carries no meaning."
-              if entry["model"].get("preprocessing") == "center" else
-              "- Drawings are read where they are drawn: a letter far from where the "
-              "templates sit is harder for it.",
-              "- The confidence is calibrated on synthetic validation data; on real "
-              "drawings it can be over- or under-confident.", ""]
+    lines += [f"## {say('limits')}", "",
+              "- " + (say("limit_few_tests", n=n_test) if 0 < n_test < 100
+                      else say("limit_validation")),
+              "- " + say("limit_cells", cells=GRID * GRID),
+              "- " + say("limit_centred" if entry["model"].get("preprocessing") == "center"
+                         else "limit_placed"),
+              "- " + say("limit_confidence"), ""]
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from .data import NONE_LABEL
 from .drawing import parse_bits
 from .history import parse_time
 from .limits import MAX_CLASS_NAME, MAX_PREDICTION_LOG
+from .messages import coded, within
 
 #: Below this probability of its own answer, a prediction counts as low-confidence.
 LOW_CONFIDENCE = 0.8
@@ -44,26 +45,31 @@ def check_log(log: Any) -> list[dict[str, Any]]:
     """A whole log (as stored, or from a project file), checked: at most
     ``MAX_PREDICTION_LOG`` well-formed entries. Raises ``ValueError``."""
     if not isinstance(log, list) or len(log) > MAX_PREDICTION_LOG:
-        raise ValueError(f"a prediction log is a list of at most {MAX_PREDICTION_LOG} entries")
+        raise coded(ValueError, "field_list", where="log", limit=MAX_PREDICTION_LOG)
     for i, e in enumerate(log):
-        where = f"prediction log entry {i + 1}"
+        where = f"log[{i}]"
         if not isinstance(e, dict) or set(e) != set(LOG_KEYS):
-            raise ValueError(f"{where} must have exactly the keys {', '.join(LOG_KEYS)}")
-        parse_time(e["at"], f"{where}: at")
+            raise coded(ValueError, "field_keys", where=where, keys=", ".join(LOG_KEYS))
+        parse_time(e["at"], f"{where}.at")
         if not isinstance(e["id"], int) or isinstance(e["id"], bool) or e["id"] < 1:
-            raise ValueError(f"{where}: id must be a positive integer")
+            raise coded(ValueError, "field_id", where=f"{where}.id")
         if not isinstance(e["recognized"], bool):
-            raise ValueError(f"{where}: recognized must be true or false")
-        if not _probability(e["confidence"]) or not (
-                (e["none_probability"] is None and e["recognized"])
+            raise coded(ValueError, "field_bool", where=f"{where}.recognized")
+        if not _probability(e["confidence"]):
+            raise coded(ValueError, "field_number", where=f"{where}.confidence", min=0, max=1)
+        if not ((e["none_probability"] is None and e["recognized"])
                 or _probability(e["none_probability"])):
-            raise ValueError(f"{where}: confidence and none_probability must be numbers "
-                             "from 0 to 1")
+            raise coded(ValueError, "field_number", where=f"{where}.none_probability",
+                        min=0, max=1)
         if not isinstance(e["model"], str) or not 0 < len(e["model"]) <= 64:
-            raise ValueError(f"{where}: model must be a model version")
+            raise coded(ValueError, "field_text", where=f"{where}.model", limit=64)
         if not isinstance(e["letter"], str) or not 0 < len(e["letter"]) <= MAX_CLASS_NAME:
-            raise ValueError(f"{where}: letter must be a letter's name")
-        parse_bits(e["bits"])
+            raise coded(ValueError, "field_text", where=f"{where}.letter",
+                        limit=MAX_CLASS_NAME)
+        try:
+            parse_bits(e["bits"])
+        except ValueError as err:
+            raise within(ValueError, err, f"{where}.bits") from None
     return log
 
 

@@ -9,14 +9,14 @@ reason, all or nothing.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from . import registry
 from .data import default_templates
-from .examples import check_new_letter, check_sample, with_splits
+from .examples import SPLITS, check_new_letter, check_sample, with_splits
 from .history import HistoryError, parse_time
 from .limits import MAX_BUNDLE_BYTES, MAX_CLASSES, MAX_USER_SAMPLES
+from .messages import coded, within
 
 FORMAT = "letter-recognizer/project"
 FORMAT_VERSION = 1
@@ -43,13 +43,12 @@ def _time(value: Any, where: str) -> None:
     try:
         parse_time(value, where)
     except HistoryError as e:
-        raise ProjectError(str(e)) from None
+        raise within(ProjectError, e) from None
 
 
 def _exact(obj: Any, keys: tuple[str, ...], where: str) -> None:
     if not isinstance(obj, dict) or set(obj) != set(keys):
-        raise ProjectError(f"{where} must be an object with exactly the keys "
-                           f"{', '.join(keys)}")
+        raise coded(ProjectError, "field_keys", where=where, keys=", ".join(keys))
 
 
 def check_project(project: Any) -> dict[str, Any]:
@@ -59,34 +58,29 @@ def check_project(project: Any) -> dict[str, Any]:
     letters, valid drawings and splits, distinct ids). Returns it normalized."""
     if isinstance(project, str | bytes):
         if len(project) > MAX_BUNDLE_BYTES:
-            raise ProjectError(f"the file is {len(project)} bytes; the limit is "
-                               f"{MAX_BUNDLE_BYTES}")
-        def no_constants(name: str) -> None:
-            raise ProjectError(f"the file contains {name}, which is not a valid number")
-
-        try:
-            project = json.loads(project, parse_constant=no_constants)
-        except (json.JSONDecodeError, RecursionError) as e:
-            raise ProjectError(f"not a project file: not valid JSON ({e})") from None
+            raise coded(ProjectError, "file_too_large", size=len(project),
+                        limit=MAX_BUNDLE_BYTES)
+        project = registry.parse_json(project, ProjectError)
     if isinstance(project, dict) and project.get("format") != FORMAT:
-        raise ProjectError(f"not a project file: its format is {project.get('format')!r}, "
-                           f"not {FORMAT!r} (a model bundle is opened with Import bundle)")
-    _exact(project, KEYS, "a project")
+        raise coded(ProjectError, "not_project", found=repr(project.get("format")),
+                    expected=repr(FORMAT))
+    _exact(project, KEYS, "project")
     if project["format_version"] != FORMAT_VERSION:
-        raise ProjectError(f"unknown project format_version {project['format_version']!r}; "
-                           f"this version reads {FORMAT_VERSION}")
+        raise coded(ProjectError, "file_version", where="format_version",
+                    known=FORMAT_VERSION, found=repr(project["format_version"]))
     _time(project["saved_at"], "saved_at")
     try:
         doc = registry.validate(project["registry"])
     except registry.RegistryError as e:
-        raise ProjectError(f"registry: {e}") from None
+        raise within(ProjectError, e, "registry") from None
     if doc["models"] and not any(e["is_production"] for e in doc["models"]):
-        raise ProjectError("registry: it has models but no production model")
+        raise coded(ProjectError, "production_missing", where="registry")
 
     letters, known = [], sorted(default_templates())
     raw_letters = project["letters"]
     if not isinstance(raw_letters, list) or len(known) + len(raw_letters) > MAX_CLASSES:
-        raise ProjectError(f"letters must be a list of at most {MAX_CLASSES - len(known)}")
+        raise coded(ProjectError, "field_list", where="letters",
+                    limit=MAX_CLASSES - len(known))
     for i, c in enumerate(raw_letters):
         where = f"letters[{i}]"
         _exact(c, LETTER_KEYS, where)
@@ -94,28 +88,29 @@ def check_project(project: Any) -> dict[str, Any]:
         try:
             checked = check_new_letter(c, known)
         except ValueError as e:
-            raise ProjectError(f"{where}: {e}") from None
+            raise within(ProjectError, e, where) from None
         letters.append({**checked, "created_at": c["created_at"]})
         known.append(checked["letter"])
 
     examples, ids = [], set()
     raw_examples = project["examples"]
     if not isinstance(raw_examples, list) or len(raw_examples) > MAX_USER_SAMPLES:
-        raise ProjectError(f"examples must be a list of at most {MAX_USER_SAMPLES}")
+        raise coded(ProjectError, "field_list", where="examples", limit=MAX_USER_SAMPLES)
     for i, s in enumerate(raw_examples):
         where = f"examples[{i}]"
         _exact(s, EXAMPLE_KEYS, where)
         _time(s["created_at"], f"{where}.created_at")
         if not isinstance(s["id"], int) or isinstance(s["id"], bool) or s["id"] < 1 \
                 or s["id"] in ids:
-            raise ProjectError(f"{where}: id must be a positive integer, used once")
+            raise coded(ProjectError, "field_id", where=f"{where}.id")
         ids.add(s["id"])
         if s["split"] is None:
-            raise ProjectError(f"{where}: split must be train or test")
+            raise coded(ProjectError, "field_choice", where=f"{where}.split",
+                        choices=", ".join(SPLITS))
         try:
             checked = check_sample(s, known)
         except ValueError as e:
-            raise ProjectError(f"{where}: {e}") from None
+            raise within(ProjectError, e, where) from None
         examples.append({**checked, "id": s["id"], "created_at": s["created_at"]})
     examples.sort(key=lambda s: s["id"])  # the order they were added in
     return {**project, "registry": doc, "letters": letters, "examples": examples}

@@ -20,7 +20,7 @@ from typing import Any
 from . import history as hist
 from .history import HistoryError, check_note, parse_time
 from .limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
-from .messages import coded
+from .messages import coded, within
 from .mlp import MLP
 from .recognizer import Recognizer
 from .serialize import model_from_dict, model_to_dict
@@ -56,20 +56,20 @@ def empty_registry() -> Document:
 def _check_json_value(value: Any, where: str, depth: int = 0) -> None:
     """Only plain JSON (finite numbers, bounded nesting) may sit in metadata fields."""
     if depth > 8:
-        raise RegistryError(f"{where} is nested too deeply")
+        raise coded(RegistryError, "field_json", where=where)
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str):
-                raise RegistryError(f"{where} has a non-string key {k!r}")
+                raise coded(RegistryError, "field_json", where=where)
             _check_json_value(v, f"{where}.{k}", depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _check_json_value(v, f"{where}[{i}]", depth + 1)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise RegistryError(f"{where} is {value}, which is not a finite number")
+            raise coded(RegistryError, "field_json", where=where)
     elif not (value is None or isinstance(value, str | int | bool)):
-        raise RegistryError(f"{where} has a value of type {type(value).__name__}")
+        raise coded(RegistryError, "field_json", where=where)
 
 
 def _migrate_legacy_entry(entry: Any, i: int) -> Any:
@@ -78,10 +78,8 @@ def _migrate_legacy_entry(entry: Any, i: int) -> Any:
     if not isinstance(entry, dict):
         return entry
     if "model" not in entry:
-        raise RegistryError(
-            f"models[{i}] ({entry.get('version', '?')}) refers to pickle file "
-            f"{entry.get('filename', '?')!r}; pickles are never loaded (they can run code). "
-            "Retrain the model or export it as JSON with mlp_core.")
+        raise coded(RegistryError, "pickle", where=f"models[{i}] ({entry.get('version', '?')})",
+                    file=repr(entry.get("filename", "?")))
     out = {k: v for k, v in entry.items() if k != "filename"}
     if isinstance(out["model"], dict):
         out["hyperparameters"] = copy.deepcopy(out["model"].get("hyperparameters"))
@@ -106,78 +104,76 @@ def check_tags(tags: Any, where: str = "tags") -> list[str]:
     """Tags: at most ``MAX_TAGS`` distinct words or short phrases (no commas), each at
     most ``MAX_TAG_CHARS`` characters. Returns them stripped, in order, repeats dropped."""
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise RegistryError(f"{where} must be a list of text")
+        raise coded(RegistryError, "field_list", where=where, limit=MAX_TAGS)
     out: list[str] = []
     for t in (t.strip() for t in tags):
         if not t or "," in t or len(t) > MAX_TAG_CHARS:
-            raise RegistryError(f"{where}: {t!r} is not a tag (1 to {MAX_TAG_CHARS} "
-                                "characters, no commas)")
+            raise coded(RegistryError, "field_tag", where=where, tag=t, limit=MAX_TAG_CHARS)
         if t not in out:
             out.append(t)
     if len(out) > MAX_TAGS:
-        raise RegistryError(f"{where}: {len(out)} tags; the limit is {MAX_TAGS}")
+        raise coded(RegistryError, "too_many", where=where, count=len(out), limit=MAX_TAGS)
     return out
 
 
 def _check_lineage(lineage: Any, where: str) -> None:
     if not isinstance(lineage, dict) or set(lineage) != set(LINEAGE_KEYS):
-        raise RegistryError(f"{where} must be an object with exactly the keys "
-                            f"{', '.join(LINEAGE_KEYS)}")
+        raise coded(RegistryError, "field_keys", where=where, keys=", ".join(LINEAGE_KEYS))
     parent, sha = lineage["parent"], lineage["data_sha256"]
     if parent is not None and not (isinstance(parent, str) and hist.VERSION_RE.match(parent)):
-        raise RegistryError(f"{where}.parent {parent!r} is not a model version")
+        raise coded(RegistryError, "field_version", where=f"{where}.parent")
     if sha is not None and not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
-        raise RegistryError(f"{where}.data_sha256 must be 64 hexadecimal digits")
+        raise coded(RegistryError, "field_digest", where=f"{where}.data_sha256")
     for key in ("mlp_core", "numpy", "pyodide"):
         if not (lineage[key] is None or (isinstance(lineage[key], str)
                 and len(lineage[key]) <= 64)):
-            raise RegistryError(f"{where}.{key} must be a version text or null")
+            raise coded(RegistryError, "field_text", where=f"{where}.{key}", limit=64)
     if lineage["trained_in"] not in (*TRAINED_IN, None):
-        raise RegistryError(f"{where}.trained_in must be one of {', '.join(TRAINED_IN)}")
+        raise coded(RegistryError, "field_choice", where=f"{where}.trained_in",
+                    choices=", ".join((*TRAINED_IN, "null")))
     seconds = lineage["train_seconds"]
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(
             seconds, int | float) or not 0 <= seconds < 1e7):
-        raise RegistryError(f"{where}.train_seconds must be a number of seconds or null")
+        raise coded(RegistryError, "field_number", where=f"{where}.train_seconds", min=0,
+                    max=10**7)
 
 
 def validate_entry(entry: Any, where: str = "entry") -> Entry:
     """Check one registry entry completely, including its model payload."""
     if not isinstance(entry, dict):
-        raise RegistryError(f"{where} must be an object, got {type(entry).__name__}")
-    missing = [k for k in ENTRY_KEYS if k not in entry]
-    extra = sorted(set(entry) - set(ENTRY_KEYS) - set(OPTIONAL_KEYS))
-    if missing or extra:
-        raise RegistryError(f"{where} has missing fields {missing} / unknown fields {extra}")
+        raise coded(RegistryError, "field_object", where=where)
+    if not set(ENTRY_KEYS) <= set(entry) <= {*ENTRY_KEYS, *OPTIONAL_KEYS}:
+        raise coded(RegistryError, "field_keys", where=where,
+                    keys=", ".join([*ENTRY_KEYS, *(f"{k}?" for k in OPTIONAL_KEYS)]))
     version = entry["version"]
     if not isinstance(version, str) or not hist.VERSION_RE.match(version):
-        raise RegistryError(f"{where}.version {version!r} is not of the form "
-                            "v1.0_YYYYMMDD_HHMMSS_accX.XXX")
+        raise coded(RegistryError, "field_version", where=f"{where}.version")
     where = f"{where} ({version})"
     try:
-        parse_time(entry["created_at"], f"{where}: created_at")
+        parse_time(entry["created_at"], f"{where}.created_at")
         if "notes" in entry:
             check_note(entry["notes"], f"{where}.notes")
     except HistoryError as e:
-        raise RegistryError(str(e)) from None
+        raise within(RegistryError, e) from None
     if "tags" in entry and check_tags(entry["tags"], f"{where}.tags") != entry["tags"]:
-        raise RegistryError(f"{where}.tags has repeats or spaces around a tag")
+        raise coded(RegistryError, "field_tags", where=f"{where}.tags")
     if "lineage" in entry:
         _check_lineage(entry["lineage"], f"{where}.lineage")
     acc = entry["accuracy"]
     if isinstance(acc, bool) or not isinstance(acc, int | float) or not 0 <= acc <= 1:
-        raise RegistryError(f"{where}: accuracy must be a number from 0 to 1, got {acc!r}")
+        raise coded(RegistryError, "field_number", where=f"{where}.accuracy", min=0, max=1)
     if not isinstance(entry["is_production"], bool):
-        raise RegistryError(f"{where}: is_production must be true or false")
+        raise coded(RegistryError, "field_bool", where=f"{where}.is_production")
     for key in ("hyperparameters", "dataset_info", "metrics"):
         if not isinstance(entry[key], dict):
-            raise RegistryError(f"{where}: {key} must be an object")
+            raise coded(RegistryError, "field_object", where=f"{where}.{key}")
         _check_json_value(entry[key], f"{where}.{key}")
     try:
-        model = model_from_dict(entry["model"])
+        model = model_from_dict(entry["model"], f"{where}.model")
     except ValueError as e:
-        raise RegistryError(f"{where}: {e}") from None
+        raise within(RegistryError, e) from None
     if entry["hyperparameters"] != model_to_dict(model)["hyperparameters"]:
-        raise RegistryError(f"{where}: hyperparameters differ from the model's own")
+        raise coded(RegistryError, "hyperparameters_differ", where=f"{where}.hyperparameters")
     return entry
 
 
@@ -189,47 +185,48 @@ def validate(doc: Any) -> Document:
     """
     doc = migrate(doc)
     if not isinstance(doc, dict) or set(doc) != set(DOC_KEYS):
-        raise RegistryError("a registry must be an object with exactly the keys "
-                            f"{', '.join(repr(k) for k in DOC_KEYS)}")
+        raise coded(RegistryError, "field_keys", where="registry", keys=", ".join(DOC_KEYS))
     if doc["schema_version"] != SCHEMA_VERSION:
-        raise RegistryError(f"unknown schema_version {doc['schema_version']!r}; this version "
-                            f"of mlp_core reads {SCHEMA_VERSION} (and older)")
+        raise coded(RegistryError, "file_version", where="schema_version",
+                    known=SCHEMA_VERSION, found=repr(doc["schema_version"]))
     models = doc["models"]
-    if not isinstance(models, list):
-        raise RegistryError("'models' must be a list")
-    if len(models) > MAX_MODELS:
-        raise RegistryError(f"{len(models)} models exceed the limit of {MAX_MODELS}")
+    if not isinstance(models, list) or len(models) > MAX_MODELS:
+        raise coded(RegistryError, "field_list", where="models", limit=MAX_MODELS)
     for i, entry in enumerate(models):
         validate_entry(entry, f"models[{i}]")
     versions = [e["version"] for e in models]
     dupes = sorted({v for v in versions if versions.count(v) > 1})
     if dupes:
-        raise RegistryError(f"duplicate versions: {', '.join(dupes)}")
+        raise coded(RegistryError, "duplicates", where="models", values=", ".join(dupes))
     production = [e["version"] for e in models if e["is_production"]]
     if len(production) > 1:
-        raise RegistryError(f"more than one production model: {', '.join(production)}")
+        raise coded(RegistryError, "many_production", versions=", ".join(production))
     try:
         hist.check_history(doc["history"])
     except HistoryError as e:
-        raise RegistryError(str(e)) from None
+        raise within(RegistryError, e) from None
     return doc
 
 
 def loads(text: str | bytes) -> Document:
     """Parse and validate a JSON registry or bundle, refusing oversize input and NaN."""
     if len(text) > MAX_BUNDLE_BYTES:
-        raise RegistryError(f"the file is {len(text)} bytes; the limit is {MAX_BUNDLE_BYTES}")
+        raise coded(RegistryError, "file_too_large", size=len(text), limit=MAX_BUNDLE_BYTES)
+    return validate(parse_json(text, RegistryError))
 
+
+def parse_json(text: str | bytes, error: type[Exception]) -> Any:
+    """JSON ``text`` as Python values; NaN, Infinity, bad syntax and deep nesting are
+    refused with an ``error`` saying where."""
     def no_constants(name: str) -> None:
-        raise RegistryError(f"the JSON contains {name}, which is not a valid number")
+        raise coded(error, "json_constant", name=name)
 
     try:
-        doc = json.loads(text, parse_constant=no_constants)
+        return json.loads(text, parse_constant=no_constants)
     except json.JSONDecodeError as e:
-        raise RegistryError(f"not valid JSON: {e}") from None
+        raise coded(error, "not_json", line=e.lineno, column=e.colno) from None
     except RecursionError:
-        raise RegistryError("the JSON is nested too deeply") from None
-    return validate(doc)
+        raise coded(error, "json_nested") from None
 
 
 def dumps(doc: Document) -> str:
@@ -312,7 +309,7 @@ def _moved(doc: Document, models: list[Entry], version: str | None, how: str,
         try:
             history = hist.append(history, hist.event(before, version, how, note, now))
         except HistoryError as e:
-            raise RegistryError(str(e)) from None
+            raise within(RegistryError, e) from None
     return {**doc, "models": _with_production(models, version), "history": history}
 
 
@@ -335,8 +332,7 @@ def register(doc: Document, model: MLP | dict[str, Any], *, accuracy: float,
     Returns ``(new_document, new_entry)``.
     """
     if len(doc["models"]) >= MAX_MODELS:
-        raise RegistryError(f"the registry holds the maximum of {MAX_MODELS} models; "
-                            "delete some first")
+        raise coded(RegistryError, "registry_full", limit=MAX_MODELS)
     payload = model_to_dict(model) if isinstance(model, MLP) else model
     now = (now or datetime.now(UTC)).astimezone(UTC)
     entry = {
@@ -375,7 +371,7 @@ def rollback(doc: Document, note: str | None = None,
         target = hist.rollback_target(doc["history"], _production_version(doc["models"]),
                                       {e["version"] for e in doc["models"]})
     except HistoryError as e:
-        raise RegistryError(str(e)) from None
+        raise within(RegistryError, e) from None
     return set_production(doc, target, how="rollback", note=note, now=now), target
 
 
@@ -389,7 +385,7 @@ def annotate(doc: Document, version: str, *, notes: str | None = None,
         try:
             entry["notes"] = check_note(notes, "notes")
         except HistoryError as e:
-            raise RegistryError(str(e)) from None
+            raise within(RegistryError, e) from None
     if tags is not None:
         entry["tags"] = check_tags(tags)
     return {**doc, "models": [*doc["models"][:i], entry, *doc["models"][i + 1:]]}, entry
@@ -399,8 +395,7 @@ def delete(doc: Document, version: str) -> Document:
     """Remove a model. The production model cannot be deleted: promote another first."""
     i = _find(doc, version)
     if doc["models"][i]["is_production"]:
-        raise RegistryError(f"{version} is the production model and cannot be deleted; "
-                            "promote another model first")
+        raise coded(RegistryError, "delete_production", version=version)
     return {**doc, "models": doc["models"][:i] + doc["models"][i + 1:]}
 
 
@@ -438,11 +433,9 @@ def import_bundle(doc: Document, bundle: Any) -> tuple[Document, dict[str, list[
         elif strip(old) == strip(e):
             skipped.append(e["version"])
         else:
-            raise RegistryError(f"version {e['version']} already exists with different "
-                                "content; nothing was imported")
+            raise coded(RegistryError, "import_conflict", version=e["version"])
     if len(doc["models"]) + len(imported) > MAX_MODELS:
-        raise RegistryError(f"importing {len(imported)} models would exceed the limit of "
-                            f"{MAX_MODELS}; nothing was imported")
+        raise coded(RegistryError, "import_too_many", count=len(imported), limit=MAX_MODELS)
     models = [*doc["models"], *imported]
     try:
         production = get_production(doc)["version"]

@@ -15,6 +15,7 @@ import numpy as np
 from .calibration import T_RANGE
 from .data import NONE_LABEL
 from .limits import MAX_CLASS_NAME, MAX_CLASSES, MAX_EPOCHS, MAX_PARAMETERS
+from .messages import coded, within
 from .mlp import MLP, check_hyperparameters
 from .preprocess import PREPROCESSING
 
@@ -60,125 +61,119 @@ def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
     }
 
 
-def _fail(msg: str) -> ModelFormatError:
-    return ModelFormatError(f"invalid model: {msg}")
-
-
-def _array(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+def _array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     """A finite float64 array of exactly ``shape`` from nested lists, or a clear error."""
+    wrong = coded(ModelFormatError, "weights", where=where, shape=str(shape))
     if not isinstance(value, list):
-        raise _fail(f"{name} must be a list, got {type(value).__name__}")
+        raise wrong
     try:
         arr = np.array(value)
     except ValueError:
-        raise _fail(f"{name} has shape other than {shape}") from None
-    if arr.shape != shape:
-        raise _fail(f"{name} has shape {arr.shape}, expected {shape}")
+        raise wrong from None
     # numpy would turn "1" or true into numbers; only JSON numbers are weights. The leaf
     # types are collected by C loops (map/chain), not a Python loop over every weight.
     leaves = chain.from_iterable(value) if len(shape) == 2 else value
-    if arr.dtype.kind not in "if" or not set(map(type, leaves)) <= {float, int}:
-        raise _fail(f"{name} must be a (nested) list of numbers")
+    if (arr.shape != shape or arr.dtype.kind not in "if"
+            or not set(map(type, leaves)) <= {float, int}):
+        raise wrong
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
-        raise _fail(f"{name} contains NaN or infinite values")
+        raise wrong
     return arr
 
 
-def model_from_dict(data: Any) -> MLP:
+def _is_int(v: Any, low: int, high: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
+def model_from_dict(data: Any, where: str = "model") -> MLP:
     """Rebuild an ``MLP`` from ``model_to_dict`` output, validating every field.
 
-    Raises ``ModelFormatError`` (a ``ValueError``) that names the first problem found.
+    Raises ``ModelFormatError`` (a ``ValueError``) that names the first problem found,
+    at its place under ``where``.
     """
+    def fail(code: str, field: str = "", **params: Any) -> ModelFormatError:
+        return coded(ModelFormatError, code, where=f"{where}{field}", **params)
+
     if not isinstance(data, dict):
-        raise _fail(f"expected a JSON object, got {type(data).__name__}")
+        raise fail("field_object")
     if data.get("format") != FORMAT:
-        raise _fail(f"'format' must be {FORMAT!r}, got {data.get('format')!r}")
+        raise fail("not_model", found=repr(data.get("format")), expected=repr(FORMAT))
     if data.get("format_version") != FORMAT_VERSION:
-        raise _fail(f"unsupported format_version {data.get('format_version')!r} "
-                    f"(this version reads {FORMAT_VERSION})")
+        raise fail("file_version", ".format_version", known=FORMAT_VERSION,
+                   found=repr(data.get("format_version")))
     hp = data.get("hyperparameters")
     if not isinstance(hp, dict):
-        raise _fail("'hyperparameters' must be an object")
+        raise fail("field_object", ".hyperparameters")
     try:
         hp = check_hyperparameters(hp)
     except ValueError as e:
-        raise _fail(str(e)) from None
+        raise within(ModelFormatError, e, f"{where}.hyperparameters") from None
     classes = data.get("classes")
     if (not isinstance(classes, list) or not 2 <= len(classes) <= MAX_CLASSES
-            or not all(isinstance(c, str) and 0 < len(c) <= MAX_CLASS_NAME for c in classes)):
-        raise _fail(f"'classes' must be 2 to {MAX_CLASSES} non-empty strings of at most "
-                    f"{MAX_CLASS_NAME} characters")
-    if len(set(classes)) != len(classes) or classes != sorted(classes):
-        raise _fail("'classes' must be unique and sorted")
+            or not all(isinstance(c, str) and 0 < len(c) <= MAX_CLASS_NAME for c in classes)
+            or len(set(classes)) != len(classes) or classes != sorted(classes)):
+        raise fail("classes", ".classes", limit=MAX_CLASSES)
     arch = data.get("architecture")
     if not isinstance(arch, dict):
-        raise _fail("'architecture' must be an object")
+        raise fail("field_object", ".architecture")
     sizes = arch.get("layer_sizes")
     if (not isinstance(sizes, list) or len(sizes) < 3
-            or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1
-                       for s in sizes)):
-        raise _fail("architecture.layer_sizes must be a list of at least 3 positive integers")
-    if tuple(sizes[1:-1]) != hp["hidden_layer_sizes"]:
-        raise _fail(f"architecture.layer_sizes {sizes} disagree with hidden_layer_sizes "
-                    f"{list(hp['hidden_layer_sizes'])}")
-    if sizes[-1] != len(classes):
-        raise _fail(f"output layer has {sizes[-1]} units but there are {len(classes)} classes")
+            or not all(_is_int(s, 1, MAX_PARAMETERS) for s in sizes)
+            or tuple(sizes[1:-1]) != hp["hidden_layer_sizes"] or sizes[-1] != len(classes)):
+        raise fail("layers", ".architecture.layer_sizes", classes=len(classes))
     if arch.get("activation") != hp["activation"] or arch.get("output") != "softmax":
-        raise _fail("architecture.activation must equal hyperparameters.activation and "
-                    "architecture.output must be 'softmax'")
+        raise fail("architecture", ".architecture")
     n_params = sum(a * b + b for a, b in pairwise(sizes))
     if n_params > MAX_PARAMETERS:
-        raise _fail(f"{n_params} parameters exceed the limit of {MAX_PARAMETERS}")
+        raise fail("too_many_parameters", count=n_params, limit=MAX_PARAMETERS)
     weights, biases = data.get("weights"), data.get("biases")
-    if not isinstance(weights, list) or not isinstance(biases, list) or not (
-            len(weights) == len(biases) == len(sizes) - 1):
-        raise _fail(f"'weights' and 'biases' must be lists of {len(sizes) - 1} layers")
+    for name, value in (("weights", weights), ("biases", biases)):
+        if not isinstance(value, list) or len(value) != len(sizes) - 1:
+            raise fail("field_layers", f".{name}", count=len(sizes) - 1)
     model = MLP(**hp)
     model.classes_ = np.array(classes)
     model.n_features_in_ = sizes[0]
-    model.weights_ = [_array(w, (a, b), f"weights[{i}]")
+    model.weights_ = [_array(w, (a, b), f"{where}.weights[{i}]")
                       for i, (w, a, b) in enumerate(zip(weights, sizes[:-1], sizes[1:],
                                                         strict=True))]
-    model.biases_ = [_array(v, (b,), f"biases[{i}]")
+    model.biases_ = [_array(v, (b,), f"{where}.biases[{i}]")
                      for i, (v, b) in enumerate(zip(biases, sizes[1:], strict=True))]
     history = data.get("history", {})
     if not isinstance(history, dict):
-        raise _fail("'history' must be an object")
+        raise fail("field_object", ".history")
     model.history_ = {}
     for key in HISTORY_KEYS:
         values = history.get(key, [])
         if (not isinstance(values, list) or len(values) > MAX_EPOCHS
                 or not all(isinstance(v, int | float) and not isinstance(v, bool)
                            and math.isfinite(v) for v in values)):
-            raise _fail(f"history.{key} must be a list of at most {MAX_EPOCHS} finite numbers")
+            raise fail("field_numbers", f".history.{key}", limit=MAX_EPOCHS)
         model.history_[key] = [float(v) for v in values]
     training = data.get("training", {})
     if not isinstance(training, dict):
-        raise _fail("'training' must be an object")
+        raise fail("field_object", ".training")
     best_epoch = training.get("best_epoch", 0)
     stop_reason = training.get("stop_reason", "")
     fit_seconds = training.get("fit_seconds", 0.0)
-    if not (isinstance(best_epoch, int) and not isinstance(best_epoch, bool)
-            and 0 <= best_epoch <= MAX_EPOCHS):
-        raise _fail(f"training.best_epoch must be an integer from 0 to {MAX_EPOCHS}")
+    if not _is_int(best_epoch, 0, MAX_EPOCHS):
+        raise fail("field_integer", ".training.best_epoch", min=0, max=MAX_EPOCHS)
     if not (isinstance(stop_reason, str) and len(stop_reason) <= 32):
-        raise _fail("training.stop_reason must be a string of at most 32 characters")
+        raise fail("field_text", ".training.stop_reason", limit=32)
     if not (isinstance(fit_seconds, int | float) and not isinstance(fit_seconds, bool)
-            and math.isfinite(fit_seconds) and fit_seconds >= 0):
-        raise _fail("training.fit_seconds must be a finite number >= 0")
+            and math.isfinite(fit_seconds) and 0 <= fit_seconds <= 1e7):
+        raise fail("field_number", ".training.fit_seconds", min=0, max=10**7)
     model.best_epoch_, model.stop_reason_ = best_epoch, stop_reason
     none_class = data.get("none_class")
     if none_class is not None and (none_class != NONE_LABEL or none_class not in classes):
-        raise _fail(f"none_class must be null or {NONE_LABEL!r}, one of the classes")
+        raise fail("none_class", ".none_class", name=NONE_LABEL)
     calibration = data.get("calibration", {"temperature": 1.0})
     temperature = calibration.get("temperature") if isinstance(calibration, dict) else None
     if not (type(temperature) in (int, float)
             and T_RANGE[0] <= temperature <= T_RANGE[1]):
-        raise _fail(f"calibration.temperature must be a number from {T_RANGE[0]} to "
-                    f"{T_RANGE[1]}")
+        raise fail("field_number", ".calibration.temperature", min=T_RANGE[0], max=T_RANGE[1])
     model.temperature_ = float(temperature)
     if data.get("preprocessing", "none") not in PREPROCESSING:
-        raise _fail(f"preprocessing must be one of {', '.join(PREPROCESSING)}")
+        raise fail("field_choice", ".preprocessing", choices=", ".join(PREPROCESSING))
     model.fit_seconds_ = float(fit_seconds)
     return model

@@ -17,6 +17,7 @@ from .drawing import parse_bits, validate_pattern
 from .evaluation import evaluate_drawings
 from .heldout import open_set_report
 from .limits import GRID, N_PIXELS
+from .messages import coded, explain
 from .recognizer import Recognizer
 
 
@@ -63,8 +64,8 @@ class Service:
         """The entry's recognizer, or ``ValueError`` if it cannot read a drawing."""
         recognizer = self._recognizer(entry)
         if recognizer.n_features != N_PIXELS:
-            raise ValueError(f"model {entry['version']} reads {recognizer.n_features} "
-                             f"inputs, not a {GRID}x{GRID} drawing")
+            raise coded(ValueError, "model_inputs", version=entry["version"],
+                        count=recognizer.n_features, grid=GRID)
         return recognizer
 
     def _answer(self, entry: registry.Entry, bits: str) -> dict[str, Any]:
@@ -87,7 +88,7 @@ class Service:
     def predict_all(self, pattern: Any) -> list[dict[str, Any]]:
         """The drawing through every model, in registry order, each answer as
         ``predict``'s; a model that cannot read it is listed as ``{"model_version",
-        "error"}`` with the reason."""
+        "error"}``, the reason as ``messages.explain`` gives it."""
         return self.predict_all_bits(as_bits(validate_pattern(pattern)))
 
     def predict_all_bits(self, bits: str) -> list[dict[str, Any]]:
@@ -98,7 +99,7 @@ class Service:
             try:
                 out.append(self._answer(entry, bits))
             except ValueError as e:
-                out.append({"model_version": entry["version"], "error": str(e)})
+                out.append({"model_version": entry["version"], "error": explain(e)})
         return out
 
     def evaluate(self, version: str | None, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
@@ -134,10 +135,10 @@ class Service:
 
     def health(self) -> dict[str, Any]:
         """``{"status": "healthy"|"degraded", "model_loaded", "model_version"}``;
-        when degraded, ``error`` says why."""
+        when degraded, ``error`` says why (``messages.explain``)."""
         try:
             entry, _ = self._load()
         except (ValueError, OSError) as e:
             return {"status": "degraded", "model_loaded": False, "model_version": None,
-                    "error": str(e)}
+                    "error": explain(e)}
         return {"status": "healthy", "model_loaded": True, "model_version": entry["version"]}

@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_SAMPLES, MAX_SEED
+from .messages import coded
 
 #: Sections of a training configuration: ``{"hyperparameters": {...}, "data": {...}}``.
 #: A fine-tuning's settings (``FINETUNE``) form one more section, ``finetune``.
 SECTIONS = ("hyperparameters", "data")
+#: What a setting accepts (``Setting.to_json`` keys): a refused value's error carries them,
+#: so the page can say ``describe`` in its language.
+ACCEPTS = ("type", "min", "max", "min_exclusive", "choices", "max_length")
 #: Form groups, in the order the Train form shows them.
 GROUPS = ("Network", "Optimizer", "Stopping", "Data")
 
@@ -72,7 +76,9 @@ class Setting:
                 return tuple(int(v) for v in values)
         elif self._in_range(value, integer=self.type == "int"):
             return int(value) if self.type == "int" else float(value)
-        raise ValueError(f"{self.name} must be {self.describe()}, got {value!r}")
+        accepts = {k: v for k, v in self.to_json().items() if k in ACCEPTS}
+        raise coded(ValueError, "setting", setting=self.name, describe=self.describe(),
+                    value=repr(value), accepts=accepts)
 
     def _in_range(self, v: Any, *, integer: bool) -> bool:
         if not _is_number(v) or not math.isfinite(v) or (integer and not float(v).is_integer()):
@@ -177,9 +183,9 @@ FINETUNE: tuple[Setting, ...] = (
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in (*SETTINGS, *FINETUNE)}
 
-#: Checks across settings of one section: (section, test, message).
+#: Checks across settings of one section: (section, test, message code).
 RULES = (
-    ("data", lambda c: c["noise_min"] <= c["noise_max"], "noise_min must not exceed noise_max"),
+    ("data", lambda c: c["noise_min"] <= c["noise_max"], "noise_order"),
 )
 
 #: Names that once meant a setting, with what to use now.
@@ -212,9 +218,9 @@ def check(section: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
     out = {**names, **values}
     for name in names:
         out[name] = BY_NAME[name].check(out[name])
-    for rule_section, ok, message in RULES:
+    for rule_section, ok, code in RULES:
         if rule_section == section and not ok(out):
-            raise ValueError(message)
+            raise coded(ValueError, code)
     return out
 
 

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from . import registry
+from .messages import coded, within
 
 #: The default models, shipped as package data (``trained_models/registry.json`` in the
 #: repository points here).
@@ -42,12 +43,13 @@ def read_registry(path: str | os.PathLike,
         return read_registry(default) if default is not None else registry.empty_registry()
     size = path.stat().st_size
     if size > registry.MAX_BUNDLE_BYTES:
-        raise registry.RegistryError(f"{path} is {size} bytes; the limit is "
-                                     f"{registry.MAX_BUNDLE_BYTES}")
+        raise within(registry.RegistryError, coded(
+            registry.RegistryError, "file_too_large", size=size,
+            limit=registry.MAX_BUNDLE_BYTES), str(path))
     try:
         return registry.loads(path.read_bytes())
     except registry.RegistryError as e:
-        raise registry.RegistryError(f"{path}: {e}") from None
+        raise within(registry.RegistryError, e, str(path)) from None
 
 
 def write_registry(path: str | os.PathLike, doc: registry.Document) -> None:

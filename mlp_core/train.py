@@ -23,6 +23,7 @@ from .examples import check_samples
 from .heldout import open_set_report
 from .limits import MAX_CLASSES
 from .lineage import data_sha256, lineage
+from .messages import coded
 from .metrics import evaluate
 from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
 from .negatives import make_negatives
@@ -99,7 +100,7 @@ def train_steps(
     for letter, pattern in (templates or {}).items():
         all_templates[letter] = check_template(letter, pattern)
     if len(all_templates) > MAX_CLASSES:
-        raise ValueError(f"at most {MAX_CLASSES} letters can be trained")
+        raise coded(ValueError, "too_many_letters", limit=MAX_CLASSES)
     X, y = dataset(cfg, all_templates, seed=hp["seed"])
     y = y.astype(str)
     samples = samples if samples is not None else []
@@ -110,8 +111,7 @@ def train_steps(
     fingerprint = data_sha256(hp, cfg, added, Xs, ys)
     X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
     if not hp["validation_fraction"]:
-        raise ValueError("validation_fraction must be above 0 for this recipe: it measures, "
-                         "stops early and calibrates on the validation samples")
+        raise coded(ValueError, "needs_validation")
     X_tr, X_val, y_tr, y_val = train_val_split(
         X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
     model = MLP(**hp)

@@ -7,6 +7,7 @@ from collections.abc import Generator
 from typing import Any
 
 from .finetune import finetune_steps
+from .messages import coded
 from .registry import Entry
 from .train import TrainResult, train_steps
 
@@ -81,7 +82,7 @@ class Trainer:
     def result(self) -> TrainResult:
         """The finished training's result (kept until ``take``)."""
         if self._result is None:
-            raise ValueError("there is no trained model to register: train one first")
+            raise coded(ValueError, "nothing_to_register")
         return self._result
 
     def take(self) -> TrainResult:

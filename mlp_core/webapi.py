@@ -19,6 +19,7 @@ from . import history, monitoring, registry, settings
 from .data import default_templates
 from .evaluation import compare
 from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
+from .messages import coded, explain
 from .model_card import model_card
 from .project import check_project, make_project
 from .registry import Document, RegistryError
@@ -41,6 +42,23 @@ class _Change:
         self.clears_damaged, self.registers = clears_damaged, registers
 
 
+class _PageWords:
+    """``model_card.Words`` said by the page (js/i18n.js pythonWords), which takes the
+    parameters as JSON text."""
+
+    def __init__(self, js: Any) -> None:
+        self.js = js
+
+    def t(self, key: str, params: dict[str, Any]) -> str:
+        return str(self.js.t(key, json.dumps(params)))
+
+    def pct(self, p: float) -> str:
+        return str(self.js.pct(p))
+
+    def number(self, x: float, digits: int) -> str:
+        return str(self.js.number(x, digits))
+
+
 # --- registry operations: (app, args) -> (new document, result) -------------------------
 
 
@@ -49,7 +67,7 @@ def _register(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
     "if_better": only if it beats production on the test drawings among ``samples``
     (the result's ``gate`` says what was decided and why)."""
     if not app.trainer.finished:
-        raise RegistryError("there is no trained model to register: train one first")
+        raise coded(RegistryError, "nothing_to_register")
     promote = args.get("promote", False)
     if promote not in (True, False, "if_better"):
         raise ValueError(f'promote must be true, false or "if_better", got {promote!r}')
@@ -65,7 +83,8 @@ def _register(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
                    app.service.evaluate_entry(entry, X, y, registered=False))
     gate["promoted"] = gate["verdict"] == "better"
     if gate["promoted"]:
-        doc = registry.set_production(doc, entry["version"], note=gate["reason"])
+        doc = registry.set_production(doc, entry["version"], how="gate",
+                                      note=args.get("note"))
         entry = registry.get(doc, entry["version"])
     return doc, {**registry.summary(entry), "gate": gate}
 
@@ -144,14 +163,14 @@ class App:
             stored_history = history.check_history(stored_history or [])
             self.damaged_history = False
         except history.HistoryError as e:
-            bad.append({"index": None, "version": "history", "error": str(e)})
+            bad.append({"index": None, "version": "history", "error": explain(e)})
             stored_history, self.damaged_history = [], True
         for i, entry in enumerate(entries):
             try:
-                good.append(registry.validate_entry(entry, f"stored model {i + 1}"))
+                good.append(registry.validate_entry(entry, f"models[{i}]"))
             except RegistryError as e:
                 version = entry.get("version") if isinstance(entry, dict) else None
-                bad.append({"index": i, "version": str(version), "error": str(e)})
+                bad.append({"index": i, "version": str(version), "error": explain(e)})
                 if isinstance(version, str | int | float):  # a key storage can delete by
                     keys.append(version)
         good.sort(key=lambda e: e["created_at"])
@@ -159,7 +178,7 @@ class App:
             self.doc = registry.validate({"schema_version": registry.SCHEMA_VERSION,
                                           "models": good, "history": stored_history})
         except RegistryError as e:  # e.g. two production flags written by a bad edit
-            bad.append({"index": None, "version": "*", "error": str(e)})
+            bad.append({"index": None, "version": "*", "error": explain(e)})
             self.doc = {"schema_version": registry.SCHEMA_VERSION,
                         "models": [{**m, "is_production": False} for m in good],
                         "history": stored_history}
@@ -260,19 +279,21 @@ class App:
                 out.append({"version": entry["version"], "accuracy": test["accuracy"],
                             "n": test["n"]})
             except ValueError as e:
-                out.append({"version": entry["version"], "error": str(e)})
+                out.append({"version": entry["version"], "error": explain(e)})
         return _dump(out)
 
-    def model_card(self, version: str, samples_json: str) -> str:
+    def model_card(self, version: str, samples_json: str, words: Any = None) -> str:
         """Model ``version`` described in Markdown (``model_card.model_card``), with its
-        figures on the test drawings among ``samples`` when it can read drawings."""
+        figures on the test drawings among ``samples`` when it can read drawings; in the
+        language of ``words`` (the page's js/i18n.js pythonWords), else English."""
         entry = registry.get(self.doc, version)
         X, y = drawings(json.loads(samples_json), "test")
         try:
             test = self.service.evaluate(version, X, y)["test"]
         except ValueError:  # a model that cannot read a drawing has no test figures
             test = None
-        return _dump(model_card(entry, test, self.doc["history"]))
+        return _dump(model_card(entry, test, self.doc["history"],
+                                None if words is None else _PageWords(words)))
 
     def compare(self, version: str, samples_json: str) -> str:
         """Production against model ``version`` on validation and on the test drawings

@@ -105,7 +105,8 @@ def test_import_broken_bundle_leaves_registry_untouched(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema_version": 1, "models": [{"version": "x"}]}')
     code, out, err = run("registry", "import", str(broken), registry=reg)
-    assert code == 1 and out == "" and err.startswith("error: models[0] has missing fields")
+    assert code == 1 and out == ""
+    assert err.startswith("error: models[0] must be an object with exactly the keys")
     assert reg.read_bytes() == before
 
 

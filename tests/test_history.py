@@ -127,7 +127,7 @@ def test_notes_and_tags_are_checked_and_kept(three):
     assert registry.loads(registry.dumps(doc)) == doc
     for tags, message in ((["a,b"], "not a tag"), ([""], "not a tag"),
                           (["x" * 33], "not a tag"), ([str(i) for i in range(17)], "limit"),
-                          ("solo", "list of text")):
+                          ("solo", "must be a list")):
         with pytest.raises(RegistryError, match=message):
             registry.annotate(doc, a, tags=tags)
     with pytest.raises(RegistryError, match="limit"):
@@ -244,7 +244,7 @@ def test_a_better_model_is_promoted_by_the_gate_with_its_reason(drawn):
     assert gate["verdict"] == "better" and gate["promoted"] is True
     assert gate["difference"]["test"] > 0
     assert out["result"]["is_production"] is True
-    assert out["history"][-1]["note"] == gate["reason"]
+    assert out["history"][-1]["how"] == "gate" and out["history"][-1]["note"] == ""
     assert "test drawings" in gate["reason"]
 
 

@@ -163,10 +163,12 @@ def test_no_visible_text_is_left_untranslated(chromium, server):
 
 def test_every_coded_message_is_raised_somewhere():
     from mlp_core.messages import MESSAGES
+    from mlp_core.settings import RULES
 
     source = "".join(p.read_text() for p in (WEB.parent / "mlp_core").glob("*.py"))
-    raised = set(re.findall(r'coded\(\w+, "(\w+)"', source))
-    assert raised == set(MESSAGES)
+    # coded(Error, "code", ...), serialize's fail("code", ...), and the settings' rules.
+    raised = set(re.findall(r'(?:coded\([\w.]+,\s*|\bfail\()"(\w+)"', source))
+    assert raised | {code for _, _, code in RULES} == set(MESSAGES)
 
 
 def test_a_python_error_in_spanish(chromium, server):
@@ -198,3 +200,26 @@ def test_a_failed_start_is_explained_in_spanish(chromium, server):
         expect(page.get_by_role("button", name="Reintentar")).to_be_visible()
     finally:
         ctx.close()
+
+
+def test_a_damaged_file_and_a_model_card_in_spanish(chromium, server):
+    """A damaged bundle is refused with its place in the file and the reason in Spanish;
+    the model card is written in the page's language (or the one asked for)."""
+    with app_page(chromium, server.url, locale="es-ES") as page:
+        bundle = page.evaluate("window.mlp.registry.export()")
+        version = bundle["models"][0]["version"]
+        bundle["models"][0]["accuracy"] = 2
+        err = page.evaluate("""b => window.mlp.registry.import(b)
+            .then(() => null, (e) => ({code: e.code, message: e.message}))""", bundle)
+        assert err == {"code": "py.field_number",
+                       "message": f"models[0] ({version}).accuracy debe ser un número de 0 a 1"}
+        card = page.evaluate("v => window.mlp.modelCard(v)", version)
+        for line in (f"# Ficha del modelo: {version}", "## Uso previsto", "## Límites conocidos",
+                     "| Letra | Precisión | Exhaustividad | F1 | Ejemplos |"):
+            assert line in card.splitlines(), line
+        assert re.search(r"exactitud del \d+,\d\s%", card)
+        english = [f for key, message in EN.items() if key.startswith("card.")
+                   for f in PLACEHOLDER.split(message)[::2] if len(f.strip()) >= 14]
+        assert [f for f in english if f in card] == []
+        assert "## Intended use" in page.evaluate("v => window.mlp.modelCard(v, {lang: 'en'})",
+                                                  version)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from mlp_core import monitoring, registry
+from mlp_core.messages import MESSAGES
 from mlp_core.webapi import App
 
 
@@ -52,8 +53,9 @@ def test_unsure_drawings_newest_first():
     ({"extra": 1}, "exactly the keys"), ({"id": 0}, "positive integer"),
 ])
 def test_a_damaged_log_is_refused_with_the_reason(change, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as refused:
         monitoring.check_log([{**LOG[0], **change}])
+    assert refused.value.code in MESSAGES
 
 
 def test_the_worker_summarizes_production_by_default(two_model_registry):

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlp_core import registry, store
+from mlp_core.messages import MESSAGES
 from mlp_core.project import ProjectError, check_project, make_project
 from mlp_core.webapi import App
 
@@ -61,8 +62,9 @@ def test_a_bad_project_is_refused_with_the_reason(project, path, value, message)
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
-    with pytest.raises(ProjectError, match=message):
+    with pytest.raises(ProjectError, match=message) as refused:
         check_project(json.dumps(broken))
+    assert refused.value.code in MESSAGES
 
 
 def _mutations(project):
@@ -89,7 +91,8 @@ JUNK = st.one_of(st.none(), st.booleans(), st.integers(-3, 200), st.floats(allow
 @given(data=st.data())
 def test_fuzzed_projects_are_opened_whole_or_not_at_all(project, data):
     """Any one value replaced or removed: the project opens (and then restores what it
-    says) or is refused with a ProjectError, and nothing changes."""
+    says) or is refused with a ProjectError, coded (so the page says it in its language),
+    and nothing changes."""
     broken = copy.deepcopy(project)
     path = data.draw(st.sampled_from(_mutations(project)[1:]))
     parent = broken
@@ -105,7 +108,8 @@ def test_fuzzed_projects_are_opened_whole_or_not_at_all(project, data):
     before = app.export()
     try:
         plan = json.loads(app.plan("restore", json.dumps({"project": broken})))
-    except ValueError:
+    except ValueError as e:
+        assert isinstance(e, ProjectError) and e.code in MESSAGES, repr(e)
         assert app.export() == before  # refused: nothing changed
         return
     app.adopt()

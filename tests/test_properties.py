@@ -157,6 +157,6 @@ def test_huge_model_is_refused_before_its_arrays_are_built(two_model_registry):
     try:
         registry.import_bundle(registry.empty_registry(), bundle)
     except RegistryError as e:
-        assert "exceed the limit of 1000000" in str(e)
+        assert "parameters; the limit is 1000000" in str(e)
     else:
         raise AssertionError("accepted")

@@ -70,7 +70,7 @@ def test_no_production_model_is_a_clear_error():
         s.predict([0] * 100)
     h = s.health()
     assert h["status"] == "degraded" and not h["model_loaded"]
-    assert "no production model" in h["error"]
+    assert "no production model" in h["error"]["message"]
 
 
 @pytest.mark.parametrize("pattern, message", [
@@ -78,7 +78,7 @@ def test_no_production_model_is_a_clear_error():
     ([0] * 101, "100 values"),
     ([0] * 99 + [2], "only 0 and 1"),
     ([0] * 99 + [0.5], "only 0 and 1"),
-    ([0] * 99 + [float("nan")], "NaN"),
+    ([0] * 99 + [float("nan")], "is NaN; use 0 or 1"),
     ([0] * 99 + ["1"], "use 0 or 1"),
     ([0] * 99 + [None], "use 0 or 1"),
     ("0" * 100, "not a string"),
@@ -88,7 +88,7 @@ def test_no_production_model_is_a_clear_error():
     ([[0] * 10] * 9 + [[0] * 9], "10 rows of 10"),
     ([[0] * 10] * 9 + [0] * 10, "10 rows of 10"),
     (np.zeros((4, 25)), "100 values"),
-    (np.array(["0"] * 100), "hold numbers"),
+    (np.array(["0"] * 100), r"got ndarray\[<U1\]"),
 ])
 def test_bad_patterns_are_named(service, pattern, message):
     with pytest.raises(ValueError, match=message):

@@ -225,7 +225,7 @@ def test_compare_run_all_delete_and_reset(context):
     for cb in page.locator("#models-table tbody input[type=checkbox]").all():
         cb.check()
     page.get_by_role("button", name="Compare selected").click()
-    expect(page.get_by_role("table", name="Side by side")).to_contain_text("hidden_layer_sizes")
+    expect(page.get_by_role("table", name="Side by side")).to_contain_text("Hidden layers8128")
     # The longer history of the two: the default model's.
     epochs = len(store.read_registry(store.DEFAULT_BUNDLE)["models"][0]["model"]["history"][
         "train_loss"])

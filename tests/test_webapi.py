@@ -111,7 +111,7 @@ def test_damaged_entries_are_set_aside_not_fatal(two_model_registry):
     report = json.loads(app.load(json.dumps(entries)))
     assert report["models"] == 1
     assert [b["version"] for b in report["bad"]] == [entries[1]["version"], "hand-edited"]
-    assert "weights" in report["bad"][0]["error"]
+    assert "weights" in report["bad"][0]["error"]["message"]
     assert json.loads(app.health())["bad_entries"] == 2
     assert json.loads(app.predict(json.dumps([0] * 100)))["model_version"] == entries[0][
         "version"]
@@ -185,7 +185,7 @@ def test_new_letter_and_drawn_samples_are_trained(two_model_registry):
     ({"hyperparameters": {"activation": "gelu"}}, "activation must be one of"),
     ({"data": {"n_samples": 5}}, "n_samples must be"),
     ({"samples": [{"label": "q", "pattern": [0] * 100}]}, "not one of the classes"),
-    ({"samples": [{"label": "b", "pattern": [2] * 100}]}, r"sample 1 \(b\): pattern value"),
+    ({"samples": [{"label": "b", "pattern": [2] * 100}]}, r"samples\[0\]: pattern value 0 is 2"),
     ({"templates": {"x": [0] * 100}}, "at least 3 inked cells"),
     ({"epochs": 3}, "unknown training setting"),
 ])
@@ -219,8 +219,10 @@ def test_predict_all_lists_a_model_that_cannot_read_the_drawing(two_model_regist
     app.load(json.dumps(doc["models"]))
     out = json.loads(app.predict_all_bits("0" * 100))
     assert [o["model_version"] for o in out] == [e["version"] for e in doc["models"]]
-    assert out[-1] == {"model_version": entry["version"],
-                       "error": f"model {entry['version']} reads 3 inputs, not a 10x10 drawing"}
+    assert out[-1] == {"model_version": entry["version"], "error": {
+        "message": f"model {entry['version']} reads 3 inputs, not a 10x10 drawing",
+        "code": "py.model_inputs", "params": {"version": entry["version"], "count": 3,
+                                              "grid": 10}, "within": []}}
 
 
 def test_checking_samples_and_new_letters():
@@ -262,7 +264,7 @@ def test_two_production_flags_are_reported_and_repaired(two_model_registry):
         e["is_production"] = True
     app = App()
     report = json.loads(app.load(json.dumps(entries)))
-    assert "more than one production" in report["bad"][0]["error"]
+    assert "more than one production" in report["bad"][0]["error"]["message"]
     assert json.loads(app.load(json.dumps(entries)))["models"] == 2  # both kept
     out = change(app, "repair")
     assert out["result"]["promoted"] in {e["version"] for e in entries}

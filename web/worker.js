@@ -9,6 +9,8 @@ import { RegistrySync, storageError } from "./js/worker/registry-sync.js";
 import { Training } from "./js/worker/training.js";
 import { describe, emit, serve } from "./js/worker/transport.js";
 import { GRID, MAX_BUNDLE_BYTES } from "./js/limits.js";
+import { codedError } from "./js/coded-error.js";
+import { pythonWords } from "./js/i18n.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
 const registry = new RegistrySync(); // reads storage while Python boots
@@ -73,7 +75,7 @@ function handlersFor(python) {
     delete: ({ version }) => registry.change("delete", { version }),
     import: ({ bundle }) => {
       if (typeof bundle === "string" && bundle.length > MAX_BUNDLE_BYTES) {
-        throw new Error(`the bundle is ${bundle.length} characters; the limit is ${MAX_BUNDLE_BYTES}`);
+        throw codedError("py.file_too_large", { size: bundle.length, limit: MAX_BUNDLE_BYTES });
       }
       return registry.change("import", { bundle });
     },
@@ -104,15 +106,15 @@ function handlersFor(python) {
     monitoringLabel: announced(async ({ id, label, split = null }) => {
       registry.requireStorage();
       const logged = await storage.getPrediction(id);
-      if (!logged) throw new Error(`there is no logged prediction ${id} (the log was cleared, or it was labelled already)`);
+      if (!logged) throw codedError("worker.no_logged_prediction", { id });
       const pattern = [...logged.bits].map(Number);
       const sample = python.call("check_sample", JSON.stringify({ label, pattern, split }), JSON.stringify(await knownLetters()));
       const { id: sampleId } = await saving(() => storage.addSample(sample));
       await storage.deletePrediction(id);
       return { id: sampleId, label: sample.label };
     }),
-    modelCard: query(async ({ version }) =>
-      python.call("model_card", String(version), JSON.stringify(await ownExamples()))),
+    modelCard: query(async ({ version, lang = "en" }) =>
+      python.call("model_card", String(version), JSON.stringify(await ownExamples()), pythonWords(lang, "card."))),
     projectExport: query(async () => {
       registry.requireStorage();
       const [letters, examples] = await Promise.all([storage.listClasses(), storage.listSamples()]);
@@ -120,7 +122,7 @@ function handlersFor(python) {
     }),
     projectImport: announced(async ({ project }) => {
       if (typeof project === "string" && project.length > MAX_BUNDLE_BYTES) {
-        throw new Error(`the file is ${project.length} characters; the limit is ${MAX_BUNDLE_BYTES}`);
+        throw codedError("py.file_too_large", { size: project.length, limit: MAX_BUNDLE_BYTES });
       }
       return registry.change("restore", { project }, { withData: true });
     }),

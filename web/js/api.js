@@ -34,7 +34,8 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
       /** Change a model's notes (text) and/or tags (list of text); resolves with its summary. */
       update: (version, { notes = null, tags = null } = {}) => call("update", { version, notes, tags }),
       /** Production against `version`, before promoting it: {champion, challenger,
-       * difference: {validation, test}, verdict: "better"|"equal"|"worse"|"untested", reason}. */
+       * difference: {validation, test}, verdict: "better"|"equal"|"worse"|"untested",
+       * reason (in English; the page words it from the figures)}. */
       compare: (version) => call("compare", { version }),
       delete: (version) => call("delete", { version }),
       export: (versions = null) => call("export", { versions }),
@@ -48,7 +49,8 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
     /** The model `version` (default: production) on the person's test drawings:
      * {version, validation: {accuracy, n}, test: {accuracy, n, per_class, confusion, labels}}. */
     evaluate: (version = null) => call("evaluate", { version }),
-    /** Every model's accuracy on the test drawings: [{version, accuracy, n} | {version, error}]. */
+    /** Every model's accuracy on the test drawings: [{version, accuracy, n} | {version,
+     * error: {message, code?, params?, within?}}] (a coded error, as the page says it). */
     evaluateAll: () => call("evaluateAll"),
     /** The local prediction log (this device only). */
     monitoring: {
@@ -66,8 +68,9 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
       enabled: (on = null) => call("monitoringEnabled", { on }),
     },
     /** Model `version` described in Markdown: intended use, data, settings, metrics on
-     * validation and on your test drawings, confusion matrices, lineage, known limits. */
-    modelCard: (version) => call("modelCard", { version }),
+     * validation and on your test drawings, confusion matrices, lineage, known limits; in
+     * the page's language unless `lang` names another. */
+    modelCard: (version, { lang = document.documentElement.lang } = {}) => call("modelCard", { version, lang }),
     /** Everything you made, as one file: models, production history, letters, examples
      * with their split. */
     project: {

@@ -1,10 +1,9 @@
 // Errors a person meets that the worker raises, under a stable message key with
 // parameters: the error's message is the English catalogue's, and the page shows the
 // same message in its own language (js/i18n.js Translator.error).
-import { Translator } from "./i18n.js";
-import { CATALOGUES } from "./languages.js";
+import { translatorFor } from "./i18n.js";
 
-const english = new Translator("en", CATALOGUES.en);
+const english = translatorFor("en");
 
 /** An Error named `name` saying the message `key` with `params`; it carries both. */
 export function codedError(key, params = {}, name = "Error") {

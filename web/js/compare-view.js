@@ -16,7 +16,7 @@ export function answersTable(results) {
     row.insertCell().textContent = r.model_version;
     if (r.error) {
       row.insertCell().textContent = "—";
-      row.insertCell().textContent = r.error;
+      row.insertCell().textContent = i18n.error(r.error);
       continue;
     }
     row.insertCell().textContent = r.recognized ? r.letter : i18n.t("compare.none_closest", { letter: r.letter });
@@ -24,6 +24,10 @@ export function answersTable(results) {
   }
   return table;
 }
+
+/** A setting's value as text: numbers in the page's language, lists comma-separated. */
+const setting = (v) => (Array.isArray(v) ? v.map(setting).join(", ")
+  : typeof v === "number" ? i18n.number(v, { maximumFractionDigits: 6 }) : String(v));
 
 /** Show models `a` and `b` (summaries) and their training histories side by side;
  * returns the chart (to destroy when replaced). */
@@ -48,7 +52,10 @@ export function renderComparison(a, b, ha, hb) {
   row(i18n.t("compare.macro_f1"), pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
   row(i18n.t("compare.letters"), a.classes.join(" "), b.classes.join(" "));
   row(i18n.t("compare.layers"), a.architecture.layer_sizes.join("→"), b.architecture.layer_sizes.join("→"));
-  for (const k of Object.keys(a.hyperparameters)) row(k, String(a.hyperparameters[k]), String(b.hyperparameters[k]));
+  for (const k of Object.keys(a.hyperparameters)) {
+    const label = `setting.${k}.label`;
+    row(label in i18n.messages ? i18n.t(label) : k, setting(a.hyperparameters[k]), setting(b.hyperparameters[k]));
+  }
   row(i18n.t("compare.epochs"), String(ha.train_loss.length), String(hb.train_loss.length));
   const figure = el("figure");
   const chart = el("div");

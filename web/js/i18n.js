@@ -57,10 +57,11 @@ export class Translator {
     return String(v);
   }
 
-  /** A coded error from the worker ({code: a message key, params, message}) in this
-   * language, or its own (English) message when the catalogues have none. */
-  error({ code, params = {}, message }) {
-    return code && code in this.messages ? this.t(code, params) : message;
+  /** A coded error from the worker ({code: a message key, params, within: its places in
+   * a document, message}) in this language, or its own (English) message when the
+   * catalogues have none. */
+  error({ code, params = {}, within = [], message }) {
+    return code && code in this.messages ? [...within, this.t(code, params)].join(": ") : message;
   }
 
   /** `value` as a number in this language (Intl.NumberFormat `options`). */
@@ -80,6 +81,11 @@ export class Translator {
     return new Intl.DateTimeFormat(this.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
   }
 
+  /** A calendar day given as ISO text ("2026-11-28", a UTC day), medium style. */
+  day(iso) {
+    return new Intl.DateTimeFormat(this.lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`));
+  }
+
   /** Translate the static text under `root`: data-i18n and data-i18n-attr. */
   translate(root = document) {
     for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = this.t(node.dataset.i18n);
@@ -92,10 +98,27 @@ export class Translator {
   }
 }
 
-/** The chosen language's Translator (English under anything it lacks), with the page's
- * static text translated and <html lang> set. */
+/** A Translator for `lang` (English under anything it lacks; English for a language
+ * there is no catalogue for). */
+export function translatorFor(lang) {
+  return new Translator(lang in CATALOGUES ? lang : FALLBACK, { ...CATALOGUES[FALLBACK], ...CATALOGUES[lang] });
+}
+
+/** Words in `lang` for Python that writes text (mlp_core.model_card.Words): message
+ * `prefix + key` with its parameters as JSON text, percentages and fixed decimals. */
+export function pythonWords(lang, prefix) {
+  const tr = translatorFor(lang);
+  return {
+    t: (key, params) => tr.t(prefix + key, JSON.parse(params)),
+    pct: (p) => tr.pct(p),
+    number: (x, digits) => tr.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  };
+}
+
+/** The chosen language's Translator, with the page's static text translated and
+ * <html lang> set. */
 export function loadLanguage(lang = chosenLanguage()) {
-  const translator = new Translator(lang, { ...CATALOGUES[FALLBACK], ...CATALOGUES[lang] });
+  const translator = translatorFor(lang);
   document.documentElement.lang = lang;
   translator.translate();
   return translator;

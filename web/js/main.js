@@ -19,10 +19,18 @@ import * as views from "./views.js";
 import { setupTheme } from "./theme.js";
 import { i18n } from "./strings.js";
 import { LANGUAGES, saveLanguage } from "./i18n.js";
+import { describe } from "./settings-form.js";
 
 setupTheme($("theme"));
 setupLanguage($("language"));
-client?.setErrorWords((error) => i18n.error(error));
+client?.setErrorWords(sayError);
+
+/** A coded error in the page's language; a refused setting says what it accepts as the
+ * settings form does. */
+function sayError(error) {
+  if (error.code !== "py.setting") return i18n.error(error);
+  return i18n.error({ ...error, params: { ...error.params, describe: describe(error.params.accepts) } });
+}
 
 /** The language choice: the catalogues there are, in their own names. A change reloads
  * the page in that language (saying first when that would cancel a training). */
@@ -162,7 +170,7 @@ function refreshExamples() {
 }
 
 function showDamaged(bad) {
-  const list = bad.map((b) => `${b.version}: ${b.error}`).join("; ");
+  const list = bad.map((b) => `${b.version}: ${sayError(b.error)}`).join("; ");
   views.showNotice(i18n.t("damaged.notice", { count: bad.length, list }), [
     { label: i18n.t("damaged.remove"), onClick: async () => {
       try {
@@ -191,7 +199,7 @@ function start() {
       else if (event === "registry-changed") refreshModel();
       else if (event === "examples-changed") refreshExamples();
       else if (event === "bad-entries") showDamaged(data);
-      else if (event === "storage-unavailable") views.showNotice(i18n.t("error.storage", { error: data.message }));
+      else if (event === "storage-unavailable") views.showNotice(i18n.t("error.storage", { error: i18n.error(data) }));
       else if (event === "monitoring-failed") views.showNotice(i18n.t("error.monitoring", { error: data.message }));
       else if (event === "crashed" && !ready) reject(new Error(data.message));
       else if (event === "crashed") {

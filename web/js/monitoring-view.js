@@ -54,7 +54,7 @@ function renderSummary(box, s) {
   const { edges, counts } = s.confidence_histogram;
   const most = Math.max(...counts, 1);
   const bins = counts.map((n, i) => [`${pct(edges[i])}–${pct(edges[i + 1])}`, barCell(n, n / most)]);
-  const days = s.over_time.map((d) => [d.day, String(d.predictions), pct(d.low_confidence_share)]);
+  const days = s.over_time.map((d) => [i18n.day(d.day), String(d.predictions), pct(d.low_confidence_share)]);
   box.append(head,
     table(i18n.t("monitoring.answers"), [i18n.t("monitoring.answer"), i18n.t("monitoring.predictions")], letters, "monitoring-letters"),
     table(i18n.t("monitoring.histogram"), [i18n.t("compare.confidence"), i18n.t("monitoring.predictions")], bins, "monitoring-histogram"),

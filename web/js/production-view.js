@@ -6,7 +6,7 @@ import { i18n } from "./strings.js";
 
 // How production changed (the history's "how"): message keys.
 const HOW = {
-  promote: "how.promote", rollback: "how.rollback", import: "how.import",
+  promote: "how.promote", gate: "how.gate", rollback: "how.rollback", import: "how.import",
   reset: "how.reset", repair: "how.repair",
 };
 
@@ -49,9 +49,13 @@ export function gateTable({ champion, challenger, difference }) {
   return table;
 }
 
-/** What the gate concluded, in a sentence. */
-export function verdictText({ verdict, reason }) {
+/** What the gate concluded, in a sentence (mlp_core.evaluation.compare's reason, in the
+ * page's language). */
+export function verdictText({ verdict, champion, challenger }) {
   const lead = { better: "gate.better", equal: "gate.equal", worse: "gate.worse", untested: "gate.untested" }[verdict];
+  const [a, b] = [champion.test, challenger.test];
+  const reason = verdict === "untested" ? i18n.t("gate.no_drawings")
+    : i18n.t("gate.reason", { count: b.n, challenger: i18n.pct(b.accuracy), champion: i18n.pct(a.accuracy) });
   return i18n.t("gate.verdict", { lead: i18n.t(lead), reason });
 }
 

@@ -27,7 +27,7 @@ const architecture = (m) => `${m.architecture.layer_sizes.join("→")} ${m.archi
 /** "97.3% (n=12)" for a model's accuracy on the test drawings; why not, otherwise. */
 function testCell(t) {
   if (!t) return "…";
-  if (t.error) return i18n.t("models.unavailable", { error: t.error });
+  if (t.error) return i18n.t("models.unavailable", { error: i18n.error(t.error) });
   return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
 }
 

@@ -2,6 +2,7 @@
 // and a revision counter that changes with every write (both in "meta"). JS only
 // stores; the Python side decides what to store.
 import { openDB } from "../vendor/idb.js";
+import { codedError } from "./coded-error.js";
 
 const DB_NAME = "letter-recognizer";
 const DB_VERSION = 3;
@@ -32,7 +33,7 @@ export function db() {
       // A throw here would be lost inside idb's event listener: reject instead.
       blocked() {
         refused = true;
-        reject(new Error("another tab holds an older version of the database open; close it and reload"));
+        reject(codedError("worker.storage_blocked"));
       },
       // A newer version of the page (another tab) wants to upgrade: close ours so it is
       // not blocked; our next use opens again.
@@ -128,7 +129,7 @@ export async function addSample({ label, pattern, split }) {
 export async function setSplit(id, split) {
   const tx = (await db()).transaction("samples", "readwrite");
   const record = await tx.store.get(id);
-  if (!record) throw new Error(`there is no example ${id}`);
+  if (!record) throw codedError("worker.no_example", { id });
   await Promise.all([tx.store.put({ ...record, split }), tx.done]);
   return { ...record, split };
 }

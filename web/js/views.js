@@ -115,7 +115,7 @@ export function showHealth(health) {
     return;
   }
   badge.className = `badge badge-${health.status}`;
-  badge.textContent = health.status === "healthy" ? t("health.ready") : t("health.degraded", { error: health.error ?? "" });
+  badge.textContent = health.status === "healthy" ? t("health.ready") : t("health.degraded", { error: health.error ? i18n.error(health.error) : "" });
   if (health.status === "healthy" && offlineReady) badge.textContent += ` · ${t("health.offline")}`;
   badge.title = health.model_version ?? "";
 }

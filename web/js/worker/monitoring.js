@@ -1,6 +1,7 @@
 // The local prediction log: each prediction the page shows, kept on this device only
 // (IndexedDB), written in batches so that logging never slows a prediction down.
 import { MAX_PREDICTION_LOG } from "../limits.js";
+import { codedError } from "../coded-error.js";
 
 const FLUSH_AFTER_MS = 500;
 
@@ -51,7 +52,7 @@ export class Monitor {
 
   /** Turn logging on or off (remembered); off drops what was not written yet. */
   async setEnabled(on) {
-    if (!this.available) throw new Error("this browser does not let the page store data, so there is no prediction log");
+    if (!this.available) throw codedError("worker.no_log");
     await this.storage.setSetting("monitoring", Boolean(on));
     this.enabled = Boolean(on);
     if (!on) this.pending = [];

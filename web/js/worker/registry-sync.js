@@ -2,14 +2,14 @@
 // stored, plans each change, and adopts it only after IndexedDB has committed it. Other
 // tabs announce their writes on a BroadcastChannel; we reload before the next use.
 import * as storage from "../storage.js";
-import { emit } from "./transport.js";
+import { describe, emit } from "./transport.js";
 import { codedError } from "../coded-error.js";
 
 const CHANNEL = "letter-recognizer-registry";
 
 async function fetchDefaultBundle() {
   const response = await fetch(new URL("../../registry.json", import.meta.url));
-  if (!response.ok) throw new Error(`could not fetch the default models (HTTP ${response.status})`);
+  if (!response.ok) throw codedError("worker.default_models", { status: response.status });
   return response.text();
 }
 
@@ -23,10 +23,7 @@ export function storageError(err) {
 
 /** Why storage cannot be used, and what that means, in words. */
 function storageRefused(err) {
-  const why = err?.message || String(err);
-  const cause = /another tab/.test(why) ? why
-    : `this browser does not let the page store data (${why}); private browsing often does this`;
-  return `${cause}. Predictions work with the default models, but nothing you train or add is kept`;
+  return err?.code ? err : codedError("worker.storage_refused", { why: err?.message || String(err) });
 }
 
 export class RegistrySync {
@@ -65,7 +62,7 @@ export class RegistrySync {
       const bundle = python.call("bundle_entries", await this.#defaultBundle());
       python.call("load", JSON.stringify(bundle.models), JSON.stringify(bundle.history));
       this.stale = false;
-      emit("storage-unavailable", { message: this.problem });
+      emit("storage-unavailable", describe(this.problem));
     }
   }
 
@@ -75,7 +72,7 @@ export class RegistrySync {
 
   /** Throw if nothing can be saved. */
   requireStorage() {
-    if (this.problem) throw new Error(`cannot save: ${this.problem}`);
+    if (this.problem) throw codedError("worker.cannot_save");
   }
 
   /** Reload from storage if another tab wrote since we last read. */

@@ -9,10 +9,10 @@ export function emit(name, data = {}) {
 // mlp_core/messages.py: the note that carries a coded error's code and parameters.
 const NOTE = "mlp_core-message ";
 
-/** An error as {type, message, code?, params?}: a Python exception keeps its type and
+/** An error as {type, message, code?, params?, within?}: a Python exception keeps its type and
  * its message line ("mlp_core.registry.RegistryError: not valid JSON" -> "not valid
- * JSON"); a coded one (mlp_core/messages.py, js/coded-error.js) also its message key and
- * parameters, so the page can say it in its language. */
+ * JSON"); a coded one (mlp_core/messages.py, js/coded-error.js) also its message key,
+ * parameters and places in a document, so the page can say it in its language. */
 export function describe(err) {
   if (err && err.type && typeof err.message === "string") {
     const lines = err.message.trim().split("\n");
@@ -21,8 +21,7 @@ export function describe(err) {
     const prefix = new RegExp(`^([\\w.]*\\.)?${err.type}: `);
     const out = { type: err.type, message: line.replace(prefix, "") };
     if (noted < 1) return out;
-    const { code, params } = JSON.parse(lines[noted].slice(NOTE.length));
-    return { ...out, code: `py.${code}`, params }; // the catalogues' key
+    return { ...out, ...JSON.parse(lines[noted].slice(NOTE.length)) }; // {code, params, within}
   }
   const out = { type: err?.name || "Error", message: err?.message || String(err) };
   return err?.code ? { ...out, code: err.code, params: err.params } : out; // js/coded-error.js
