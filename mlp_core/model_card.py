@@ -10,6 +10,7 @@ hold these words as ``card.<key>``, written from here by `python build.py genera
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from .data import NONE_LABEL
@@ -106,13 +107,15 @@ CARD: dict[str, str] = {
 
 
 class Words(Protocol):
-    """Says the card's words (``CARD`` keys) and formats its numbers."""
+    """Says the card's words (``CARD`` keys) and formats its numbers and dates."""
 
     def t(self, key: str, params: dict[str, Any]) -> str: ...
 
     def pct(self, p: float) -> str: ...
 
     def number(self, x: float, digits: int) -> str: ...
+
+    def date(self, iso: str) -> str: ...
 
 
 class English:
@@ -126,6 +129,9 @@ class English:
 
     def number(self, x: float, digits: int) -> str:
         return f"{x:.{digits}f}"
+
+    def date(self, iso: str) -> str:
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def wilson(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -170,7 +176,7 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     s = summary(entry)
     m, d, hp = entry["metrics"], entry["dataset_info"], entry["hyperparameters"]
     lines = [f"# {say('title', version=s['version'])}", "",
-             say("created", date=s["created_at"],
+             say("created", date=w.date(s["created_at"]),
                  state=say("production" if s["is_production"] else "not_production"))
              + (" " + say("tags", tags=", ".join(s["tags"])) if s["tags"] else ""), ""]
     if s["notes"]:
@@ -237,7 +243,7 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     mine = [e for e in history if s["version"] in (e["from"], e["to"])]
     if mine:
         lines += [f"## {say('history')}", ""]
-        lines += ["- " + say("event_from" if e["from"] else "event", at=e["at"],
+        lines += ["- " + say("event_from" if e["from"] else "event", at=w.date(e["at"]),
                              how=say(f"how_{e['how']}"), to=e["to"], **{"from": e["from"]})
                   + (f": {e['note']}" if e["note"] else "") for e in mine]
         lines.append("")

@@ -58,6 +58,9 @@ class _PageWords:
     def number(self, x: float, digits: int) -> str:
         return str(self.js.number(x, digits))
 
+    def date(self, iso: str) -> str:
+        return str(self.js.date(iso))
+
 
 # --- registry operations: (app, args) -> (new document, result) -------------------------
 

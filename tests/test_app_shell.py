@@ -143,6 +143,24 @@ def test_theme_follows_the_system_and_the_choice_is_remembered(chromium, server)
         page.get_by_label("Theme").select_option("system")
         assert _background(page) == dark
 
+        # A chart's lines, axes and legend follow a change of theme.
+        page.goto(f"{server.url}?hidden_layer_sizes=4&max_epochs=2&n_samples=200")
+        page.evaluate("window.mlp.ready")
+        page.get_by_role("button", name="Train", exact=True).click()
+        expect(page.locator("#train-result")).to_contain_text("v1.0_", timeout=60_000)
+        legend = page.get_by_test_id("chart-loss").locator(".u-legend .u-series")
+        marker = legend.nth(1).locator(".u-marker")  # the first line's (0 is the x axis)
+        expect(marker).to_be_visible()
+        colour = "e => getComputedStyle(e).borderTopColor"
+        series = """() => { const s = document.createElement("span");
+            s.style.color = "var(--series-1)"; document.body.append(s);
+            const c = getComputedStyle(s).color; s.remove(); return c; }"""
+        dark_series = page.evaluate(series)
+        assert marker.evaluate(colour) == dark_series
+        page.get_by_label("Theme").select_option("light")
+        assert page.evaluate(series) != dark_series
+        assert marker.evaluate(colour) == page.evaluate(series)
+
 
 @pytest.mark.parametrize("locale", ["en-US", "es-ES"])
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -223,3 +223,20 @@ def test_a_damaged_file_and_a_model_card_in_spanish(chromium, server):
         assert [f for f in english if f in card] == []
         assert "## Intended use" in page.evaluate("v => window.mlp.modelCard(v, {lang: 'en'})",
                                                   version)
+
+
+def test_training_in_spanish(chromium, server):
+    """The Train tab after a training: status, charts (axis, summary, data table) and
+    the result, all in Spanish."""
+    url = f"{server.url}?hidden_layer_sizes=8&max_epochs=3&patience=50&n_samples=300"
+    with app_page(chromium, url, locale="es-ES") as page:
+        page.get_by_role("button", name="Entrenar", exact=True).click()
+        expect(page.locator("#train-result")).to_contain_text("v1.0_", timeout=60_000)
+        loss = page.get_by_test_id("chart-loss").locator("details.chart-data")
+        expect(loss.locator("summary")).to_contain_text(
+            re.compile(r"Época 3: entrenamiento \d+,\d{4}; validación \d+,\d{4}"))
+        expect(loss.locator("thead")).to_contain_text("época")
+        page.locator("details").evaluate_all("ds => ds.forEach((d) => { d.open = true; })")
+        text = _visible_text(page)
+        assert [f for f in _english_fragments() if f in text] == []
+        assert not re.search(r"\b(epoch|training|validation|data table)\b", text)

@@ -2,14 +2,23 @@
 import uPlot from "../vendor/uPlot.esm.js";
 
 import { palette } from "./theme.js";
+import { i18n } from "./strings.js";
 
 const SYNC_KEY = "letter-recognizer";
 const SERIES = 6; // app.css --series-1 .. --series-6
 
-// Colours are read from the theme when uPlot draws; a theme change redraws every plot.
+// Colours are read from the theme when uPlot draws; a theme change redraws every plot
+// and recolours its legend's markers (which uPlot colours once, when it makes them).
 const colour = (name) => () => palette(name)[name];
+const seriesColour = (i) => `series-${(i % SERIES) + 1}`;
 document.addEventListener("themechange", () => {
-  for (const plot of uPlot.sync(SYNC_KEY).plots) plot.redraw(false, true);
+  for (const plot of uPlot.sync(SYNC_KEY).plots) {
+    plot.redraw(false, true);
+    plot.root.querySelectorAll(".u-legend .u-series").forEach((row, i) => {
+      const marker = row.querySelector(".u-marker");
+      if (i > 0 && marker) marker.style.borderColor = colour(seriesColour(i - 1))();
+    });
+  }
 });
 const axis = (label) => ({
   label, stroke: colour("muted"), grid: { stroke: colour("line") }, ticks: { stroke: colour("line") },
@@ -29,8 +38,8 @@ export function lineChart(el, names, { yRange = null } = {}) {
     // The sync group also lists the live plots (uPlot.sync(SYNC_KEY).plots).
     cursor: { sync: { key: SYNC_KEY } },
     scales: { x: { time: false }, y: yRange ? { range: yRange } : {} },
-    axes: [axis("epoch"), axis()],
-    series: [{}, ...names.map((label, i) => ({ label, stroke: colour(`series-${(i % SERIES) + 1}`), width: 2 }))],
+    axes: [axis(i18n.t("chart.epoch")), axis()],
+    series: [{}, ...names.map((label, i) => ({ label, stroke: colour(seriesColour(i)), width: 2 }))],
   };
   const plot = new uPlot(opts, [[], ...names.map(() => [])], el);
   const data = [[], ...names.map(() => [])];
@@ -58,7 +67,8 @@ export function lineChart(el, names, { yRange = null } = {}) {
   };
 }
 
-const num = (v) => (v === null || v === undefined ? "–" : Number(v).toFixed(4));
+const num = (v) => (v === null || v === undefined ? "–"
+  : i18n.number(v, { minimumFractionDigits: 4, maximumFractionDigits: 4, useGrouping: false }));
 
 /** What a chart shows, for people who cannot see it: a one-line summary (the last epoch)
  * and, one click away, every point as a table. */
@@ -68,7 +78,7 @@ function dataTable(names) {
   const summary = document.createElement("summary");
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
-  for (const name of ["epoch", ...names]) {
+  for (const name of [i18n.t("chart.epoch"), ...names]) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = name;
@@ -80,8 +90,8 @@ function dataTable(names) {
     el,
     show([xs, ...series]) {
       const last = xs.length - 1;
-      summary.textContent = last < 0 ? "No data yet"
-        : `Epoch ${xs[last]}: ${names.map((n, i) => `${n} ${num(series[i][last])}`).join(", ")} (data table)`;
+      summary.textContent = last < 0 ? i18n.t("chart.no_data") : i18n.t("chart.summary", {
+        epoch: xs[last], values: names.map((n, i) => `${n} ${num(series[i][last])}`).join("; ") });
       while (body.rows.length > xs.length) body.deleteRow(-1);
       xs.forEach((x, r) => {
         const row = body.rows[r] ?? body.insertRow();

@@ -105,13 +105,14 @@ export function translatorFor(lang) {
 }
 
 /** Words in `lang` for Python that writes text (mlp_core.model_card.Words): message
- * `prefix + key` with its parameters as JSON text, percentages and fixed decimals. */
+ * `prefix + key` with its parameters as JSON text, percentages, fixed decimals, dates. */
 export function pythonWords(lang, prefix) {
   const tr = translatorFor(lang);
   return {
     t: (key, params) => tr.t(prefix + key, JSON.parse(params)),
     pct: (p) => tr.pct(p),
     number: (x, digits) => tr.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    date: (iso) => tr.date(iso),
   };
 }
 
