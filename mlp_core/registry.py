@@ -241,7 +241,7 @@ def _find(doc: Document, version: str) -> int:
     for i, e in enumerate(doc["models"]):
         if e["version"] == version:
             return i
-    known = ", ".join(e["version"] for e in doc["models"]) or "none"
+    known = ", ".join(e["version"] for e in doc["models"]) or "—"
     raise coded(RegistryError, "no_model", version=version, known=known)
 
 
