@@ -114,5 +114,7 @@ def test_bad_hyperparameter_and_missing_registry(tmp_path):
     code, _, err = run("train", "--learning-rate", "-1", registry=tmp_path / "r.json")
     assert code == 1 and "learning_rate must be a number above 0" in err
     assert not (tmp_path / "r.json").exists()
+    code, _, err = run("train", "--preset", "qui", registry=tmp_path / "r.json")  # not "quick"
+    assert code == 2 and "invalid choice: 'qui'" in err and not (tmp_path / "r.json").exists()
     code, _, err = run("predict", "0" * 100, registry=tmp_path / "none.json")
     assert code == 1 and "no production model" in err
