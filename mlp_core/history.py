@@ -15,11 +15,10 @@ from typing import Any
 from .limits import MAX_HISTORY, MAX_NOTE_CHARS
 from .messages import coded
 
-#: How production can change: a person promoted a model (or training promoted it), the
-#: gate promoted a new model because it did better on the test drawings, a person rolled
+#: How production can change: a person promoted a model (or training promoted it), rolled
 #: back, imported models into an empty registry, reset to the default models, or repair
 #: replaced a damaged production model.
-HOW = ("promote", "gate", "rollback", "import", "reset", "repair")
+HOW = ("promote", "rollback", "import", "reset", "repair")
 EVENT_KEYS = ("from", "to", "at", "how", "note")
 VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
 

@@ -82,7 +82,6 @@ CARD: dict[str, str] = {
     "event": "{at}: {how} {to}",
     "event_from": "{at}: {how} {to} (was {from})",
     "how_promote": "promoted",
-    "how_gate": "automatically promoted",
     "how_rollback": "rolled back to",
     "how_import": "imported",
     "how_reset": "reset to",

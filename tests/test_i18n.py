@@ -13,6 +13,7 @@ from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
 import build
+from mlp_core.settings import PRESETS
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CATALOGUES = {p.stem: json.loads(p.read_text()) for p in sorted((WEB / "locales").glob("*.json"))}
@@ -240,3 +241,23 @@ def test_training_in_spanish(chromium, server):
         text = _visible_text(page)
         assert [f for f in _english_fragments() if f in text] == []
         assert not re.search(r"\b(epoch|training|validation|data table)\b", text)
+
+
+def test_a_promotion_by_the_gate_is_noted_in_spanish(chromium, server):
+    """A training that beats production on the test drawings is promoted, and the
+    history keeps why in the language of the page that trained it."""
+    with app_page(chromium, server.url, locale="es-ES") as page:
+        page.evaluate("""() => window.mlp.train({hyperparameters: {hidden_layer_sizes: [2],
+            max_epochs: 1}, data: {n_samples: 60}, promote: true})""")  # a weak production
+        for label, drawings in DRAWINGS.items():
+            for drawing in drawings:
+                page.evaluate("([l, p]) => window.mlp.samples.add(l, p, {split: 'test'})",
+                              [label, as_bits(drawing)])
+        quick = PRESETS["quick"].config()  # right on 10 of the 12 (production: 4)
+        entry = page.evaluate("c => window.mlp.train({...c, promote: 'if_better'})", quick)
+        assert entry["gate"]["promoted"] and entry["is_production"], entry["gate"]
+        assert entry["gate"]["challenger"]["version"] == entry["version"]
+        last = page.evaluate("window.mlp.registry.history()")[-1]
+        assert (last["how"], last["to"]) == ("promote", entry["version"])
+        assert re.fullmatch(r"en 12 dibujos de prueba el candidato acierta el \d+,\d\s% y "
+                            r"producción el \d+,\d\s%", last["note"]), last["note"]

@@ -15,12 +15,12 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
     /** The training settings' schema: {settings: [{name, section, group, type, default,
      * min, max, choices, help, …}], presets, default_preset}. */
     settings: () => call("settings"),
-    train: (config = {}, onProgress = null) => call("train", { config }, onProgress),
+    train: (config = {}, onProgress = null) => call("train", { config, lang: document.documentElement.lang }, onProgress),
     /** Fine-tune the production model on the training drawings (plus a replay of
      * synthetic data): `config` {finetune: {epochs, replay, repeat, learning_rate_scale},
      * promote}, all optional; resolves with the new entry (its lineage.parent is the
      * production version). Progress and cancelling as `train`. */
-    fineTune: (config = {}, onProgress = null) => call("fineTune", { config }, onProgress),
+    fineTune: (config = {}, onProgress = null) => call("fineTune", { config, lang: document.documentElement.lang }, onProgress),
     cancelTraining: () => call("cancelTraining"),
     registry: {
       list: () => call("list"),

@@ -3,10 +3,11 @@
 import { $, el, pct } from "./dom.js";
 import { MAX_NOTE_CHARS } from "./limits.js";
 import { i18n } from "./strings.js";
+import { gateReason } from "./gate-reason.js";
 
 // How production changed (the history's "how"): message keys.
 const HOW = {
-  promote: "how.promote", gate: "how.gate", rollback: "how.rollback", import: "how.import",
+  promote: "how.promote", rollback: "how.rollback", import: "how.import",
   reset: "how.reset", repair: "how.repair",
 };
 
@@ -49,14 +50,10 @@ export function gateTable({ champion, challenger, difference }) {
   return table;
 }
 
-/** What the gate concluded, in a sentence (mlp_core.evaluation.compare's reason, in the
- * page's language). */
-export function verdictText({ verdict, champion, challenger }) {
-  const lead = { better: "gate.better", equal: "gate.equal", worse: "gate.worse", untested: "gate.untested" }[verdict];
-  const [a, b] = [champion.test, challenger.test];
-  const reason = verdict === "untested" ? i18n.t("gate.no_drawings")
-    : i18n.t("gate.reason", { count: b.n, challenger: i18n.pct(b.accuracy), champion: i18n.pct(a.accuracy) });
-  return i18n.t("gate.verdict", { lead: i18n.t(lead), reason });
+/** What the gate concluded, in a sentence. */
+export function verdictText(gate) {
+  const lead = { better: "gate.better", equal: "gate.equal", worse: "gate.worse", untested: "gate.untested" }[gate.verdict];
+  return i18n.t("gate.verdict", { lead: i18n.t(lead), reason: gateReason(i18n, gate) });
 }
 
 /** Ask in the gate dialog: `title`, `body` (nodes), the confirm button's text; resolves

@@ -1,6 +1,8 @@
 // One training at a time, an epoch per turn of the worker's event loop so that
 // predictions and Cancel get in between; the model is registered only at the end.
 import { codedError } from "../coded-error.js";
+import { gateReason } from "../gate-reason.js";
+import { translatorFor } from "../i18n.js";
 
 function cancelled() {
   return codedError("worker.training_cancelled", {}, "TrainingCancelled");
@@ -16,10 +18,11 @@ export class Training {
 
   /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
    * or "if_better"}); calls `progress` per epoch; resolves with the registered model's
-   * summary (with `gate` when promote is "if_better": what was decided and why).
-   * `kind` "finetune" fine-tunes the production model instead: `config` is {finetune:
-   * {settings}, promote}, and the person's examples are always included. */
-  async run(config, progress, kind = "train") {
+   * summary (with `gate` when promote is "if_better": what was decided and why, the
+   * why kept in `lang` as the promotion's note). `kind` "finetune" fine-tunes the
+   * production model instead: `config` is {finetune: {settings}, promote}, and the
+   * person's examples are always included. */
+  async run(config, progress, { kind = "train", lang = "en" } = {}) {
     if (this.running) throw codedError("worker.training_running");
     this.registry.requireStorage();
     this.running = true;
@@ -44,9 +47,13 @@ export class Training {
         progress(step);
         if (step.done) break;
       }
+      if (promote !== "if_better") return await this.registry.change("register", { promote });
       // The gate judges on every test drawing, whether or not examples were trained on.
-      const gate = promote === "if_better" ? { samples: await this.storage.listSamples() } : {};
-      return await this.registry.change("register", { promote, ...gate });
+      const gate = this.python.call("gate", JSON.stringify(await this.storage.listSamples()));
+      const promoted = gate.verdict === "better";
+      const note = promoted ? gateReason(translatorFor(lang), gate) : null;
+      const entry = await this.registry.change("register", { promote: promoted, note });
+      return { ...entry, gate: { ...gate, promoted, challenger: { ...gate.challenger, version: entry.version } } };
     } finally {
       this.running = false;
     }
