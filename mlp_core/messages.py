@@ -15,6 +15,7 @@ API called with wrong types, an unknown operation) stay plain English exceptions
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 #: code -> English message, with {name} placeholders for its parameters.
@@ -116,10 +117,21 @@ NOTE = "mlp_core-message "
 KEY_PREFIX = "py."
 
 
+def _json(value: Any) -> str:
+    """Strict JSON (what JavaScript's JSON.parse reads): a NaN or infinite number, such
+    as a diverged loss, becomes its text; anything else JSON lacks, its str()."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(str(value))
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(map(_json, value)) + "]"
+    return json.dumps(value, default=str)
+
+
 def _note(exc: Exception, code: str, params: dict[str, Any], within: list[str]) -> None:
     exc.code, exc.params, exc.within = code, params, within  # type: ignore[attr-defined]
-    exc.add_note(NOTE + json.dumps({"code": KEY_PREFIX + code, "params": params,
-                                    "within": within}, default=str))
+    exc.add_note(NOTE + _json({"code": KEY_PREFIX + code, "params": params, "within": within}))
 
 
 def coded(cls: type[Exception], code: str, **params: Any) -> Exception:
@@ -146,4 +158,4 @@ def explain(exc: Exception) -> dict[str, Any]:
     out: dict[str, Any] = {"message": str(exc)}
     if hasattr(exc, "code"):
         out.update(code=KEY_PREFIX + exc.code, params=exc.params, within=exc.within)
-    return json.loads(json.dumps(out, default=str))
+    return json.loads(_json(out))

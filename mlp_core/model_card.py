@@ -193,8 +193,8 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     lines.append("- " + say("data_own", n=d.get("user_samples", 0)))
     if d.get("templates"):
         lines.append("- " + say("data_letters", letters=", ".join(d["templates"])))
-    if isinstance(d.get("finetune"), dict):
-        f = d["finetune"]
+    f = d.get("finetune")
+    if isinstance(f, dict) and isinstance(f.get("learning_rate_scale", 1), int | float):
         lines.append("- " + say("data_finetune", epochs=f.get("epochs"), replay=f.get("replay"),
                                 repeat=f.get("repeat"),
                                 scale=w.number(f.get("learning_rate_scale", 1), 2)))

@@ -63,22 +63,24 @@ def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
 
 def _array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     """A finite float64 array of exactly ``shape`` from nested lists, or a clear error."""
-    wrong = coded(ModelFormatError, "weights", where=where, shape=str(shape))
+    def wrong() -> Exception:  # made only when it is raised: loading is a hot path
+        return coded(ModelFormatError, "weights", where=where, shape=str(shape))
+
     if not isinstance(value, list):
-        raise wrong
+        raise wrong()
     try:
         arr = np.array(value)
     except ValueError:
-        raise wrong from None
+        raise wrong() from None
     # numpy would turn "1" or true into numbers; only JSON numbers are weights. The leaf
     # types are collected by C loops (map/chain), not a Python loop over every weight.
     leaves = chain.from_iterable(value) if len(shape) == 2 else value
     if (arr.shape != shape or arr.dtype.kind not in "if"
             or not set(map(type, leaves)) <= {float, int}):
-        raise wrong
+        raise wrong()
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
-        raise wrong
+        raise wrong()
     return arr
 
 

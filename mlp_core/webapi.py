@@ -65,26 +65,33 @@ class _PageWords:
 # --- registry operations: (app, args) -> (new document, result) -------------------------
 
 
-def _registered(app: App, promote: bool = False,
-                note: str | None = None) -> tuple[Document, registry.Entry]:
-    """The registry with the model training just finished in it, and its entry."""
+def _register(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
+    """Register the model training just finished. ``promote``: true, false, or
+    "if_better": only if it beats production on the test drawings among ``samples``
+    (the result's ``gate`` says what was decided and why; the promotion's note is that
+    reason, worded by the page's ``words`` when ``plan`` was given them)."""
     if not app.trainer.finished:
         raise coded(RegistryError, "nothing_to_register")
-    t = app.trainer.result
-    return registry.register(app.doc, t.model_dict(), accuracy=t.accuracy, metrics=t.metrics,
-                             dataset_info=t.dataset_info, lineage=t.lineage,
-                             promote=promote, note=note)
-
-
-def _register(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
-    """Register the model training just finished; ``promote`` (true or false) it with
-    ``note``, the reason kept in the production history (``App.gate`` judges first when
-    it should be promoted only if it does better)."""
     promote = args.get("promote", False)
-    if not isinstance(promote, bool):
-        raise ValueError(f"promote must be true or false, got {promote!r}")
-    doc, entry = _registered(app, promote, args.get("note"))
-    return doc, registry.summary(entry)
+    if promote not in (True, False, "if_better"):
+        raise ValueError(f'promote must be true, false or "if_better", got {promote!r}')
+    t = app.trainer.result
+    doc, entry = registry.register(app.doc, t.model_dict(), accuracy=t.accuracy,
+                                   metrics=t.metrics, dataset_info=t.dataset_info,
+                                   lineage=t.lineage, promote=promote is True,
+                                   note=args.get("note"))
+    if promote != "if_better":
+        return doc, registry.summary(entry)
+    X, y = drawings(args.get("samples") or [], "test")
+    gate = compare(app.service.evaluate(None, X, y),
+                   app.service.evaluate_entry(entry, X, y, registered=False))
+    gate["promoted"] = gate["verdict"] == "better"
+    if gate["promoted"]:
+        words = args.get("words")
+        note = gate["reason"] if words is None else str(words.gate_reason(_dump(gate)))
+        doc = registry.set_production(doc, entry["version"], note=args.get("note") or note)
+        entry = registry.get(doc, entry["version"])
+    return doc, {**registry.summary(entry), "gate": gate}
 
 
 def _repair(app: App, args: dict[str, Any]) -> tuple[Document, Any]:
@@ -293,14 +300,6 @@ class App:
         return _dump(model_card(entry, test, self.doc["history"],
                                 None if words is None else _PageWords(words)))
 
-    def gate(self, samples_json: str) -> str:
-        """The model training just finished against production, on the test drawings
-        among ``samples`` (``evaluation.compare``), before it is registered: whether it
-        should be promoted ("better") and why."""
-        X, y = drawings(json.loads(samples_json), "test")
-        return _dump(compare(self.service.evaluate(None, X, y), self.service.evaluate_entry(
-            _registered(self)[1], X, y, registered=False)))
-
     def compare(self, version: str, samples_json: str) -> str:
         """Production against model ``version`` on validation and on the test drawings
         among ``samples`` (``evaluation.compare``), before a promotion."""
@@ -393,13 +392,14 @@ class App:
 
     # --- changes -------------------------------------------------------------------------
 
-    def plan(self, op: str, args_json: str = "{}") -> str:
-        """Work out one registry operation without applying it.
+    def plan(self, op: str, args_json: str = "{}", words: Any = None) -> str:
+        """Work out one registry operation without applying it; ``words`` (the page's,
+        js/worker/training.js) word what it writes in the page's language.
 
         ``op`` is one of ``OPERATIONS``: ``set_production`` (version, note?),
         ``rollback`` (note?), ``update`` (version, notes?, tags?), ``delete`` (version),
         ``import`` (bundle: JSON text or object), ``register`` (the model training just
-        finished; promote: true or false; note?), ``repair``
+        finished; promote: true, false or "if_better" with samples; note?), ``repair``
         (drop damaged records; keep one production model) or ``reset`` (bundle: replaces
         every model) or ``restore`` (project: replaces everything). Returns ``{"result",
         "put", "removed"}``, ``"history"`` when the production history changed and
@@ -409,7 +409,10 @@ class App:
         if op not in OPERATIONS:
             raise ValueError(f"unknown registry operation {op!r}; known: "
                              f"{', '.join(OPERATIONS)}")
-        doc, result, *data = OPERATIONS[op](self, json.loads(args_json))
+        args = json.loads(args_json)
+        if words is not None:
+            args["words"] = words
+        doc, result, *data = OPERATIONS[op](self, args)
         before = {e["version"]: e for e in self.doc["models"]}
         after = {e["version"]: e for e in doc["models"]}
         put = [e for v, e in after.items() if before.get(v) is not e]

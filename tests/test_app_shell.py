@@ -76,6 +76,8 @@ def test_offline_and_updates_under_a_project_path(chromium, project_site):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(project_site.url + PROJECT + "/")
         ready(page)
+        # The first service worker taking control is not a new version.
+        expect(page.locator("#notice")).to_be_hidden()
 
         ctx.set_offline(True)
         page.reload()
@@ -83,6 +85,13 @@ def test_offline_and_updates_under_a_project_path(chromium, project_site):
         bits = as_bits(DRAWINGS["b"][0])
         assert page.evaluate("p => window.mlp.predict(p)", bits)["letter"] == "b"
         ctx.set_offline(False)
+        other = ctx.new_page()  # a second tab of the old version
+        other.goto(project_site.url + PROJECT + "/")
+        other.evaluate("window.mlp.ready")
+        other.evaluate("""() => { window.switched = new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", resolve)); }""")
+        page.bring_to_front()  # shown again, it looks for a new version: let it find none
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
 
         # A new deploy: the page offers it, says a training in progress would be
         # cancelled, and reloads into the new version only when asked.
@@ -110,6 +119,14 @@ def test_offline_and_updates_under_a_project_path(chromium, project_site):
         assert any(k.startswith("letter-recognizer-next-") for k in keys)
         assert not any(k.startswith("letter-recognizer-") and "next-" not in k for k in keys)
         expect(page.locator("#notice")).to_be_hidden()
+        # The other tab still runs the old files under the new worker: it offers to
+        # reload, and its button reloads it (no waiting worker is left to switch to).
+        other.evaluate("window.switched")  # the new worker controls it already
+        expect(other.locator("#notice")).to_contain_text("A new version is ready")
+        with other.expect_navigation():
+            other.locator("#notice").get_by_role("button", name="Reload").click()
+        other.evaluate("window.mlp.ready")
+        expect(other.locator("#notice")).to_be_hidden()
         assert errors == []
     finally:
         ctx.close()

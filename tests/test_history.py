@@ -217,22 +217,20 @@ def test_promotion_is_gated_on_the_test_drawings(three, drawn):
     assert gate["difference"] == {"validation": pytest.approx(0.01), "test": 0.0}
     assert json.loads(app.compare(b, "[]"))["verdict"] == "untested"
 
-    # A model that barely trained is worse than production: the gate says so before it
-    # is registered (the page then registers it without promoting it).
+    # A model that barely trained is worse than production: "if_better" keeps production.
     app.start_training(json.dumps({"hyperparameters": {"hidden_layer_sizes": [2],
                                                        "max_epochs": 1},
                                    "data": {"n_samples": 60}}))
     while not json.loads(app.train_step()).get("done"):
         pass
-    gate = json.loads(app.gate(json.dumps(samples)))
-    assert gate["verdict"] == "worse" and gate["champion"]["version"] == a
-    assert gate["challenger"]["test"]["n"] == len(samples)
-    out = change(app, "register", {"promote": False})
+    out = change(app, "register", {"promote": "if_better", "samples": samples})
+    gate = out["result"]["gate"]
+    assert gate["verdict"] == "worse" and gate["promoted"] is False
+    assert gate["champion"]["version"] == a
+    assert gate["challenger"]["version"] == out["result"]["version"]
     assert out["result"]["is_production"] is False and "history" not in out
     assert json.loads(app.health())["model_version"] == a
     assert out["result"]["lineage"]["trained_in"] == HERE
-    with pytest.raises(ValueError, match="promote must be true or false"):
-        app.plan("register", json.dumps({"promote": "if_better"}))
 
 
 def test_a_better_model_is_promoted_by_the_gate_with_its_reason(drawn):
@@ -243,10 +241,10 @@ def test_a_better_model_is_promoted_by_the_gate_with_its_reason(drawn):
     app.start_training(json.dumps(PRESETS["quick"].config()))  # 83% of the drawings
     while not json.loads(app.train_step()).get("done"):
         pass
-    gate = json.loads(app.gate(json.dumps(drawn)))
-    assert gate["verdict"] == "better" and gate["difference"]["test"] > 0
-    assert "test drawings" in gate["reason"]
-    out = change(app, "register", {"promote": True, "note": gate["reason"]})
+    out = change(app, "register", {"promote": "if_better", "samples": drawn})
+    gate = out["result"]["gate"]
+    assert gate["verdict"] == "better" and gate["promoted"] is True
+    assert gate["difference"]["test"] > 0 and "test drawings" in gate["reason"]
     assert out["result"]["is_production"] is True
     assert (out["history"][-1]["how"], out["history"][-1]["note"]) == ("promote", gate["reason"])
 

@@ -41,7 +41,8 @@ def test_train_in_the_page_with_live_progress(context):
     expect(page.get_by_test_id("chart-accuracy")).to_have_attribute("data-points", "6")
     # Each chart's text alternative: the last epoch in words, every epoch in a table.
     loss_data = page.get_by_test_id("chart-loss").locator("details.chart-data")
-    expect(loss_data.locator("summary")).to_contain_text("Epoch 6: training 0.")
+    expect(loss_data.locator("summary")).to_contain_text(
+        re.compile(r"Epoch 6: training \d+\.\d{4}; validation \d+\.\d{4} \(data table\)"))
     expect(loss_data.locator("tbody tr")).to_have_count(6)
     expect(page.get_by_test_id("chart-accuracy").locator("thead")).to_contain_text(
         "validation accuracy")

@@ -333,3 +333,18 @@ def test_a_bad_split_is_refused():
     with pytest.raises(ValueError, match="split must be one of train, test"):
         App.check_sample(json.dumps({"label": "b", "pattern": [0] * 100, "split": "dev"}),
                          '["b"]')
+
+
+def test_a_coded_error_with_a_non_finite_number_is_strict_json():
+    """A diverged loss is NaN: the note the worker parses (JSON.parse, which has no NaN)
+    and the explained error must still be strict JSON."""
+    from mlp_core.messages import NOTE, coded, explain
+
+    err = coded(FloatingPointError, "diverged", epoch=3, loss=float("nan"))
+    note = next(n for n in err.__notes__ if n.startswith(NOTE))[len(NOTE):]
+
+    def refuse(name):
+        raise AssertionError(f"{name} is not JSON")
+
+    assert json.loads(note, parse_constant=refuse)["params"] == {"epoch": 3, "loss": "nan"}
+    assert json.loads(json.dumps(explain(err), allow_nan=False))["params"]["loss"] == "nan"

@@ -16,7 +16,7 @@ const boot = new Boot();          // first: it watches the downloads from the st
 const registry = new RegistrySync(); // reads storage while Python boots
 const monitor = new Monitor({
   storage,
-  onError: (err) => emit("monitoring-failed", { message: storageError(err).message }),
+  onError: (err) => emit("monitoring-failed", describe(storageError(err))),
 });
 
 /** A drawing of 0s and 1s as the compact "0"/"1" string Python reads fastest; null for

@@ -200,7 +200,7 @@ function start() {
       else if (event === "examples-changed") refreshExamples();
       else if (event === "bad-entries") showDamaged(data);
       else if (event === "storage-unavailable") views.showNotice(i18n.t("error.storage", { error: i18n.error(data) }));
-      else if (event === "monitoring-failed") views.showNotice(i18n.t("error.monitoring", { error: data.message }));
+      else if (event === "monitoring-failed") views.showNotice(i18n.t("error.monitoring", { error: i18n.error(data) }));
       else if (event === "crashed" && !ready) reject(new Error(data.message));
       else if (event === "crashed") {
         views.showHealth(i18n.t("health.stopped"));

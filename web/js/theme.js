@@ -29,18 +29,25 @@ export function applyTheme(choice) {
   document.dispatchEvent(new Event("themechange"));
 }
 
+// Colours measured once per theme: charts ask for them on every draw. The cache belongs
+// to the document, which is what a theme changes.
+const measured = new Map();
+document.addEventListener("themechange", () => measured.clear(), { capture: true });
+
 /** The current values of app.css colours `names` (without "--"), as rgb() strings. */
 export function palette(...names) {
-  const probe = document.createElement("span");
-  probe.hidden = true;
-  document.body.append(probe);
-  const out = {};
-  for (const name of names) {
-    probe.style.color = `var(--${name})`;
-    out[name] = getComputedStyle(probe).color;
+  const missing = names.filter((name) => !measured.has(name));
+  if (missing.length) {
+    const probe = document.createElement("span");
+    probe.hidden = true;
+    document.body.append(probe);
+    for (const name of missing) {
+      probe.style.color = `var(--${name})`;
+      measured.set(name, getComputedStyle(probe).color);
+    }
+    probe.remove();
   }
-  probe.remove();
-  return out;
+  return Object.fromEntries(names.map((name) => [name, measured.get(name)]));
 }
 
 /** Set up the theme: apply the remembered choice, follow the system's changes, and let

@@ -16,8 +16,15 @@ export async function registerOffline({ onOffline, onUpdate }) {
     accepted = true;
     worker.postMessage("skip-waiting");
   });
-  // The new worker has taken over: this page's files are the old version's.
-  sw.addEventListener("controllerchange", () => { if (accepted) location.reload(); });
+  // A new worker has taken over (here, or in another tab): this page's files are the
+  // old version's, so reload now if asked, else offer to. (On a first visit the first
+  // worker taking control is no new version.)
+  let controlled = Boolean(sw.controller);
+  sw.addEventListener("controllerchange", () => {
+    if (accepted) location.reload();
+    else if (controlled) onUpdate(() => location.reload());
+    controlled = true;
+  });
   if (registration.waiting && sw.controller) offer(registration.waiting);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;

@@ -72,7 +72,8 @@ export class RegistrySync {
 
   /** Throw if nothing can be saved. */
   requireStorage() {
-    if (this.problem) throw codedError("worker.cannot_save");
+    // Blocked by another tab: its own message says what to do; otherwise storage is refused.
+    if (this.problem) throw this.problem.code === "worker.storage_blocked" ? this.problem : codedError("worker.cannot_save");
   }
 
   /** Reload from storage if another tab wrote since we last read. */
@@ -82,15 +83,16 @@ export class RegistrySync {
 
   /** One registry change, `op` with `args` (see App.plan): planned by Python inside an
    * IndexedDB transaction, adopted by Python once the transaction has committed.
-   * `withData`: the change may replace the person's letters and examples too. */
-  async change(op, args = {}, { withData = false } = {}) {
+   * `withData`: the change may replace the person's letters and examples too; `words`
+   * word what Python writes in the page's language (App.plan). */
+  async change(op, args = {}, { withData = false, words = null } = {}) {
     this.requireStorage();
     const python = this.python;
     let planned;
     try {
       const { revision } = await storage.update(({ entries, history }) => {
         if (entries) this.#adoptStored(entries, history); // another tab wrote: plan on its state
-        planned = python.call("plan", op, JSON.stringify(args));
+        planned = python.call("plan", op, JSON.stringify(args), ...(words ? [words] : []));
         return planned;
       }, this.revision, { withData });
       python.run("adopt");

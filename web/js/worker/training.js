@@ -48,12 +48,12 @@ export class Training {
         if (step.done) break;
       }
       if (promote !== "if_better") return await this.registry.change("register", { promote });
-      // The gate judges on every test drawing, whether or not examples were trained on.
-      const gate = this.python.call("gate", JSON.stringify(await this.storage.listSamples()));
-      const promoted = gate.verdict === "better";
-      const note = promoted ? gateReason(translatorFor(lang), gate) : null;
-      const entry = await this.registry.change("register", { promote: promoted, note });
-      return { ...entry, gate: { ...gate, promoted, challenger: { ...gate.challenger, version: entry.version } } };
+      // The gate judges on every test drawing, whether or not examples were trained on,
+      // inside the registry change (on the production every tab sees); a promotion keeps
+      // its reason in the page's language.
+      const tr = translatorFor(lang);
+      const words = { gate_reason: (gate) => gateReason(tr, JSON.parse(gate)) };
+      return await this.registry.change("register", { promote, samples: await this.storage.listSamples() }, { words });
     } finally {
       this.running = false;
     }
