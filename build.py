@@ -1,6 +1,6 @@
 """Build steps that run on CPython.
 
-    python build.py pretrain      train the default model -> mlp_core/default_registry.json
+    python build.py pretrain      train the default model -> mlp_core/registry/default_registry.json
     python build.py build         assemble the static site in dist/
     python build.py serve [PORT]  serve dist/ on 127.0.0.1 (default port 8000)
 """
@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 import manifest  # noqa: E402
-from mlp_core import limits, messages, model_card, registry, settings, store  # noqa: E402
-from mlp_core.train import DEFAULT_CONFIG, train_model  # noqa: E402
+from mlp_core import limits, messages, registry, settings  # noqa: E402
+from mlp_core.registry import model_card, store  # noqa: E402
+from mlp_core.training.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
 DEFAULT_BUNDLE = store.DEFAULT_BUNDLE  # package data; trained_models/registry.json links here
 DIST = ROOT / "dist"
@@ -440,7 +441,7 @@ def serve(port: int = 8000, dist: Path = DIST) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="step", required=True)
-    sub.add_parser("pretrain", help="train the default model into mlp_core/default_registry.json")
+    sub.add_parser("pretrain", help="train the default model into mlp_core/registry/default_registry.json")
     sub.add_parser("build", help="assemble the static site in dist/")
     sub.add_parser("generate", help="write web/js/limits.js and the README settings table "
                    "from mlp_core")

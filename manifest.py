@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlp_core.data import default_templates
+from mlp_core.data.synthetic import default_templates
 
 NAME = "Letter recognizer"
 SHORT_NAME = "Letters"

@@ -15,11 +15,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mlp_core import MLP, make_dataset, registry, store  # noqa: E402
-from mlp_core.calibration import expected_calibration_error  # noqa: E402
-from mlp_core.heldout import open_set_report  # noqa: E402
-from mlp_core.mlp import check_hyperparameters, softmax  # noqa: E402
-from mlp_core.train import DEFAULT_CONFIG, check_data_config, dataset, train_model  # noqa: E402
+from mlp_core import MLP, make_dataset, registry  # noqa: E402
+from mlp_core.data.heldout import open_set_report  # noqa: E402
+from mlp_core.model.calibration import expected_calibration_error  # noqa: E402
+from mlp_core.model.network import check_hyperparameters, softmax  # noqa: E402
+from mlp_core.registry import store  # noqa: E402
+from mlp_core.training.train import (  # noqa: E402
+    DEFAULT_CONFIG,
+    check_data_config,
+    dataset,
+    train_model,
+)
 
 NOISE_LEVELS = (0.0, 0.1, 0.2, 0.3, 0.4)
 
@@ -108,7 +114,7 @@ def accuracy_by_noise(n: int = 6000) -> dict[str, dict[str, float]]:
 
 
 def open_set() -> dict[str, float]:
-    """The default model on the held-out drawings (``mlp_core.heldout``), and its
+    """The default model on the held-out drawings (``mlp_core.data.heldout``), and its
     expected calibration error on a fresh test set of its own data recipe (seed 2),
     with the stored temperature and without it (T = 1)."""
     rec = _default_recognizer()

@@ -23,7 +23,7 @@ import browser_bench  # noqa: E402
 import cpython_bench as cpython  # noqa: E402
 from browser import chromium_path  # noqa: E402  (tests/browser.py)
 
-from mlp_core.train import DEFAULT_CONFIG  # noqa: E402
+from mlp_core.training.train import DEFAULT_CONFIG  # noqa: E402
 
 
 def dist_size(dist: Path) -> dict:

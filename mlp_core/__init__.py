@@ -7,12 +7,13 @@ info / health), ``train`` (the end-to-end training recipe), ``webapi`` (the brow
 worker's Python side) and ``cli``.
 """
 
-from .data import default_templates, make_dataset, train_val_split
-from .metrics import evaluate
-from .mlp import MLP, TrainingCancelled, check_hyperparameters
+from .data.synthetic import default_templates, make_dataset
+from .model.metrics import evaluate
+from .model.network import MLP, TrainingCancelled, check_hyperparameters
+from .model.serialize import ModelFormatError, model_from_dict, model_to_dict
+from .model.split import train_val_split
 from .registry import RegistryError
-from .serialize import ModelFormatError, model_from_dict, model_to_dict
-from .service import Service, validate_pattern
+from .service.serving import Service, validate_pattern
 
 __version__ = "1.0.0"
 __all__ = [

@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import registry, store
-from .finetune import finetune_steps
-from .service import Service
+from . import registry
+from .registry import store
+from .service.serving import Service
 from .settings import DEFAULT_PRESET, FINETUNE, PRESETS, SETTINGS, Setting
-from .train import TrainResult, train_model
+from .training.finetune import finetune_steps
+from .training.train import TrainResult, train_model
 
 
 def _path(args: argparse.Namespace) -> Path:

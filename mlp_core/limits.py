@@ -6,6 +6,10 @@ that it is current)."""
 GRID = 10
 N_PIXELS = GRID * GRID
 
+#: The label of drawings that are none of the letters (see ``data/negatives.py``). Reserved:
+#: no letter may have this name.
+NONE_LABEL = "(none)"
+
 #: What one training may ask for (a browser tab has to hold and train it).
 MAX_HIDDEN_LAYERS = 8
 MAX_LAYER_SIZE = 1024

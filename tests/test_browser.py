@@ -9,7 +9,8 @@ import pytest
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
-from mlp_core import MLP, make_dataset, registry, store
+from mlp_core import MLP, make_dataset, registry
+from mlp_core.registry import store
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import pytest
 from drawings import DRAWINGS, as_bits
 
 from mlp_core import MLP, default_templates, make_dataset, train_val_split
-from mlp_core.data import flip_pixels, glyph_variants, parse_template
+from mlp_core.data.synthetic import flip_pixels, glyph_variants, parse_template
 
 
 def _bbox(x: np.ndarray) -> tuple[int, int, int, int]:

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from drawings import DRAWINGS, as_bits
 
-from mlp_core import cli, registry, store
-from mlp_core.evaluation import evaluate_drawings
-from mlp_core.finetune import finetune_steps
-from mlp_core.webapi import App
+from mlp_core import cli, registry
+from mlp_core.registry import store
+from mlp_core.service.evaluation import evaluate_drawings
+from mlp_core.service.webapi import App
+from mlp_core.training.finetune import finetune_steps
 
 X_TEMPLATE = np.eye(10, dtype=int)[::-1] | np.eye(10, dtype=int)  # an x: both diagonals
 
@@ -76,7 +77,7 @@ def test_it_starts_from_the_parent_weights(parent):
 
 
 def test_drawings_improve_a_weak_model_and_test_drawings_are_not_trained_on(parent):
-    from mlp_core.train import train_model
+    from mlp_core.training.train import train_model
 
     weak = train_model({"hidden_layer_sizes": [16], "max_epochs": 2}, {"n_samples": 300,
                                                                         "negatives": 0.0})

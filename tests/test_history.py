@@ -13,9 +13,9 @@ from drawings import DRAWINGS, as_bits
 
 from mlp_core import cli, registry
 from mlp_core.registry import RegistryError
+from mlp_core.service.webapi import App
 from mlp_core.settings import PRESETS
-from mlp_core.train import train_model
-from mlp_core.webapi import App
+from mlp_core.training.train import train_model
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 HERE = "browser" if sys.platform == "emscripten" else "cpython"  # this suite runs in both
@@ -61,7 +61,7 @@ def test_rollback_skips_deleted_models_and_history_is_bounded(three, monkeypatch
     doc, back = registry.rollback(registry.delete(doc, b))
     assert back == a
 
-    from mlp_core import history
+    from mlp_core.registry import history
     monkeypatch.setattr(history, "MAX_HISTORY", 3)
     for v in (c, a, c):
         doc = registry.set_production(doc, v)

@@ -166,7 +166,7 @@ def test_every_coded_message_is_raised_somewhere():
     from mlp_core.messages import MESSAGES
     from mlp_core.settings import RULES
 
-    source = "".join(p.read_text() for p in (WEB.parent / "mlp_core").glob("*.py"))
+    source = "".join(p.read_text() for p in (WEB.parent / "mlp_core").rglob("*.py"))
     # coded(Error, "code", ...), serialize's fail("code", ...), and the settings' rules.
     raised = set(re.findall(r'(?:coded\([\w.]+,\s*|\bfail\()"(\w+)"', source))
     assert raised | {code for _, _, code in RULES} == set(MESSAGES)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mlp_core.metrics import confusion_matrix, evaluate
+from mlp_core.model.metrics import confusion_matrix, evaluate
 
 
 def test_confusion_matrix_and_per_class():

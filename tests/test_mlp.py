@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlp_core import (
-    MLP,
-    TrainingCancelled,
-    check_hyperparameters,
-    make_dataset,
-    mlp,
-    train_val_split,
-)
-from mlp_core.mlp import (
+from mlp_core import MLP, TrainingCancelled, check_hyperparameters, make_dataset, train_val_split
+from mlp_core.model import network as mlp
+from mlp_core.model.network import (
     ACTIVATIONS,
     NotFittedError,
     backward,

@@ -6,9 +6,10 @@ import json
 
 from drawings import DRAWINGS, as_bits
 
-from mlp_core import registry, store
-from mlp_core.model_card import model_card, wilson
-from mlp_core.webapi import App
+from mlp_core import registry
+from mlp_core.registry import store
+from mlp_core.registry.model_card import model_card, wilson
+from mlp_core.service.webapi import App
 
 
 def test_the_card_of_the_default_model(tmp_path):

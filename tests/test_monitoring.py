@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from mlp_core import monitoring, registry
+from mlp_core import registry
 from mlp_core.messages import MESSAGES
-from mlp_core.webapi import App
+from mlp_core.service import monitoring
+from mlp_core.service.webapi import App
 
 
 def logged(i: int, model: str, letter: str, p: float, *, recognized: bool = True,

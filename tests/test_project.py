@@ -10,10 +10,11 @@ from drawings import DRAWINGS, as_bits
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlp_core import registry, store
+from mlp_core import registry
 from mlp_core.messages import MESSAGES
-from mlp_core.project import ProjectError, check_project, make_project
-from mlp_core.webapi import App
+from mlp_core.registry import store
+from mlp_core.registry.project import ProjectError, check_project, make_project
+from mlp_core.service.webapi import App
 
 X = [1 if r == c or r + c == 9 else 0 for r in range(10) for c in range(10)]
 T = "2026-11-27T10:00:00+00:00"

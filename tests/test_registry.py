@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mlp_core import registry, store
+from mlp_core import registry
 from mlp_core.messages import MESSAGES
-from mlp_core.registry import RegistryError
+from mlp_core.registry import RegistryError, store
 
 T = datetime(2025, 10, 23, 1, 21, 46, 123456, tzinfo=UTC)
 
@@ -220,7 +220,7 @@ def test_committed_default_bundle_is_valid():
 
 @pytest.fixture(scope="module")
 def fresh_pretrain():
-    from mlp_core.train import DEFAULT_CONFIG, train_model
+    from mlp_core.training.train import DEFAULT_CONFIG, train_model
 
     return train_model(DEFAULT_CONFIG["hyperparameters"], DEFAULT_CONFIG["data"])
 
@@ -239,7 +239,7 @@ def test_pretrain_is_bit_identical_on_one_machine(fresh_pretrain):
     """Same code, same machine: the same bits, every time (fixed seeds)."""
     import sys
 
-    from mlp_core.train import DEFAULT_CONFIG, train_model
+    from mlp_core.training.train import DEFAULT_CONFIG, train_model
 
     if sys.platform == "emscripten":
         pytest.skip("one retraining in Pyodide is compared with the bundle below")
@@ -256,8 +256,8 @@ def test_committed_default_bundle_is_what_pretrain_makes(fresh_pretrain):
     import numpy as np
     from drawings import DRAWINGS, as_bits
 
-    from mlp_core.heldout import heldout_set
-    from mlp_core.train import recognizer_of
+    from mlp_core.data.heldout import heldout_set
+    from mlp_core.training.train import recognizer_of
 
     committed = store.read_registry(store.DEFAULT_BUNDLE)["models"][0]
     model = fresh_pretrain.model

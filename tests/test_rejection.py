@@ -7,16 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlp_core import registry, store
-from mlp_core.calibration import expected_calibration_error, fit_temperature, nll
-from mlp_core.data import NONE_LABEL, check_template, make_dataset
-from mlp_core.heldout import UNSEEN, heldout_set, open_set_report
-from mlp_core.negatives import font_glyphs, make_negatives
-from mlp_core.preprocess import center, center_bits
-from mlp_core.recognizer import Recognizer
-from mlp_core.serialize import model_from_dict, model_to_dict
-from mlp_core.service import Service
-from mlp_core.train import (
+from mlp_core import registry
+from mlp_core.data.heldout import UNSEEN, heldout_set, open_set_report
+from mlp_core.data.negatives import font_glyphs, make_negatives
+from mlp_core.data.synthetic import check_template, make_dataset
+from mlp_core.limits import NONE_LABEL
+from mlp_core.model.calibration import expected_calibration_error, fit_temperature, nll
+from mlp_core.model.preprocess import center, center_bits
+from mlp_core.model.recognizer import Recognizer
+from mlp_core.model.serialize import model_from_dict, model_to_dict
+from mlp_core.registry import store
+from mlp_core.service.serving import Service
+from mlp_core.training.train import (
     DEFAULT_CONFIG,
     DEFAULT_SEED,
     check_data_config,
@@ -62,7 +64,7 @@ def test_dataset_labels_a_share_as_none_and_only_that_share():
 
 
 def test_one_validation_share_recorded_as_used():
-    from mlp_core.train import train_model
+    from mlp_core.training.train import train_model
 
     result = train_model({"hidden_layer_sizes": [8], "max_epochs": 2,
                           "validation_fraction": 0.5}, {"n_samples": 400})

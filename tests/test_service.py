@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from drawings import DRAWINGS, as_bits
 
-from mlp_core import Service, default_templates, registry, store, validate_pattern
-from mlp_core.drawing import parse_bits
+from mlp_core import Service, default_templates, registry, validate_pattern
+from mlp_core.data.drawing import parse_bits
+from mlp_core.registry import store
 
 
 @pytest.fixture

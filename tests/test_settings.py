@@ -14,9 +14,9 @@ import pytest
 
 from mlp_core import MLP, settings
 from mlp_core.cli import build_parser
-from mlp_core.mlp import ACTIVATIONS
+from mlp_core.model.network import ACTIVATIONS
 from mlp_core.settings import GROUPS, PRESETS, SECTIONS, SETTINGS
-from mlp_core.train import train_model
+from mlp_core.training.train import train_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,7 +77,7 @@ def test_presets_are_valid_and_the_recipe_made_the_default_model():
     for p in PRESETS.values():
         for section, values in p.config().items():
             settings.check(section, values)
-    bundle = json.loads((ROOT / "mlp_core" / "default_registry.json").read_text())
+    bundle = json.loads((ROOT / "mlp_core" / "registry" / "default_registry.json").read_text())
     entry = bundle["models"][0]
     recipe = PRESETS[settings.DEFAULT_PRESET].config()
     recorded = {**entry["hyperparameters"], **entry["dataset_info"]}

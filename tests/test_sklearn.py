@@ -67,6 +67,6 @@ def test_mlp_core_never_imports_scikit_learn():
     code = ("import sys; import mlp_core; from mlp_core import MLP, make_dataset; "
             "X, y = make_dataset(60, seed=1); m = MLP(max_epochs=2).fit(X, y); "
             "m.predict(X)\n"
-            "try:\n    MLP().predict(X)\nexcept mlp_core.mlp.NotFittedError:\n    pass\n"
+            "try:\n    MLP().predict(X)\nexcept mlp_core.model.network.NotFittedError:\n    pass\n"
             "assert not [k for k in sys.modules if k.startswith('sklearn')], 'imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)

@@ -10,7 +10,8 @@ from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 from test_browser import draw
 
-from mlp_core import registry, store
+from mlp_core import registry
+from mlp_core.registry import store
 
 pytestmark = pytest.mark.browser
 

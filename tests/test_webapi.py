@@ -9,7 +9,7 @@ import pytest
 
 from mlp_core import registry
 from mlp_core.registry import RegistryError
-from mlp_core.webapi import App
+from mlp_core.service.webapi import App
 
 
 def change(app: App, op: str, args: str = "{}") -> dict:
@@ -291,7 +291,7 @@ def _examples(n_per_letter: int) -> list[dict]:
 
 
 def test_a_stable_30_percent_of_each_letters_examples_are_test_drawings():
-    from mlp_core.examples import default_split, with_splits
+    from mlp_core.data.examples import default_split, with_splits
 
     for letter in ("b", "x", "long name"):
         splits = [default_split(letter, i) for i in range(200)]

@@ -12,7 +12,7 @@ try {
   const restored = await restore(saved);
   const check = restored.runPython(`
 import numpy as np
-from mlp_core.webapi import App
+from mlp_core.service.webapi import App
 App()
 float(np.linalg.norm(np.random.default_rng(0).normal(size=(3, 3)) @ np.ones(3)) > 0)`);
   if (check !== 1 && check !== true) throw new Error("the restored runtime miscalculated");

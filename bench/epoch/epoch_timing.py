@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from mlp_core.mlp import MLP, init_params, matmul
+from mlp_core.model.network import MLP, init_params, matmul
 
 N_TRAIN, N_VAL, HIDDEN, BATCH = 32_000, 8_000, 128, 32  # the default recipe's shapes
 

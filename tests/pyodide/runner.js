@@ -18,7 +18,7 @@ self.onmessage = async ({ data: { wheels, args } }) => {
     // The site's wheel leaves the default models out (the page fetches registry.json);
     // the suite reads them where the package keeps them.
     const bundle = await (await fetch(new URL("../registry.json", import.meta.url))).text();
-    pyodide.FS.writeFile(pyodide.runPython("import mlp_core.store; str(mlp_core.store.DEFAULT_BUNDLE)"), bundle);
+    pyodide.FS.writeFile(pyodide.runPython("import mlp_core.registry.store; str(mlp_core.registry.store.DEFAULT_BUNDLE)"), bundle);
     const project = await (await fetch(new URL("./project.zip", import.meta.url))).arrayBuffer();
     pyodide.unpackArchive(project, "zip", { extractDir: "/home/pyodide/project" });
     pyodide.globals.set("ARGS", pyodide.toPy(args));

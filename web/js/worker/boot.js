@@ -88,11 +88,11 @@ export class Boot {
   }
 
   /** Step "packages": NumPy and mlp_core (unless the snapshot held them); returns a new
-   * mlp_core.webapi.App. */
+   * mlp_core.service.webapi.App. */
   async initPackages(pyodide) {
     this.step("packages", "active");
     if (!this.timings.snapshot) await installPackages(pyodide, this.wheels);
-    const app = pyodide.pyimport("mlp_core.webapi").App();
+    const app = pyodide.pyimport("mlp_core.service.webapi").App();
     this.step("packages", "done");
     return app;
   }

@@ -7,7 +7,7 @@ import { fetchWheels, unpackWheels } from "./wheels.js";
 export const indexURL = new URL("../../pyodide/", import.meta.url).href;
 
 // What the snapshot holds imported; importing it is most of a start after the runtime.
-const IMPORT = "import mlp_core.webapi";
+const IMPORT = "import mlp_core.service.webapi";
 
 /** A fresh runtime (`options` go to loadPyodide). */
 export function startPython(options = {}) {
@@ -51,7 +51,7 @@ gc.enable()
 for name in ("random", "numpy.random"):
     if name in sys.modules:
         sys.modules[name].seed()
-if "mlp_core.webapi" not in sys.modules:
+if "mlp_core.service.webapi" not in sys.modules:
     raise RuntimeError("the snapshot does not hold mlp_core")
 `);
   return pyodide;

@@ -1,4 +1,4 @@
-// mlp_core.webapi.App from JavaScript: its methods take strings (JSON text, a version,
+// mlp_core.service.webapi.App from JavaScript: its methods take strings (JSON text, a version,
 // a bit string) and return JSON text.
 
 export class Python {

@@ -30,7 +30,7 @@ export class RegistrySync {
   /** Starts reading storage (and, on a first visit, fetching the default models) at
    * once, so that both answer while Python boots. */
   constructor() {
-    this.python = null;        // js/worker/python.js over mlp_core.webapi.App
+    this.python = null;        // js/worker/python.js over mlp_core.service.webapi.App
     this.revision = null;      // the IndexedDB revision Python holds
     this.stale = true;         // another tab changed the registry since we loaded it
     this.problem = null;       // why IndexedDB cannot be used (models then live in memory)

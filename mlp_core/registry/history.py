@@ -12,8 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from .limits import MAX_HISTORY, MAX_NOTE_CHARS
-from .messages import coded
+from ..limits import MAX_HISTORY, MAX_NOTE_CHARS
+from ..messages import coded
 
 #: How production can change: a person promoted a model (or training promoted it), rolled
 #: back, imported models into an empty registry, reset to the default models, or repair

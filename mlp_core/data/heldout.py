@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .data import GRID, N_PIXELS
-from .recognizer import Recognizer
+from ..model.recognizer import Recognizer
+from .synthetic import GRID, N_PIXELS
 
 Stroke = list[tuple[float, float]]  # (x, y) in a unit box, y pointing down
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from .limits import GRID, N_PIXELS
-from .messages import coded
-from .preprocess import center_bits
+from ..limits import GRID, N_PIXELS
+from ..messages import coded
+from ..model.preprocess import center_bits
 
 
 def _numeric_array(pattern: list | tuple) -> np.ndarray:

@@ -10,27 +10,27 @@ from typing import Any
 
 import numpy as np
 
-from . import settings
-from .calibration import calibrated, expected_calibration_error, fit_temperature
-from .data import (
+from .. import settings
+from ..data.examples import check_samples
+from ..data.heldout import open_set_report
+from ..data.negatives import make_negatives
+from ..data.synthetic import (
     NONE_LABEL,
     check_template,
     default_templates,
     make_dataset,
-    train_val_split,
 )
-from .examples import check_samples
-from .heldout import open_set_report
-from .limits import MAX_CLASSES
+from ..limits import MAX_CLASSES
+from ..messages import coded
+from ..model.calibration import calibrated, expected_calibration_error, fit_temperature
+from ..model.metrics import evaluate
+from ..model.network import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
+from ..model.preprocess import center
+from ..model.recognizer import Recognizer
+from ..model.serialize import model_to_dict
+from ..model.split import train_val_split
+from ..settings import DEFAULT_PRESET, PRESETS
 from .lineage import data_sha256, lineage
-from .messages import coded
-from .metrics import evaluate
-from .mlp import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
-from .negatives import make_negatives
-from .preprocess import center
-from .recognizer import Recognizer
-from .serialize import model_to_dict
-from .settings import DEFAULT_PRESET, PRESETS
 
 #: What every drawing goes through before the network, in training and prediction.
 PREPROCESSING = "center"

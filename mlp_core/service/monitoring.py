@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from .data import NONE_LABEL
-from .drawing import parse_bits
-from .history import parse_time
-from .limits import MAX_CLASS_NAME, MAX_PREDICTION_LOG
-from .messages import coded, within
+from ..data.drawing import parse_bits
+from ..data.synthetic import NONE_LABEL
+from ..limits import MAX_CLASS_NAME, MAX_PREDICTION_LOG
+from ..messages import coded, within
+from ..registry.history import parse_time
 
 #: Below this probability of its own answer, a prediction counts as low-confidence.
 LOW_CONFIDENCE = 0.8

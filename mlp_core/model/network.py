@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from . import settings
-from .messages import coded
+from .. import settings
+from ..messages import coded
+from .split import train_val_split
 
 Params = tuple[list[np.ndarray], list[np.ndarray]]
 
@@ -393,8 +394,6 @@ class MLP:
         if (X_val is None) != (y_val is None):
             raise ValueError("pass both X_val and y_val, or neither")
         if X_val is None and hp["validation_fraction"] > 0:
-            from .data import train_val_split
-
             X, X_val, y, y_val = train_val_split(
                 X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
         classes = np.unique(y)

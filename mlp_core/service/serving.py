@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from . import registry
-from .drawing import parse_bits, validate_pattern
+from .. import registry
+from ..data.drawing import parse_bits, validate_pattern
+from ..data.heldout import open_set_report
+from ..limits import GRID, N_PIXELS
+from ..messages import coded, explain
+from ..model.recognizer import Recognizer
 from .evaluation import evaluate_drawings
-from .heldout import open_set_report
-from .limits import GRID, N_PIXELS
-from .messages import coded, explain
-from .recognizer import Recognizer
 
 
 def as_bits(x: np.ndarray) -> str:

@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from ..limits import MAX_CLASS_NAME, MAX_CLASSES, MAX_EPOCHS, MAX_PARAMETERS, NONE_LABEL
+from ..messages import coded, within
 from .calibration import T_RANGE
-from .data import NONE_LABEL
-from .limits import MAX_CLASS_NAME, MAX_CLASSES, MAX_EPOCHS, MAX_PARAMETERS
-from .messages import coded, within
-from .mlp import MLP, check_hyperparameters
+from .network import MLP, check_hyperparameters
 from .preprocess import PREPROCESSING
 
 FORMAT = "mlp_core/model"

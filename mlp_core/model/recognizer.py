@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .mlp import MLP, forward_one, transposed_layers
+from .network import MLP, forward_one, transposed_layers
 from .preprocess import PREPROCESSING, center
 
 

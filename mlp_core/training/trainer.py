@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from ..messages import coded
+from ..registry import Entry
 from .finetune import finetune_steps
-from .messages import coded
-from .registry import Entry
 from .train import TrainResult, train_steps
 
 CONFIG_KEYS = ("hyperparameters", "data", "templates", "samples")

@@ -13,9 +13,8 @@ import math
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from .data import NONE_LABEL
-from .limits import GRID
-from .registry import Entry, summary
+from ..limits import GRID, NONE_LABEL
+from .document import Entry, summary
 
 #: The card's words, in English.
 CARD: dict[str, str] = {

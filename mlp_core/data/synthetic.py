@@ -12,8 +12,8 @@ from itertools import product
 
 import numpy as np
 
-from .limits import GRID, N_PIXELS
-from .messages import coded
+from ..limits import GRID, N_PIXELS, NONE_LABEL
+from ..messages import coded
 
 # Bold (2-cell) strokes, b left-aligned and d right-aligned as in a line of text: the
 # templates differ in 45 to 61 cells, so even a 30% pixel-flip rate leaves each letter
@@ -57,9 +57,6 @@ _TEMPLATE_ROWS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: The label of drawings that are none of the letters (see ``negatives.py``). Reserved:
-#: no letter may have this name.
-NONE_LABEL = "(none)"
 
 #: Letter heights (in cells) that augmentation rescales a template to.
 AUGMENT_HEIGHTS = (5, 6, 7, 8, 9, 10)
@@ -278,32 +275,6 @@ def make_dataset(
     rates = np.where(noisy, rng.uniform(lo, hi, n_samples), 0.0)
     rates = np.where(augmented, np.minimum(rates, augment_noise_max), rates)
     return flip_pixels(X.astype(np.float64), rates, rng), np.array(letters)[labels]
-
-
-def train_val_split(
-    X: np.ndarray, y: np.ndarray, *, validation_fraction: float = 0.2, seed: int = 42
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Stratified shuffle split: each class contributes ``validation_fraction`` of its rows.
-
-    Returns ``X_train, X_val, y_train, y_val``.
-    """
-    if not 0.0 < validation_fraction < 1.0:
-        raise ValueError("validation_fraction must be strictly between 0 and 1")
-    y = np.asarray(y)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(y))
-    # Rank of each row within its class, in shuffled order.
-    classes, inverse = np.unique(y[order], return_inverse=True)
-    by_class = np.argsort(inverse, kind="stable")
-    counts = np.bincount(inverse, minlength=len(classes))
-    rank = np.empty(len(y), dtype=int)
-    rank[by_class] = np.arange(len(y)) - np.repeat(np.cumsum(counts) - counts, counts)
-    n_val = np.maximum(1, np.round(counts * validation_fraction).astype(int))
-    if np.any(n_val >= counts):
-        raise coded(ValueError, "class_too_small")
-    is_val = rank < n_val[inverse]
-    tr, va = order[~is_val], order[is_val]
-    return X[tr], X[va], y[tr], y[va]
 
 
 def render(pattern: np.ndarray) -> str:

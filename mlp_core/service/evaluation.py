@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .data import NONE_LABEL
-from .metrics import evaluate
-from .recognizer import Recognizer
+from ..limits import NONE_LABEL
+from ..model.metrics import evaluate
+from ..model.recognizer import Recognizer
 
 
 def evaluate_drawings(recognizer: Recognizer, X: np.ndarray,

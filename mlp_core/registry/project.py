@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import registry
-from .data import default_templates
-from .examples import SPLITS, check_new_letter, check_sample, with_splits
+from ..data.examples import SPLITS, check_new_letter, check_sample, with_splits
+from ..data.synthetic import default_templates
+from ..limits import MAX_BUNDLE_BYTES, MAX_CLASSES, MAX_USER_SAMPLES
+from ..messages import coded, within
+from . import document
 from .history import HistoryError, parse_time
-from .limits import MAX_BUNDLE_BYTES, MAX_CLASSES, MAX_USER_SAMPLES
-from .messages import coded, within
 
 FORMAT = "letter-recognizer/project"
 FORMAT_VERSION = 1
@@ -29,12 +29,12 @@ class ProjectError(ValueError):
     """A project file was refused; the message says why (nothing was changed)."""
 
 
-def make_project(doc: registry.Document, letters: list[dict[str, Any]],
+def make_project(doc: document.Document, letters: list[dict[str, Any]],
                  examples: list[dict[str, Any]], saved_at: str) -> dict[str, Any]:
     """A project from the registry ``doc`` and the stored ``letters`` and ``examples``
     (each example with its split: its own, or its default one)."""
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "saved_at": saved_at,
-            "registry": registry.export_bundle(doc),
+            "registry": document.export_bundle(doc),
             "letters": [{k: c[k] for k in LETTER_KEYS} for c in letters],
             "examples": [{k: s[k] for k in EXAMPLE_KEYS} for s in with_splits(examples)]}
 
@@ -60,7 +60,7 @@ def check_project(project: Any) -> dict[str, Any]:
         if len(project) > MAX_BUNDLE_BYTES:
             raise coded(ProjectError, "file_too_large", size=len(project),
                         limit=MAX_BUNDLE_BYTES)
-        project = registry.parse_json(project, ProjectError)
+        project = document.parse_json(project, ProjectError)
     if isinstance(project, dict) and project.get("format") != FORMAT:
         raise coded(ProjectError, "not_project", found=repr(project.get("format")),
                     expected=repr(FORMAT))
@@ -70,8 +70,8 @@ def check_project(project: Any) -> dict[str, Any]:
                     known=FORMAT_VERSION, found=repr(project["format_version"]))
     _time(project["saved_at"], "saved_at")
     try:
-        doc = registry.validate(project["registry"])
-    except registry.RegistryError as e:
+        doc = document.validate(project["registry"])
+    except document.RegistryError as e:
         raise within(ProjectError, e, "registry") from None
     if doc["models"] and not any(e["is_production"] for e in doc["models"]):
         raise coded(ProjectError, "production_missing", where="registry")

@@ -15,16 +15,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import history, monitoring, registry, settings
-from .data import default_templates
+from .. import registry, settings
+from ..data.examples import check_new_letter, check_sample, check_split, drawings, with_splits
+from ..data.synthetic import default_templates
+from ..messages import coded, explain
+from ..registry import Document, RegistryError, history
+from ..registry.model_card import model_card
+from ..registry.project import check_project, make_project
+from ..training.trainer import Trainer
+from . import monitoring
 from .evaluation import compare
-from .examples import check_new_letter, check_sample, check_split, drawings, with_splits
-from .messages import coded, explain
-from .model_card import model_card
-from .project import check_project, make_project
-from .registry import Document, RegistryError
-from .service import Service
-from .trainer import Trainer
+from .serving import Service
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .data import GRID, N_PIXELS, NONE_LABEL, _glyph_bank, _place, flip_pixels
+from .synthetic import GRID, N_PIXELS, NONE_LABEL, _glyph_bank, _place, flip_pixels
 
 __all__ = ["KIND_SHARES", "NONE_LABEL", "font_glyphs", "make_negatives"]
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from .data import check_template
+from ..limits import MAX_USER_SAMPLES, N_PIXELS
+from ..messages import coded, within
 from .drawing import validate_pattern
-from .limits import MAX_USER_SAMPLES, N_PIXELS
-from .messages import coded, within
+from .synthetic import check_template
 
 SPLITS = ("train", "test")
 #: Share of each letter's examples held out as test drawings by default.

@@ -17,13 +17,13 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from ..limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
+from ..messages import coded, within
+from ..model.network import MLP
+from ..model.recognizer import Recognizer
+from ..model.serialize import model_from_dict, model_to_dict
 from . import history as hist
 from .history import HistoryError, check_note, parse_time
-from .limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
-from .messages import coded, within
-from .mlp import MLP
-from .recognizer import Recognizer
-from .serialize import model_from_dict, model_to_dict
 
 SCHEMA_VERSION = 2  # 2 added the production history and per-model notes, tags, lineage
 ALGORITHM_VERSION = "v1.0"

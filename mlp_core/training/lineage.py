@@ -30,7 +30,7 @@ def data_sha256(hyperparameters: Mapping[str, Any], data: Mapping[str, Any],
 def software() -> dict[str, Any]:
     """``{"mlp_core", "numpy", "pyodide", "trained_in"}`` of this interpreter
     (``pyodide`` None and ``trained_in`` "cpython" outside the browser)."""
-    from . import __version__
+    from .. import __version__
 
     in_browser = sys.platform == "emscripten"
     pyodide = sys.modules.get("pyodide") if in_browser else None

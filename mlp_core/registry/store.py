@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import registry
-from .messages import coded, within
+from ..messages import coded, within
+from . import document
 
 #: The default models, shipped as package data (``trained_models/registry.json`` in the
 #: repository points here).
@@ -35,28 +35,28 @@ def user_registry_path() -> Path:
 
 
 def read_registry(path: str | os.PathLike,
-                  default: str | os.PathLike | None = None) -> registry.Document:
+                  default: str | os.PathLike | None = None) -> document.Document:
     """The validated document in ``path``. If the file does not exist: the document in
     ``default`` when given (e.g. ``DEFAULT_BUNDLE``), else an empty registry."""
     path = Path(path)
     if not path.exists():
-        return read_registry(default) if default is not None else registry.empty_registry()
+        return read_registry(default) if default is not None else document.empty_registry()
     size = path.stat().st_size
-    if size > registry.MAX_BUNDLE_BYTES:
-        raise within(registry.RegistryError, coded(
-            registry.RegistryError, "file_too_large", size=size,
-            limit=registry.MAX_BUNDLE_BYTES), str(path))
+    if size > document.MAX_BUNDLE_BYTES:
+        raise within(document.RegistryError, coded(
+            document.RegistryError, "file_too_large", size=size,
+            limit=document.MAX_BUNDLE_BYTES), str(path))
     try:
-        return registry.loads(path.read_bytes())
-    except registry.RegistryError as e:
-        raise within(registry.RegistryError, e, str(path)) from None
+        return document.loads(path.read_bytes())
+    except document.RegistryError as e:
+        raise within(document.RegistryError, e, str(path)) from None
 
 
-def write_registry(path: str | os.PathLike, doc: registry.Document) -> None:
+def write_registry(path: str | os.PathLike, doc: document.Document) -> None:
     """Write ``doc`` atomically: a temp file in the same folder, fsync, then rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = registry.dumps(doc) + "\n"
+    text = document.dumps(doc) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

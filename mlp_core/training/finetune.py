@@ -10,17 +10,18 @@ from typing import Any
 
 import numpy as np
 
-from . import settings
-from .data import NONE_LABEL, check_template, default_templates, train_val_split
-from .examples import check_samples
-from .heldout import open_set_report
-from .limits import GRID, MAX_CLASSES, N_PIXELS
+from .. import settings
+from ..data.examples import check_samples
+from ..data.heldout import open_set_report
+from ..data.synthetic import check_template, default_templates
+from ..limits import GRID, MAX_CLASSES, N_PIXELS, NONE_LABEL
+from ..messages import coded
+from ..model.metrics import evaluate
+from ..model.preprocess import center
+from ..model.recognizer import Recognizer
+from ..model.split import train_val_split
+from ..registry import Entry, load_model
 from .lineage import data_sha256, lineage
-from .messages import coded
-from .metrics import evaluate
-from .preprocess import center
-from .recognizer import Recognizer
-from .registry import Entry, load_model
 from .train import TrainResult, calibrate, check_data_config, dataset
 
 

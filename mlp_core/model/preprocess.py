@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import GRID, N_PIXELS
+from ..limits import GRID, N_PIXELS
 
 #: The preprocessing names a model can record (``"none"``: the drawing as drawn).
 PREPROCESSING = ("none", "center")
