@@ -301,7 +301,7 @@ def generated() -> dict[Path, str]:
     readme = (ROOT / "README.md").read_text()
     start, end = readme.index(TABLE_START) + len(TABLE_START), readme.index(TABLE_END)
     readme = f"{readme[:start]}\n{settings.markdown_table()}\n{readme[end:]}"
-    return {WEB / "js" / "limits.js": js, ROOT / "README.md": readme,
+    return {WEB / "shared" / "limits.generated.js": js, ROOT / "README.md": readme,
             WEB / "locales" / "en.json": english_catalogue()}
 
 
@@ -348,7 +348,7 @@ def build(dist: Path = DIST) -> dict:
     runtime = hashlib.sha256()
     for p in sorted((dist / "pyodide").iterdir()):
         runtime.update(p.name.encode() + b"\0" + _sha256(p).encode())
-    module = dist / "js" / "runtime.js"
+    module = dist / "shared" / "runtime.generated.js"
     booted = [*(dist / "pyodide").iterdir(), dist / "registry.json"]
     module.write_text(module.read_text().replace('"unbuilt"', json.dumps(
         runtime.hexdigest()[:16])).replace("BOOT_BYTES = {}", "BOOT_BYTES = " + json.dumps(
@@ -360,7 +360,7 @@ def build(dist: Path = DIST) -> dict:
         shutil.copy2(src, dist / "vendor" / name)
     manifest.write(dist)  # the web app manifest and icons
     codes = [p.stem for p in sorted((dist / "locales").glob("*.json"))]
-    module = dist / "js" / "languages.js"
+    module = dist / "shared" / "languages.generated.js"
     module.write_text(module.read_text().replace("export const CATALOGUES = {}", "".join(
         f'import {c} from "../locales/{c}.json" with {{ type: "json" }};\n' for c in codes)
         + f"export const CATALOGUES = {{ {', '.join(codes)} }}"))
@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     sub.add_parser("pretrain", help="train the default model into mlp_core/registry/default_registry.json")
     sub.add_parser("build", help="assemble the static site in dist/")
-    sub.add_parser("generate", help="write web/js/limits.js and the README settings table "
+    sub.add_parser("generate", help="write web/shared/limits.generated.js and the README settings table "
                    "from mlp_core")
     s = sub.add_parser("serve", help="serve dist/ on 127.0.0.1")
     s.add_argument("port", nargs="?", type=int, default=8000)

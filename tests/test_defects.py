@@ -33,7 +33,7 @@ def live_charts(page) -> int:
 
 def test_failed_read_of_own_data_rejects_with_its_cause(app):
     out = app.evaluate("""async () => {
-        const storage = await import("/js/storage.js");
+        const storage = await import("/worker/storage.js");
         const real = IDBObjectStore.prototype.getAll;
         IDBObjectStore.prototype.getAll = function () {
             throw new DOMException("the disk could not be read", "UnknownError");
@@ -62,7 +62,7 @@ IDBObjectStore.prototype.getAll = function (...args) {
 """ + route.fetch().text()
         route.fulfill(body=body, content_type="text/javascript")
 
-    context.route("**/js/storage.js", unreadable_samples)
+    context.route("**/worker/storage.js", unreadable_samples)
     page = open_app(context)
     err = page.evaluate("window.mlp.samples.list().then(() => null, (e) => e.message)")
     assert err == "the disk could not be read"
@@ -100,7 +100,7 @@ def test_own_connections_give_way_to_a_newer_version(app):
     # The worker and this page's storage module each hold a connection; a newer version
     # of the app (here: a raw open of the next database version) must not be blocked.
     out = app.evaluate("""async () => {
-        const storage = await import("/js/storage.js");
+        const storage = await import("/worker/storage.js");
         await storage.readAll();
         const newer = (await storage.db()).version + 1;
         return new Promise((resolve) => {

@@ -143,7 +143,7 @@ def test_closing_the_tab_mid_training_keeps_the_registry(context):
 
 
 def patched_commit(replacement: str):
-    """A route handler serving js/storage.js with the commit of `update()` (its
+    """A route handler serving worker/storage.js with the commit of `update()` (its
     `tx.done,` line) replaced: fault injection on the worker's storage module."""
     def handler(route):
         body = route.fetch().text()
@@ -175,7 +175,7 @@ def test_reload_during_import_leaves_nothing_of_it(chromium, server, extra_model
     context = chromium.new_context(service_workers="block")
     context.url = server.url
     try:
-        context.route("**/js/storage.js", hold_import)
+        context.route("**/worker/storage.js", hold_import)
         page = open_app(context)
         before = page.evaluate("window.mlp.registry.export()")
         bundle = bundle_to_import(extra_models)
@@ -186,7 +186,7 @@ def test_reload_during_import_leaves_nothing_of_it(chromium, server, extra_model
             setTimeout(() => resolve("the import never reached its transaction"), 20_000);
         })""", bundle)
         assert held == len(bundle["models"])  # every record is in the open transaction
-        context.unroute("**/js/storage.js")
+        context.unroute("**/worker/storage.js")
         page.reload()
         page.evaluate(f"({WITHIN})(window.mlp.ready, 60)")
         # Not committed, so nothing of it is stored (no record, no production change).
@@ -210,7 +210,7 @@ def test_full_storage_is_explained_and_nothing_half_written(chromium, server, ex
     context.url = server.url
     page = open_app(context)
     before = page.evaluate("window.mlp.registry.export()")
-    context.route("**/js/storage.js", full_disk)
+    context.route("**/worker/storage.js", full_disk)
     page.reload()
     page.evaluate("window.mlp.ready")
     bundle = bundle_to_import(extra_models)
@@ -220,7 +220,7 @@ def test_full_storage_is_explained_and_nothing_half_written(chromium, server, ex
     page.get_by_role("tab", name="Models").click()
     assert page.evaluate("window.mlp.registry.export()") == before
     assert page.evaluate("window.mlp.predict(new Array(100).fill(1))")["letter"]
-    context.unroute("**/js/storage.js")
+    context.unroute("**/worker/storage.js")
     page.reload()
     page.evaluate("window.mlp.ready")
     assert page.evaluate("window.mlp.registry.export()") == before
@@ -236,7 +236,7 @@ def test_no_storage_still_predicts_from_memory(context):
             '"SecurityError"));')
         route.fulfill(body=body, content_type="text/javascript")
 
-    context.route("**/js/storage.js", broken_storage)
+    context.route("**/worker/storage.js", broken_storage)
     page = open_app(context)
     expect(page.locator("#notice")).to_contain_text("Storage unavailable")
     assert page.evaluate("window.mlp.health()")["storage"] == "memory"
@@ -257,7 +257,7 @@ self.addEventListener("message", (e) => {
 });"""
         route.fulfill(body=body, content_type="text/javascript")
 
-    context.route("**/worker.js", crashing_worker)
+    context.route("**/worker/main.js", crashing_worker)
     page = open_app(context)
     page.evaluate("window.mlp.echo('crash').catch(() => null)")
     expect(page.locator("#notice")).to_contain_text("The recognizer stopped working")
@@ -266,7 +266,7 @@ self.addEventListener("message", (e) => {
     err = page.evaluate("window.mlp.predict(new Array(100).fill(0)).then(() => null, "
                         "e => e.message)")
     assert "stopped" in err
-    context.unroute("**/worker.js")
+    context.unroute("**/worker/main.js")
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("button", name="Retry").click()
     page.evaluate("window.mlp.ready")

@@ -6,7 +6,7 @@ const PREFIX = "letter-recognizer-";
 const CACHE = PREFIX + VERSION;
 
 // A new version installs next to the running one and waits until the page asks it to
-// take over (js/updates.js: the person chose to reload). The first one takes over at once.
+// take over (page/updates.js: the person chose to reload). The first one takes over at once.
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)

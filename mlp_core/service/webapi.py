@@ -44,7 +44,7 @@ class _Change:
 
 
 class _PageWords:
-    """``model_card.Words`` said by the page (js/i18n.js pythonWords), which takes the
+    """``model_card.Words`` said by the page (shared/i18n.js pythonWords), which takes the
     parameters as JSON text."""
 
     def __init__(self, js: Any) -> None:
@@ -291,7 +291,7 @@ class App:
     def model_card(self, version: str, samples_json: str, words: Any = None) -> str:
         """Model ``version`` described in Markdown (``model_card.model_card``), with its
         figures on the test drawings among ``samples`` when it can read drawings; in the
-        language of ``words`` (the page's js/i18n.js pythonWords), else English."""
+        language of ``words`` (the page's shared/i18n.js pythonWords), else English."""
         entry = registry.get(self.doc, version)
         X, y = drawings(json.loads(samples_json), "test")
         try:
@@ -395,7 +395,7 @@ class App:
 
     def plan(self, op: str, args_json: str = "{}", words: Any = None) -> str:
         """Work out one registry operation without applying it; ``words`` (the page's,
-        js/worker/training.js) word what it writes in the page's language.
+        worker/training.js) word what it writes in the page's language.
 
         ``op`` is one of ``OPERATIONS``: ``set_production`` (version, note?),
         ``rollback`` (note?), ``update`` (version, notes?, tags?), ``delete`` (version),

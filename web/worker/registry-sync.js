@@ -1,14 +1,14 @@
 // The registry between IndexedDB and Python. Storage is the truth: Python loads what is
 // stored, plans each change, and adopts it only after IndexedDB has committed it. Other
 // tabs announce their writes on a BroadcastChannel; we reload before the next use.
-import * as storage from "../storage.js";
+import * as storage from "./storage.js";
 import { describe, emit } from "./transport.js";
-import { codedError } from "../coded-error.js";
+import { codedError } from "../shared/coded-error.js";
 
 const CHANNEL = "letter-recognizer-registry";
 
 async function fetchDefaultBundle() {
-  const response = await fetch(new URL("../../registry.json", import.meta.url));
+  const response = await fetch(new URL("../registry.json", import.meta.url));
   if (!response.ok) throw codedError("worker.default_models", { status: response.status });
   return response.text();
 }
@@ -30,7 +30,7 @@ export class RegistrySync {
   /** Starts reading storage (and, on a first visit, fetching the default models) at
    * once, so that both answer while Python boots. */
   constructor() {
-    this.python = null;        // js/worker/python.js over mlp_core.service.webapi.App
+    this.python = null;        // worker/python.js over mlp_core.service.webapi.App
     this.revision = null;      // the IndexedDB revision Python holds
     this.stale = true;         // another tab changed the registry since we loaded it
     this.problem = null;       // why IndexedDB cannot be used (models then live in memory)

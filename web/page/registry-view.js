@@ -2,7 +2,7 @@
 // delete, details, compare, export/import/reset, and the production timeline.
 import { answersTable, renderComparison } from "./compare-view.js";
 import { $, alertLine, download as offer, el, pct } from "./dom.js";
-import { MAX_BUNDLE_BYTES } from "./limits.js";
+import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { editDetails } from "./model-details.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";

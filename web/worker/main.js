@@ -1,16 +1,16 @@
 // The Python worker: boots Pyodide and mlp_core, keeps the registry in step with
-// IndexedDB and answers the page's requests (js/protocol.js lists the messages). Each
-// concern owns its state in js/worker/: transport, boot, python, registry-sync, training.
-import * as storage from "./js/storage.js";
-import { Boot } from "./js/worker/boot.js";
-import { Monitor } from "./js/worker/monitoring.js";
-import { Python } from "./js/worker/python.js";
-import { RegistrySync, storageError } from "./js/worker/registry-sync.js";
-import { Training } from "./js/worker/training.js";
-import { describe, emit, serve } from "./js/worker/transport.js";
-import { GRID, MAX_BUNDLE_BYTES } from "./js/limits.js";
-import { codedError } from "./js/coded-error.js";
-import { pythonWords } from "./js/i18n.js";
+// IndexedDB and answers the page's requests (page/worker-client.js lists the messages). Each
+// concern owns its state in worker/: transport, boot, python, registry-sync, training.
+import * as storage from "./storage.js";
+import { Boot } from "./boot.js";
+import { Monitor } from "./monitoring.js";
+import { Python } from "./python.js";
+import { RegistrySync, storageError } from "./registry-sync.js";
+import { Training } from "./training.js";
+import { describe, emit, serve } from "./transport.js";
+import { GRID, MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
+import { codedError } from "../shared/coded-error.js";
+import { pythonWords } from "../shared/i18n.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
 const registry = new RegistrySync(); // reads storage while Python boots

@@ -1,5 +1,5 @@
 // The page's language: message catalogues (locales/<code>.json, one file per language;
-// the build imports them all in js/languages.js), the choice (the browser's language
+// the build imports them all in shared/languages.generated.js), the choice (the browser's language
 // unless the person chose one, remembered on this device), and numbers, percentages and
 // dates in that language through Intl.
 //
@@ -7,7 +7,7 @@
 // Intl.PluralRules for its {count}. Static text in index.html names its key in
 // data-i18n (text) or data-i18n-attr ("attribute: key; ..."). A missing key shows the
 // key itself and warns: tests/test_i18n.py makes sure there is none.
-import { CATALOGUES } from "./languages.js";
+import { CATALOGUES } from "./languages.generated.js";
 
 const KEY = "letter-recognizer-language";
 const FALLBACK = "en";

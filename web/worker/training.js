@@ -1,15 +1,15 @@
 // One training at a time, an epoch per turn of the worker's event loop so that
 // predictions and Cancel get in between; the model is registered only at the end.
-import { codedError } from "../coded-error.js";
-import { gateReason } from "../gate-reason.js";
-import { translatorFor } from "../i18n.js";
+import { codedError } from "../shared/coded-error.js";
+import { gateReason } from "../shared/gate-reason.js";
+import { translatorFor } from "../shared/i18n.js";
 
 function cancelled() {
   return codedError("worker.training_cancelled", {}, "TrainingCancelled");
 }
 
 export class Training {
-  /** `python`: js/worker/python.js; `registry`: RegistrySync; `storage`: js/storage.js. */
+  /** `python`: worker/python.js; `registry`: RegistrySync; `storage`: worker/storage.js. */
   constructor({ python, registry, storage }) {
     Object.assign(this, { python, registry, storage });
     this.running = false;

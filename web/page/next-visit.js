@@ -1,6 +1,6 @@
 // Making the next visit start faster: after a visit that started Python the slow way,
 // store a snapshot of a fresh runtime (in a background worker, once the page has been
-// idle a while). js/snapshot.js keeps it; the Python worker restores it.
+// idle a while). worker/snapshot.js keeps it; the Python worker restores it.
 
 const IDLE_MS = 3000;
 
@@ -10,7 +10,7 @@ export function snapshotForNextVisit(health) {
   if (health.timings?.snapshot !== false) return Promise.resolve(false);
   return new Promise((resolve) => {
     setTimeout(() => {
-      const worker = new Worker(new URL("../snapshot-worker.js", import.meta.url), { type: "module" });
+      const worker = new Worker(new URL("../worker/snapshot-worker.js", import.meta.url), { type: "module" });
       const done = (stored, why) => {
         worker.terminate();
         if (!stored) console.warn("no runtime snapshot for the next visit:", why);

@@ -1,4 +1,4 @@
-// The worker's side of the page <-> worker protocol (js/protocol.js is the page's):
+// The worker's side of the page <-> worker protocol (page/worker-client.js is the page's):
 // requests in, replies, progress and events out. Knows nothing of Python or storage.
 
 /** Tell the page something happened: {event, data}. */
@@ -11,7 +11,7 @@ const NOTE = "mlp_core-message ";
 
 /** An error as {type, message, code?, params?, within?}: a Python exception keeps its type and
  * its message line ("mlp_core.registry.RegistryError: not valid JSON" -> "not valid
- * JSON"); a coded one (mlp_core/messages.py, js/coded-error.js) also its message key,
+ * JSON"); a coded one (mlp_core/messages.py, shared/coded-error.js) also its message key,
  * parameters and places in a document, so the page can say it in its language. */
 export function describe(err) {
   if (err && err.type && typeof err.message === "string") {
@@ -24,7 +24,7 @@ export function describe(err) {
     return { ...out, ...JSON.parse(lines[noted].slice(NOTE.length)) }; // {code, params, within}
   }
   const out = { type: err?.name || "Error", message: err?.message || String(err) };
-  return err?.code ? { ...out, code: err.code, params: err.params } : out; // js/coded-error.js
+  return err?.code ? { ...out, code: err.code, params: err.params } : out; // shared/coded-error.js
 }
 
 /** Answer each request {id, op, args} with handlers[op](args, progress) once the

@@ -1,6 +1,6 @@
 // Errors a person meets that the worker raises, under a stable message key with
 // parameters: the error's message is the English catalogue's, and the page shows the
-// same message in its own language (js/i18n.js Translator.error).
+// same message in its own language (shared/i18n.js Translator.error).
 import { translatorFor } from "./i18n.js";
 
 const english = translatorFor("en");

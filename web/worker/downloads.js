@@ -6,7 +6,7 @@
 // Pyodide reads it as it would anyway), and a start where nothing arrives and no step is
 // done for `stallMs` (call `progress()` when a step is done): e.g. a script Pyodide
 // imports instead of fetching, or a damaged file.
-import { codedError } from "./coded-error.js";
+import { codedError } from "../shared/coded-error.js";
 
 const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
 

@@ -1,6 +1,6 @@
 // Small canvas pictures of 10x10 grids: drawings (ink) and weights (diverging heat map).
 
-import { GRID as SIZE } from "./limits.js";
+import { GRID as SIZE } from "../shared/limits.generated.js";
 import { palette } from "./theme.js";
 
 // Thumbnails in the page redraw in the theme's colours when it changes.

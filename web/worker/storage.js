@@ -2,7 +2,7 @@
 // and a revision counter that changes with every write (both in "meta"). JS only
 // stores; the Python side decides what to store.
 import { openDB } from "../vendor/idb.js";
-import { codedError } from "./coded-error.js";
+import { codedError } from "../shared/coded-error.js";
 
 const DB_NAME = "letter-recognizer";
 const DB_VERSION = 3;

@@ -1,8 +1,8 @@
-// Makes the runtime snapshot (see js/snapshot.js) in the background, after a visit that
+// Makes the runtime snapshot (see worker/snapshot.js) in the background, after a visit that
 // had to start Python the slow way: Python with the packages installed and mlp_core
 // imported. The page starts it once and it posts one message.
-import * as snapshot from "./js/snapshot.js";
-import { capture, installPackages, restore, startPython } from "./js/worker/python-runtime.js";
+import * as snapshot from "./snapshot.js";
+import { capture, installPackages, restore, startPython } from "./python-runtime.js";
 
 try {
   const pyodide = await startPython({ _makeSnapshot: true });

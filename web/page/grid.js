@@ -1,7 +1,7 @@
 // The 10x10 drawing grid: pointer (mouse, pen, touch) painting, erasing and keyboard
 // control. Knows nothing about prediction: it reports "change" and "strokeend" events.
 
-import { GRID as SIZE } from "./limits.js";
+import { GRID as SIZE } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 
 export class Grid extends EventTarget {

@@ -2,7 +2,7 @@
 // letter, a confidence histogram, the low-confidence share per day) and the drawings it
 // was unsure about, each labelled into an example in one click.
 import { $, alertLine, el, pct } from "./dom.js";
-import { MAX_PREDICTION_LOG } from "./limits.js";
+import { MAX_PREDICTION_LOG } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 import { patternThumb } from "./thumbs.js";
 

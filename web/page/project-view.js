@@ -1,7 +1,7 @@
 // Projects: everything the person made, saved to one file and opened again (all or
 // nothing); and whether the browser keeps this site's storage (persistent storage).
 import { $, alertLine, download } from "./dom.js";
-import { MAX_BUNDLE_BYTES } from "./limits.js";
+import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 
 /** "3 models" in the page's language (`key` a plural message with {count}). */

@@ -1,11 +1,11 @@
 // A memory snapshot of the Python runtime with NumPy and mlp_core imported, kept in Cache
-// Storage, with what relinking its compiled extensions needs (js/worker/dynlibs.js).
+// Storage, with what relinking its compiled extensions needs (worker/dynlibs.js).
 // Later visits restore it instead of starting Python and importing again. It uses Pyodide's private
 // `_makeSnapshot`/`_loadSnapshot` options (0.27), so every failure falls back to a
 // normal start. Keyed by the Pyodide version and the site's runtime (its standard
 // library and wheels): a new site version with another runtime makes a new one.
 import { version } from "../pyodide/pyodide.mjs";
-import { RUNTIME } from "./runtime.js";
+import { RUNTIME } from "../shared/runtime.generated.js";
 
 const PREFIX = "pyodide-snapshot-";
 const CACHE = `${PREFIX}${version}-${RUNTIME}`;

@@ -1,6 +1,6 @@
 // The page's translator, made once before any view renders: views import `i18n` and call
 // i18n.t(key, params), i18n.pct(p), i18n.date(iso). Changing the language reloads the
-// page (js/main.js), so it never changes underneath them.
-import { loadLanguage } from "./i18n.js";
+// page (page/main.js), so it never changes underneath them.
+import { loadLanguage } from "../shared/i18n.js";
 
 export const i18n = loadLanguage();

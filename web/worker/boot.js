@@ -2,9 +2,9 @@
 // "packages"; the registry's "model" step is the caller's): from the stored runtime
 // snapshot when one loads, with every download watched so a failed or stalled start
 // says why within a bounded time.
-import { watchDownloads } from "../downloads.js";
-import { BOOT_BYTES, WHEELS } from "../runtime.js";
-import * as snapshot from "../snapshot.js";
+import { watchDownloads } from "./downloads.js";
+import { BOOT_BYTES, WHEELS } from "../shared/runtime.generated.js";
+import * as snapshot from "./snapshot.js";
 import { downloadPackages, installPackages, restore, startPython } from "./python-runtime.js";
 import { emit } from "./transport.js";
 

@@ -1,8 +1,8 @@
-// Installing the site's wheels (js/runtime.js WHEELS) by unpacking them into
+// Installing the site's wheels (shared/runtime.generated.js WHEELS) by unpacking them into
 // site-packages from Python. Unlike pyodide.loadPackage, this leaves no JavaScript
 // objects behind in the runtime, so a memory snapshot can be taken after the imports
-// (js/worker/dynlibs.js handles the compiled extensions).
-import { WHEELS } from "../runtime.js";
+// (worker/dynlibs.js handles the compiled extensions).
+import { WHEELS } from "../shared/runtime.generated.js";
 
 const UNPACK = `
 import importlib, json, os, sys, zipfile

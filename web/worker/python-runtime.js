@@ -1,10 +1,10 @@
 // Python with the site's packages installed and mlp_core imported: started fresh, or
-// restored from a memory snapshot taken in that state (js/snapshot.js stores it).
-import { loadPyodide } from "../../pyodide/pyodide.mjs";
+// restored from a memory snapshot taken in that state (worker/snapshot.js stores it).
+import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { loadedLibraries, relink, snapshotMemory } from "./dynlibs.js";
 import { fetchWheels, unpackWheels } from "./wheels.js";
 
-export const indexURL = new URL("../../pyodide/", import.meta.url).href;
+export const indexURL = new URL("../pyodide/", import.meta.url).href;
 
 // What the snapshot holds imported; importing it is most of a start after the runtime.
 const IMPORT = "import mlp_core.service.webapi";
@@ -28,7 +28,7 @@ export async function installPackages(pyodide, wheels = downloadPackages()) {
 }
 
 /** A runtime started with `_makeSnapshot` and its packages installed, as a snapshot:
- * {bytes, meta} for js/snapshot.js. */
+ * {bytes, meta} for worker/snapshot.js. */
 export function capture(pyodide) {
   // Until a restore has relinked the extensions, a garbage collection would call into
   // them (their objects' traverse functions) and crash: the snapshot has it switched off.

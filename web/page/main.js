@@ -1,14 +1,14 @@
 // Page entry: wires the grid, the worker and the views, and exposes window.mlp.
 import { setupData } from "./data-view.js";
 import { Grid } from "./grid.js";
-import { client, problem } from "./boot.js";
+import { client, problem } from "./start-worker.js";
 import { setupRegistry } from "./registry-view.js";
 import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
 import { settledLog, setupMonitoring } from "./monitoring-view.js";
-import { BOOT_BYTES } from "./runtime.js";
+import { BOOT_BYTES } from "../shared/runtime.generated.js";
 import { setupProject } from "./project-view.js";
 import { confirmAction } from "./registry-view.js";
 import { promoteWithGate } from "./production-view.js";
@@ -18,7 +18,7 @@ import { openedWithSetup, setupTraining } from "./train-view.js";
 import * as views from "./views.js";
 import { setupTheme } from "./theme.js";
 import { i18n } from "./strings.js";
-import { LANGUAGES, saveLanguage } from "./i18n.js";
+import { LANGUAGES, saveLanguage } from "../shared/i18n.js";
 import { describe } from "./settings-form.js";
 
 setupTheme($("theme"));

@@ -94,7 +94,7 @@ export function publicApi(call, { ready, snapshotReady, grid }) {
     },
     grid,
     /** Resolves once this visit's runtime snapshot is stored (true), or was not needed
-     * or could not be made (false): see js/next-visit.js. */
+     * or could not be made (false): see page/next-visit.js. */
     get snapshotReady() { return snapshotReady(); },
   };
 }

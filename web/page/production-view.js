@@ -1,9 +1,9 @@
 // Changing production, with the evidence in view: promotion gated on the person's test
 // drawings (champion against challenger), rollback, and the production timeline.
 import { $, el, pct } from "./dom.js";
-import { MAX_NOTE_CHARS } from "./limits.js";
+import { MAX_NOTE_CHARS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
-import { gateReason } from "./gate-reason.js";
+import { gateReason } from "../shared/gate-reason.js";
 
 // How production changed (the history's "how"): message keys.
 const HOW = {

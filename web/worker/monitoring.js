@@ -1,12 +1,12 @@
 // The local prediction log: each prediction the page shows, kept on this device only
 // (IndexedDB), written in batches so that logging never slows a prediction down.
-import { MAX_PREDICTION_LOG } from "../limits.js";
-import { codedError } from "../coded-error.js";
+import { MAX_PREDICTION_LOG } from "../shared/limits.generated.js";
+import { codedError } from "../shared/coded-error.js";
 
 const FLUSH_AFTER_MS = 500;
 
 export class Monitor {
-  /** `storage`: js/storage.js; `onError(err)`: a batch could not be written. */
+  /** `storage`: worker/storage.js; `onError(err)`: a batch could not be written. */
   constructor({ storage, onError }) {
     Object.assign(this, { storage, onError });
     this.enabled = false;      // known once open() has read the setting

@@ -1,6 +1,6 @@
 // One model's details: where it came from (lineage) and the person's notes and tags.
 import { $, el } from "./dom.js";
-import { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "./limits.js";
+import { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 
 /** "a, b ,c" -> ["a", "b", "c"] (Python checks them). */

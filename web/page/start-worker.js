@@ -1,6 +1,6 @@
 // Loaded before everything else (it imports only the tiny protocol module), so the
 // Python worker starts while the rest of the page's modules are still arriving.
-import { connect } from "./protocol.js";
+import { connect } from "./worker-client.js";
 
 function unsupported() {
   if (typeof WebAssembly !== "object") return "unsupported.wasm";
@@ -13,4 +13,4 @@ function unsupported() {
 export const problem = unsupported();
 
 /** The worker connection (null when `problem` is set). */
-export const client = problem ? null : connect(new URL("../worker.js", import.meta.url));
+export const client = problem ? null : connect(new URL("../worker/main.js", import.meta.url));
