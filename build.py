@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import manifest  # noqa: E402
 from mlp_core import limits, messages, registry, settings  # noqa: E402
-from mlp_core.registry import model_card, store  # noqa: E402
+from mlp_core.registry import history, model_card, store  # noqa: E402
 from mlp_core.training.train import DEFAULT_CONFIG, train_model  # noqa: E402
 
 DEFAULT_BUNDLE = store.DEFAULT_BUNDLE  # package data; trained_models/registry.json links here
@@ -258,7 +258,8 @@ TABLE_END = "<!-- end of settings table -->"
 #: The part of the English catalogue that mlp_core states (settings' labels and help,
 #: groups, units, presets; coded error messages; the model card's words): written there
 #: by `generate`, translated in the others.
-GENERATED_PREFIXES = ("setting.", "group.", "unit.", "preset.", messages.KEY_PREFIX, "card.")
+GENERATED_PREFIXES = ("setting.", "group.", "unit.", "preset.", messages.KEY_PREFIX, "card.",
+                      "how.")
 
 
 def slug(text: str) -> str:
@@ -279,6 +280,7 @@ def python_messages() -> dict[str, str]:
         out[f"preset.{p.name}"] = p.label
     out.update({messages.KEY_PREFIX + code: text for code, text in messages.MESSAGES.items()})
     out.update({f"card.{key}": text for key, text in model_card.CARD.items()})
+    out.update({f"how.{kind}": text for kind, text in history.HOW.items()})
     return out
 
 
@@ -441,10 +443,11 @@ def serve(port: int = 8000, dist: Path = DIST) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="step", required=True)
-    sub.add_parser("pretrain", help="train the default model into mlp_core/registry/default_registry.json")
+    sub.add_parser("pretrain", help="train the default model into "
+                   "mlp_core/registry/default_registry.json")
     sub.add_parser("build", help="assemble the static site in dist/")
-    sub.add_parser("generate", help="write web/shared/limits.generated.js and the README settings table "
-                   "from mlp_core")
+    sub.add_parser("generate", help="write web/shared/limits.generated.js, the English "
+                   "catalogue's mlp_core messages and the settings table from mlp_core")
     s = sub.add_parser("serve", help="serve dist/ on 127.0.0.1")
     s.add_argument("port", nargs="?", type=int, default=8000)
     args = parser.parse_args(argv)

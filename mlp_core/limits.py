@@ -1,6 +1,6 @@
 """Sizes and limits, each written once. The page gets the ones it needs from
-``web/shared/limits.generated.js``, which ``build.py generate`` writes from this module (a test checks
-that it is current)."""
+``web/shared/limits.generated.js``, which ``build.py generate`` writes from this module (a
+test checks that it is current)."""
 
 #: The drawing grid is GRID x GRID cells; a drawing is N_PIXELS zeros and ones.
 GRID = 10

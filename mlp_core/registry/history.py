@@ -18,7 +18,15 @@ from ..messages import coded
 #: How production can change: a person promoted a model (or training promoted it), rolled
 #: back, imported models into an empty registry, reset to the default models, or repair
 #: replaced a damaged production model.
-HOW = ("promote", "rollback", "import", "reset", "repair")
+#: Each kind of production change, and how the timeline says it in English (``build.py
+#: generate`` writes these into the page's catalogue as ``how.<kind>``).
+HOW = {
+    "promote": "promoted",
+    "rollback": "rolled back",
+    "import": "imported",
+    "reset": "reset to the default models",
+    "repair": "replaced a damaged model",
+}
 EVENT_KEYS = ("from", "to", "at", "how", "note")
 VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
 

@@ -18,7 +18,7 @@ export function setupData({ call, currentPattern }) {
   };
 
   async function refresh() {
-    const [classes, samples] = await Promise.all([call("listClasses"), call("listSamples")]);
+    const [classes, samples] = await Promise.all([call("classes.list"), call("samples.list")]);
     const letters = [...builtIn.map((t) => t.letter), ...classes.map((c) => c.letter)];
 
     const select = $("sample-label");
@@ -43,7 +43,7 @@ export function setupData({ call, currentPattern }) {
       del.addEventListener("click", safely(async () => {
         const n = samples.filter((s) => s.label === c.letter).length;
         if (!(await confirmAction(i18n.t("data.delete_letter_confirm", { letter: c.letter, count: n })))) return;
-        await call("deleteClass", { letter: c.letter });
+        await call("classes.delete", { letter: c.letter });
       }));
       li.append(patternThumb(c.template, { label: i18n.t("data.template_of", { letter: c.letter }) }), el("span", c.letter), del);
       list.append(li);
@@ -65,14 +65,14 @@ export function setupData({ call, currentPattern }) {
       del.type = "button";
       del.setAttribute("aria-label", i18n.t("data.delete_example", { id: s.id, letter: s.label }));
       del.addEventListener("click", safely(async () => {
-        await call("deleteSample", { id: s.id });
+        await call("samples.delete", { id: s.id });
       }));
       const split = el("select");
       split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: s.label }));
       split.append(new Option(i18n.t("data.split_train"), "train"), new Option(i18n.t("data.split_test"), "test"));
       split.value = s.split;
       split.addEventListener("change", safely(async () => {
-        await call("setSplit", { id: s.id, split: split.value });
+        await call("samples.setSplit", { id: s.id, split: split.value });
       }));
       li.dataset.split = s.split;
       li.append(patternThumb(s.pattern, { label: i18n.t("data.example_of", { letter: s.label }) }), el("span", s.label), split, del);
@@ -89,7 +89,7 @@ export function setupData({ call, currentPattern }) {
       return;
     }
     try {
-      const s = await call("addSample", { label: $("sample-label").value, pattern });
+      const s = await call("samples.add", { label: $("sample-label").value, pattern });
       note.textContent = i18n.t(s.split === "test" ? "data.added_test" : "data.added", { letter: s.label });
     } catch (err) {
       note.textContent = i18n.t("data.not_added", { error: err.message });
@@ -106,7 +106,7 @@ export function setupData({ call, currentPattern }) {
       return;
     }
     try {
-      const c = await call("addClass", { letter: input.value, template });
+      const c = await call("classes.add", { letter: input.value, template });
       input.value = "";
       note.textContent = i18n.t("data.letter_added", { letter: c.letter });
       await refresh();

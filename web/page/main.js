@@ -7,7 +7,7 @@ import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
 import { $ } from "./dom.js";
-import { settledLog, setupMonitoring } from "./monitoring-view.js";
+import { setupMonitoring } from "./monitoring-view.js";
 import { BOOT_BYTES } from "../shared/runtime.generated.js";
 import { setupProject } from "./project-view.js";
 import { confirmAction } from "./registry-view.js";
@@ -67,10 +67,9 @@ const call = async (op, args, onProgress) => {
 const grid = new Grid($("grid"), { isErasing: () => $("erase").checked });
 const currentPattern = () => (grid.isEmpty() ? null : grid.pattern());
 let latest = 0;
-// The monitoring log takes the prediction of the drawing a person settles on.
-const logged = settledLog((pattern) => client.call("predict", { pattern, log: true }).then(
-  () => { if (!$("panel-monitoring").hidden) monitoringView.refresh(); },
-  (err) => views.showError(i18n.t("error.log_prediction", { error: err.message }))));
+// One prediction per stroke; the monitoring log keeps the drawing a person settles on
+// (worker/monitoring.js), and the Predict button and Clear settle it at once.
+const settle = () => client.call("monitoring.settle").catch((err) => views.showError(err.message));
 
 async function predict() {
   if (grid.isEmpty()) {
@@ -81,8 +80,7 @@ async function predict() {
   const ticket = ++latest;
   try {
     const pattern = grid.pattern();
-    const result = await client.call("predict", { pattern, log: false });
-    logged.drawn(pattern);
+    const result = await client.call("predict", { pattern, log: "settle" });
     if (ticket === latest) {
       views.showPrediction(result);
       views.showError(null);
@@ -95,9 +93,9 @@ async function predict() {
 grid.addEventListener("strokeend", () => {
   if (!$("predict").disabled) predict();
 });
-$("predict").addEventListener("click", () => predict().then(logged.now));
+$("predict").addEventListener("click", () => predict().then(settle));
 $("clear").addEventListener("click", () => {
-  logged.now();
+  settle();
   grid.clear();
   latest++;
   views.showPrediction(null);
@@ -118,7 +116,7 @@ const registry = window.mlp.registry;
 
 const monitoringView = setupMonitoring({
   monitoring: window.mlp.monitoring,
-  letters: async () => [...(await call("templates")), ...(await call("listClasses"))].map((t) => t.letter),
+  letters: async () => [...(await call("templates")), ...(await call("classes.list"))].map((t) => t.letter),
   models: () => registry.list(),
 });
 const tabs = setupTabs(document.querySelector('[role="tablist"]'), (panel) => {
@@ -169,12 +167,19 @@ function refreshExamples() {
   models.refresh().catch((err) => views.showError(err.message));
 }
 
+function crashed({ message }) {
+  views.showHealth(i18n.t("health.stopped"));
+  $("predict").disabled = true;
+  views.showNotice(i18n.t("error.crashed", { error: message }),
+    [{ label: i18n.t("action.retry"), onClick: () => location.reload() }]);
+}
+
 function showDamaged(bad) {
   const list = bad.map((b) => `${b.version}: ${sayError(b.error)}`).join("; ");
   views.showNotice(i18n.t("damaged.notice", { count: bad.length, list }), [
     { label: i18n.t("damaged.remove"), onClick: async () => {
       try {
-        const r = await call("removeDamaged");
+        const r = await call("registry.removeDamaged");
         views.showNotice(i18n.t("damaged.removed", { count: r.removed }) + (r.promoted ? ` ${i18n.t("damaged.promoted", { version: r.promoted })}` : ""));
       } catch (err) { views.showNotice(i18n.t("damaged.remove_failed", { error: err.message })); }
     } },
@@ -191,23 +196,18 @@ function showDamaged(bad) {
 
 function start() {
   readyPromise = new Promise((resolve, reject) => {
-    client.on((event, data) => {
-      if (event === "step") views.showStep(data.step, data.state);
-      else if (event === "download") views.showDownload(data);
-      else if (event === "ready") resolve(data);
-      else if (event === "boot-failed") reject(new Error(i18n.error(data)));
-      else if (event === "registry-changed") refreshModel();
-      else if (event === "examples-changed") refreshExamples();
-      else if (event === "bad-entries") showDamaged(data);
-      else if (event === "storage-unavailable") views.showNotice(i18n.t("error.storage", { error: i18n.error(data) }));
-      else if (event === "monitoring-failed") views.showNotice(i18n.t("error.monitoring", { error: i18n.error(data) }));
-      else if (event === "crashed" && !ready) reject(new Error(data.message));
-      else if (event === "crashed") {
-        views.showHealth(i18n.t("health.stopped"));
-        $("predict").disabled = true;
-        views.showNotice(i18n.t("error.crashed", { error: data.message }),
-          [{ label: i18n.t("action.retry"), onClick: () => location.reload() }]);
-      }
+    client.on({
+      step: (data) => views.showStep(data.step, data.state),
+      download: (data) => views.showDownload(data),
+      ready: resolve,
+      "boot-failed": (data) => reject(new Error(i18n.error(data))),
+      "registry-changed": refreshModel,
+      "examples-changed": refreshExamples,
+      "bad-entries": showDamaged,
+      "storage-unavailable": (data) => views.showNotice(i18n.t("error.storage", { error: i18n.error(data) })),
+      "monitoring-failed": (data) => views.showNotice(i18n.t("error.monitoring", { error: i18n.error(data) })),
+      "predictions-logged": () => { if (!$("panel-monitoring").hidden) monitoringView.refresh(); },
+      crashed: (data) => (ready ? crashed(data) : reject(new Error(data.message))),
     });
   });
   const slow = setTimeout(() => {

@@ -61,27 +61,6 @@ function renderSummary(box, s) {
     table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low")], days, "monitoring-days"));
 }
 
-/** One logged prediction per drawing: the drawing a person settles on (no new stroke for
- * `delay` ms, or `now()` on Predict or Clear), not each stroke's. `log(pattern)` logs.
- * Returns {drawn(pattern), now()}. */
-export function settledLog(log, delay = 2000) {
-  let pending = null; // {pattern, timer}
-  const now = () => {
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    const { pattern } = pending;
-    pending = null;
-    log(pattern);
-  };
-  return {
-    drawn(pattern) {
-      if (pending) clearTimeout(pending.timer);
-      pending = pattern ? { pattern, timer: setTimeout(now, delay) } : null;
-    },
-    now,
-  };
-}
-
 /** Wire the Monitoring tab. `monitoring` is window.mlp.monitoring; `letters()` the
  * letters an example can have; `models()` the registry's models (summaries). */
 export function setupMonitoring({ monitoring, letters, models }) {

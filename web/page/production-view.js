@@ -5,11 +5,9 @@ import { MAX_NOTE_CHARS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 import { gateReason } from "../shared/gate-reason.js";
 
-// How production changed (the history's "how"): message keys.
-const HOW = {
-  promote: "how.promote", rollback: "how.rollback", import: "how.import",
-  reset: "how.reset", repair: "how.repair",
-};
+/** How production changed (the history's "how", mlp_core/registry/history.py HOW,
+ * worded as `how.<kind>`); a kind this version does not know is shown as it is. */
+const howChanged = (how) => (`how.${how}` in i18n.messages ? i18n.t(`how.${how}`) : how);
 
 /** "+4.2 points" / "−1.0 points" / "±0", or "—" when either side is missing. */
 function points(d) {
@@ -135,7 +133,7 @@ export function renderTimeline(list, events) {
     const li = el("li");
     const when = el("time", i18n.date(e.at));
     when.dateTime = e.at;
-    li.append(when, ` · ${HOW[e.how] ? i18n.t(HOW[e.how]) : e.how}: `, el("strong", e.to));
+    li.append(when, ` · ${howChanged(e.how)}: `, el("strong", e.to));
     if (e.from) li.append(` ${i18n.t("timeline.was", { version: e.from })}`);
     if (e.note) li.append(el("q", e.note));
     list.append(li);

@@ -1,8 +1,6 @@
-// The page <-> worker message protocol, page side.
-//   request  {id, op, args}
-//   reply    {id, ok: true, result} | {id, ok: false, error: {type, message, code?, params?}}
-//   progress {id, progress}          (e.g. one per training epoch)
-//   event    {event, data}           (status of loading, registry changes, ...)
+// The page's end of the page <-> worker protocol (shared/protocol.js declares it): a
+// promise per request, progress callbacks, events to subscribers.
+import { OPERATIONS, checkEvent } from "../shared/protocol.js";
 
 /** An Error carrying the type of the error raised in the worker (e.g. "ValueError"),
  * and for a coded one its code and parameters; `say(error)`, when given, words it. */
@@ -56,6 +54,7 @@ export function connect(url) {
     /** Run `op` in the worker; resolves with its result, rejects with a WorkerError. */
     call(op, args = {}, onProgress = null) {
       if (dead) return Promise.reject(dead);
+      if (!(op in OPERATIONS)) return Promise.reject(new Error(`unknown operation ${op}: declare it in shared/protocol.js`));
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, onProgress });
@@ -66,8 +65,11 @@ export function connect(url) {
     setErrorWords(fn) {
       say = fn;
     },
-    /** Listen to worker events: fn(eventName, data). Returns an unsubscribe function. */
-    on(fn) {
+    /** Listen to events: `handlers` {eventName: fn(data)}, each a declared event.
+     * Returns an unsubscribe function. */
+    on(handlers) {
+      Object.keys(handlers).forEach(checkEvent);
+      const fn = (event, data) => handlers[event]?.(data);
       listeners.add(fn);
       early.splice(0).forEach(([event, data]) => fn(event, data));
       return () => listeners.delete(fn);

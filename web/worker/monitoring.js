@@ -4,15 +4,19 @@ import { MAX_PREDICTION_LOG } from "../shared/limits.generated.js";
 import { codedError } from "../shared/coded-error.js";
 
 const FLUSH_AFTER_MS = 500;
+/** A drawing has settled when no other prediction replaced it for this long. */
+const SETTLE_MS = 2000;
 
 export class Monitor {
-  /** `storage`: worker/storage.js; `onError(err)`: a batch could not be written. */
-  constructor({ storage, onError }) {
-    Object.assign(this, { storage, onError });
+  /** `storage`: worker/storage.js; `onError(err)`: a batch could not be written;
+   * `onLogged()`: a prediction was logged. */
+  constructor({ storage, onError, onLogged = () => {} }) {
+    Object.assign(this, { storage, onError, onLogged });
     this.enabled = false;      // known once open() has read the setting
     this.available = false;    // false when storage cannot be used
     this.pending = [];         // predictions not written yet
     this.timer = null;
+    this.unsettled = null;     // {result, bits, timer}: the drawing being drawn
   }
 
   /** Read whether monitoring is on (it is, unless the person turned it off). A failure
@@ -33,6 +37,25 @@ export class Monitor {
     this.pending.push({ at: new Date().toISOString(), model, letter, recognized, confidence,
       none_probability: none, bits });
     this.timer ??= setTimeout(() => this.flush().catch(this.onError), FLUSH_AFTER_MS);
+    this.onLogged();
+  }
+
+  /** Note prediction `result` for `bits` once the person stops drawing: after
+   * SETTLE_MS, or at `settle()`, unless another drawing replaces it first. So a drawing
+   * is predicted once per stroke and logged once when it is done. */
+  settling(result, bits) {
+    clearTimeout(this.unsettled?.timer);
+    this.unsettled = bits ? { result, bits, timer: setTimeout(() => this.settle(), SETTLE_MS) } : null;
+  }
+
+  /** Log the drawing waiting to settle now, if there is one. */
+  settle() {
+    const waiting = this.unsettled;
+    this.unsettled = null;
+    if (!waiting) return false;
+    clearTimeout(waiting.timer);
+    this.record(waiting.result, waiting.bits);
+    return true;
   }
 
   /** Write what is pending now (before reading the log). */
@@ -55,11 +78,15 @@ export class Monitor {
     if (!this.available) throw codedError("worker.no_log");
     await this.storage.setSetting("monitoring", Boolean(on));
     this.enabled = Boolean(on);
-    if (!on) this.pending = [];
+    if (!on) {
+      this.pending = [];
+      this.settling(null, null);
+    }
   }
 
   async clear() {
     this.pending = [];
+    this.settling(null, null);
     if (this.available) await this.storage.clearPredictions();
   }
 }
