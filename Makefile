@@ -41,8 +41,10 @@ test: lint $(SITE) chromium
 bench: $(SITE) chromium
 	$(PY) bench/run.py
 
-lint: $(STAMP)
+## lint: ruff for the Python, ESLint for the JavaScript (both pinned)
+lint: $(STAMP) $(NODE)
 	$(VENV)/bin/ruff check mlp_core tests build.py manifest.py bench scripts
+	node_modules/.bin/eslint .
 
 ## chromium: Debian's Chromium for the browser tests (Playwright cannot download one here)
 chromium:

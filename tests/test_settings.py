@@ -1,4 +1,4 @@
-"""The settings schema is the one source: the estimator, the checks, the CLI, the README
+"""The settings schema is the one source: the estimator, the checks, the CLI, the docs
 and the generated page constants agree with it."""
 
 from __future__ import annotations
@@ -123,12 +123,12 @@ def test_validation_share_recorded_is_the_share_used():
     assert abs(info["val_samples"] - 200) <= 4  # stratified: rounded per class
 
 
-def test_readme_and_page_constants_are_generated_from_the_tables():
+def test_docs_and_page_constants_are_generated_from_the_tables():
     sys.path.insert(0, str(ROOT))
     import build
 
     assert build.stale_generated() == []
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "using.md").read_text()
     assert settings.markdown_table() in readme
     for s in SETTINGS:
         assert f"| `{s.name}` | {s.section} |" in readme

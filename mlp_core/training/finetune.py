@@ -11,18 +11,14 @@ from typing import Any
 import numpy as np
 
 from .. import settings
-from ..data.examples import check_samples
-from ..data.heldout import open_set_report
-from ..data.synthetic import check_template, default_templates
-from ..limits import GRID, MAX_CLASSES, N_PIXELS, NONE_LABEL
+from ..data.synthetic import default_templates
+from ..limits import GRID, N_PIXELS, NONE_LABEL
 from ..messages import coded
-from ..model.metrics import evaluate
 from ..model.preprocess import center
-from ..model.recognizer import Recognizer
 from ..model.split import train_val_split
 from ..registry import Entry, load_model
 from .lineage import data_sha256, lineage
-from .train import TrainResult, calibrate, check_data_config, dataset
+from .train import TrainResult, check_data_config, dataset, describe, letters, training_drawings
 
 
 def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
@@ -50,21 +46,14 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
     data = check_data_config({k: info[k] for k in settings.defaults("data") if k in info})
     data = {**data, "n_samples": cfg["replay"],
             "negatives": data["negatives"] if NONE_LABEL in known else 0.0}
-    all_templates = default_templates()
-    for letter, pattern in {**info.get("templates", {}), **(templates or {})}.items():
-        all_templates[letter] = check_template(letter, pattern)
-    if len(all_templates) > MAX_CLASSES:
-        raise coded(ValueError, "too_many_letters", limit=MAX_CLASSES)
+    all_templates = letters({**info.get("templates", {}), **(templates or {})})
     hp = {**model.hyperparameters, "max_epochs": cfg["epochs"],
           "learning_rate": model.hyperparameters["learning_rate"] * cfg["learning_rate_scale"]}
     X, y = dataset(data, all_templates, seed=hp["seed"])
     X_tr, X_val, y_tr, y_val = train_val_split(
         prepare(X), y.astype(str), validation_fraction=hp["validation_fraction"] or 0.2,
         seed=hp["seed"])
-    samples = samples if samples is not None else []
-    Xs, ys = check_samples(samples, sorted(all_templates))
-    trained = np.array([s.get("split") != "test" for s in samples], dtype=bool)
-    Xs, ys = Xs[trained], ys[trained]  # test drawings judge models; never trained on
+    Xs, ys = training_drawings(samples, all_templates)
     added = {k: v for k, v in all_templates.items() if k not in default_templates()}
     fingerprint = data_sha256({**hp, "finetune": cfg, "parent": parent["version"]}, data,
                               added, Xs, ys)
@@ -75,19 +64,11 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
 
     def run() -> Generator[dict[str, Any], None, TrainResult]:
         yield from epochs
-        metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
-        metrics["calibration"] = calibrate(model, X_val, y_val)
-        none = NONE_LABEL if NONE_LABEL in model.classes_ else None
-        metrics["open_set"] = open_set_report(Recognizer(model, none, preprocessing))
-        dataset_info = {**data, "seed": hp["seed"], "train_samples": len(y_tr),
-                        "val_samples": len(y_val), "user_samples": len(ys),
-                        "classes": [str(c) for c in model.classes_ if c != NONE_LABEL],
-                        "finetune": cfg}
-        if added:
-            dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
-                                         for k, v in added.items()}
-        return TrainResult(model, metrics["accuracy"], metrics, dataset_info,
-                           lineage(fingerprint, time.perf_counter() - started,
-                                   parent=parent["version"]), preprocessing)
+        info = {**data, "seed": hp["seed"], "train_samples": len(y_tr)}
+        return describe(model, X_val, y_val, info, user_samples=len(ys), added=added,
+                        extra={"finetune": cfg},
+                        lineage=lineage(fingerprint, time.perf_counter() - started,
+                                        parent=parent["version"]),
+                        preprocessing=preprocessing)
 
     return run()

@@ -14,13 +14,8 @@ from .. import settings
 from ..data.examples import check_samples
 from ..data.heldout import open_set_report
 from ..data.negatives import make_negatives
-from ..data.synthetic import (
-    NONE_LABEL,
-    check_template,
-    default_templates,
-    make_dataset,
-)
-from ..limits import MAX_CLASSES
+from ..data.synthetic import check_template, default_templates, make_dataset
+from ..limits import MAX_CLASSES, NONE_LABEL
 from ..messages import coded
 from ..model.calibration import calibrated, expected_calibration_error, fit_temperature
 from ..model.metrics import evaluate
@@ -96,17 +91,10 @@ def train_steps(
     started = time.perf_counter()
     hp = check_hyperparameters(dict(hyperparameters or {}))
     cfg = check_data_config(data or {})
-    all_templates = default_templates()
-    for letter, pattern in (templates or {}).items():
-        all_templates[letter] = check_template(letter, pattern)
-    if len(all_templates) > MAX_CLASSES:
-        raise coded(ValueError, "too_many_letters", limit=MAX_CLASSES)
+    all_templates = letters(templates)
     X, y = dataset(cfg, all_templates, seed=hp["seed"])
     y = y.astype(str)
-    samples = samples if samples is not None else []
-    Xs, ys = check_samples(samples, sorted(all_templates))
-    trained = np.array([s.get("split") != "test" for s in samples], dtype=bool)
-    Xs, ys = Xs[trained], ys[trained]  # test drawings judge models; never trained on
+    Xs, ys = training_drawings(samples, all_templates)
     added = {k: v for k, v in all_templates.items() if k in (templates or {})}
     fingerprint = data_sha256(hp, cfg, added, Xs, ys)
     X, y = center(np.vstack([X, Xs])), np.concatenate([y, ys])
@@ -119,19 +107,52 @@ def train_steps(
 
     def run() -> Generator[dict[str, Any], None, TrainResult]:
         yield from epochs
-        metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
-        metrics["calibration"] = calibrate(model, X_val, y_val)
-        metrics["open_set"] = open_set_report(recognizer_of(model))
-        dataset_info = {**cfg, "seed": hp["seed"], "train_samples": len(y_tr),
-                        "val_samples": len(y_val), "user_samples": len(ys),
-                        "classes": [str(c) for c in model.classes_ if c != NONE_LABEL]}
-        if templates:
-            dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
-                                         for k, v in all_templates.items() if k in templates}
-        return TrainResult(model, metrics["accuracy"], metrics, dataset_info,
-                           lineage(fingerprint, time.perf_counter() - started))
+        info = {**cfg, "seed": hp["seed"], "train_samples": len(y_tr)}
+        return describe(model, X_val, y_val, info, user_samples=len(ys), added=added,
+                        lineage=lineage(fingerprint, time.perf_counter() - started))
 
     return run()
+
+
+def letters(templates: Mapping[str, Any] | None) -> dict[str, np.ndarray]:
+    """The built-in letters' templates plus ``templates`` (letter -> pattern), checked."""
+    out = default_templates()
+    for letter, pattern in (templates or {}).items():
+        out[letter] = check_template(letter, pattern)
+    if len(out) > MAX_CLASSES:
+        raise coded(ValueError, "too_many_letters", limit=MAX_CLASSES)
+    return out
+
+
+def training_drawings(samples: Any, known: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The person's drawings ``[{"label", "pattern", "split"?}]`` of the ``known``
+    letters, checked; those with split "test" are left out: they judge models and are
+    never trained on."""
+    samples = samples if samples is not None else []
+    Xs, ys = check_samples(samples, sorted(known))
+    trained = np.array([s.get("split") != "test" for s in samples], dtype=bool)
+    return Xs[trained], ys[trained]
+
+
+def describe(model: MLP, X_val: np.ndarray, y_val: np.ndarray, info: dict[str, Any], *,
+             user_samples: int, added: Mapping[str, Any], lineage: dict[str, Any],
+             extra: Mapping[str, Any] | None = None,
+             preprocessing: str = PREPROCESSING) -> TrainResult:
+    """A trained ``model`` as the registry records it: metrics on validation (with
+    calibration, which sets the model's temperature, and the held-out open-set report),
+    and its data (``info``, plus counts, classes, ``extra`` and the ``added`` letters'
+    templates)."""
+    metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
+    metrics["calibration"] = calibrate(model, X_val, y_val)
+    metrics["open_set"] = open_set_report(recognizer_of(model, preprocessing))
+    dataset_info = {**info, "val_samples": len(y_val), "user_samples": user_samples,
+                    "classes": [str(c) for c in model.classes_ if c != NONE_LABEL],
+                    **(extra or {})}
+    if added:
+        dataset_info["templates"] = {k: np.asarray(v).astype(int).ravel().tolist()
+                                     for k, v in added.items()}
+    return TrainResult(model, metrics["accuracy"], metrics, dataset_info, lineage,
+                       preprocessing)
 
 
 def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, float]:
@@ -145,11 +166,11 @@ def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, flo
     return {"temperature": model.temperature_, "ece_before": before, "ece_after": after}
 
 
-def recognizer_of(model: MLP) -> Recognizer:
-    """A model trained by this recipe as a ``Recognizer`` (it rejects if it was trained
-    on non-letters)."""
+def recognizer_of(model: MLP, preprocessing: str = PREPROCESSING) -> Recognizer:
+    """A trained model as a ``Recognizer`` (it rejects if it was trained on
+    non-letters)."""
     return Recognizer(model, NONE_LABEL if NONE_LABEL in model.classes_ else None,
-                      PREPROCESSING)
+                      preprocessing)
 
 
 def train_model(

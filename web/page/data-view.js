@@ -80,40 +80,32 @@ export function setupData({ call, currentPattern }) {
     }
   }
 
-  $("add-sample").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const pattern = currentPattern();
-    const note = $("sample-status");
-    if (!pattern) {
-      note.textContent = i18n.t("data.grid_empty");
-      return;
-    }
-    try {
-      const s = await call("samples.add", { label: $("sample-label").value, pattern });
-      note.textContent = i18n.t(s.split === "test" ? "data.added_test" : "data.added", { letter: s.label });
-    } catch (err) {
-      note.textContent = i18n.t("data.not_added", { error: err.message });
-    }
-  });
+  /** Form `id` sends the drawing on the grid to `save(pattern)`, which returns what the
+   * status line says; an empty grid says `emptyKey` instead. */
+  function fromTheGrid(id, emptyKey, save) {
+    $(id).addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const pattern = currentPattern();
+      const note = $("sample-status");
+      try {
+        note.textContent = pattern ? await save(pattern) : i18n.t(emptyKey);
+      } catch (err) {
+        note.textContent = i18n.t("data.not_added", { error: err.message });
+      }
+    });
+  }
 
-  $("add-class").addEventListener("submit", async (e) => {
-    e.preventDefault();
+  fromTheGrid("add-sample", "data.grid_empty", async (pattern) => {
+    const s = await call("samples.add", { label: $("sample-label").value, pattern });
+    return i18n.t(s.split === "test" ? "data.added_test" : "data.added", { letter: s.label });
+  });
+  fromTheGrid("add-class", "data.draw_letter_first", async (template) => {
     const input = $("class-name");
-    const template = currentPattern();
-    const note = $("sample-status");
-    if (!template) {
-      note.textContent = i18n.t("data.draw_letter_first");
-      return;
-    }
-    try {
-      const c = await call("classes.add", { letter: input.value, template });
-      input.value = "";
-      note.textContent = i18n.t("data.letter_added", { letter: c.letter });
-      await refresh();
-      $("sample-label").value = c.letter;
-    } catch (err) {
-      note.textContent = i18n.t("data.not_added", { error: err.message });
-    }
+    const c = await call("classes.add", { letter: input.value, template });
+    input.value = "";
+    await refresh();
+    $("sample-label").value = c.letter;
+    return i18n.t("data.letter_added", { letter: c.letter });
   });
 
   return {

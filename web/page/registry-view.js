@@ -173,7 +173,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
       const report = await registry.import(await file.text());
       status(i18n.t("models.imported", { count: report.imported.length }) + (report.skipped.length ? ` ${i18n.t("models.skipped", { count: report.skipped.length })}` : ""));
     } catch (err) {
-      throw new Error(i18n.t("models.not_imported", { name: file.name, error: err.message }));
+      throw new Error(i18n.t("models.not_imported", { name: file.name, error: err.message }), { cause: err });
     }
   }));
   $("reset").addEventListener("click", guard(async () => {
