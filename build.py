@@ -281,7 +281,7 @@ def python_messages() -> dict[str, str]:
         out[f"preset.{p.name}"] = p.label
     out.update({messages.KEY_PREFIX + code: text for code, text in messages.MESSAGES.items()})
     out.update({f"card.{key}": text for key, text in model_card.CARD.items()})
-    out.update({f"how.{kind}": text for kind, text in history.HOW.items()})
+    out.update({f"how.{kind}": words.timeline for kind, words in history.HOW.items()})
     return out
 
 

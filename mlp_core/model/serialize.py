@@ -87,15 +87,17 @@ def _is_int(v: Any, low: int, high: int) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
 
 
-def model_from_dict(data: Any, where: str = "model") -> MLP:
-    """Rebuild an ``MLP`` from ``model_to_dict`` output, validating every field.
-
-    Raises ``ModelFormatError`` (a ``ValueError``) that names the first problem found,
-    at its place under ``where``.
-    """
+def _failing(where: str):
+    """A maker of ``ModelFormatError``: ``code`` at ``where`` + ``field``."""
     def fail(code: str, field: str = "", **params: Any) -> ModelFormatError:
         return coded(ModelFormatError, code, where=f"{where}{field}", **params)
+    return fail
 
+
+def _shape(data: Any, where: str) -> tuple[dict[str, Any], list[str], list[int]]:
+    """The format, hyperparameters, classes and layer sizes, checked against each other:
+    returns ``(hyperparameters, classes, layer_sizes)``."""
+    fail = _failing(where)
     if not isinstance(data, dict):
         raise fail("field_object")
     if data.get("format") != FORMAT:
@@ -128,29 +130,29 @@ def model_from_dict(data: Any, where: str = "model") -> MLP:
     n_params = sum(a * b + b for a, b in pairwise(sizes))
     if n_params > MAX_PARAMETERS:
         raise fail("too_many_parameters", count=n_params, limit=MAX_PARAMETERS)
-    weights, biases = data.get("weights"), data.get("biases")
-    for name, value in (("weights", weights), ("biases", biases)):
-        if not isinstance(value, list) or len(value) != len(sizes) - 1:
-            raise fail("field_layers", f".{name}", count=len(sizes) - 1)
-    model = MLP(**hp)
-    model.classes_ = np.array(classes)
-    model.n_features_in_ = sizes[0]
-    model.weights_ = [_array(w, (a, b), f"{where}.weights[{i}]")
-                      for i, (w, a, b) in enumerate(zip(weights, sizes[:-1], sizes[1:],
-                                                        strict=True))]
-    model.biases_ = [_array(v, (b,), f"{where}.biases[{i}]")
-                     for i, (v, b) in enumerate(zip(biases, sizes[1:], strict=True))]
+    return hp, classes, sizes
+
+
+def _history(data: dict[str, Any], where: str) -> dict[str, list[float]]:
+    """The per-epoch history: each of ``HISTORY_KEYS`` a list of finite numbers."""
+    fail = _failing(where)
     history = data.get("history", {})
     if not isinstance(history, dict):
         raise fail("field_object", ".history")
-    model.history_ = {}
+    out = {}
     for key in HISTORY_KEYS:
         values = history.get(key, [])
         if (not isinstance(values, list) or len(values) > MAX_EPOCHS
                 or not all(isinstance(v, int | float) and not isinstance(v, bool)
                            and math.isfinite(v) for v in values)):
             raise fail("field_numbers", f".history.{key}", limit=MAX_EPOCHS)
-        model.history_[key] = [float(v) for v in values]
+        out[key] = [float(v) for v in values]
+    return out
+
+
+def _training(data: dict[str, Any], where: str) -> tuple[int, str, float]:
+    """How the training ended: ``(best_epoch, stop_reason, fit_seconds)``."""
+    fail = _failing(where)
     training = data.get("training", {})
     if not isinstance(training, dict):
         raise fail("field_object", ".training")
@@ -164,7 +166,31 @@ def model_from_dict(data: Any, where: str = "model") -> MLP:
     if not (isinstance(fit_seconds, int | float) and not isinstance(fit_seconds, bool)
             and math.isfinite(fit_seconds) and 0 <= fit_seconds <= 1e7):
         raise fail("field_number", ".training.fit_seconds", min=0, max=10**7)
-    model.best_epoch_, model.stop_reason_ = best_epoch, stop_reason
+    return best_epoch, stop_reason, float(fit_seconds)
+
+
+def model_from_dict(data: Any, where: str = "model") -> MLP:
+    """Rebuild an ``MLP`` from ``model_to_dict`` output, validating every field.
+
+    Raises ``ModelFormatError`` (a ``ValueError``) that names the first problem found,
+    at its place under ``where``.
+    """
+    fail = _failing(where)
+    hp, classes, sizes = _shape(data, where)
+    weights, biases = data.get("weights"), data.get("biases")
+    for name, value in (("weights", weights), ("biases", biases)):
+        if not isinstance(value, list) or len(value) != len(sizes) - 1:
+            raise fail("field_layers", f".{name}", count=len(sizes) - 1)
+    model = MLP(**hp)
+    model.classes_ = np.array(classes)
+    model.n_features_in_ = sizes[0]
+    model.weights_ = [_array(w, (a, b), f"{where}.weights[{i}]")
+                      for i, (w, a, b) in enumerate(zip(weights, sizes[:-1], sizes[1:],
+                                                        strict=True))]
+    model.biases_ = [_array(v, (b,), f"{where}.biases[{i}]")
+                     for i, (v, b) in enumerate(zip(biases, sizes[1:], strict=True))]
+    model.history_ = _history(data, where)
+    model.best_epoch_, model.stop_reason_, fit_seconds = _training(data, where)
     none_class = data.get("none_class")
     if none_class is not None and (none_class != NONE_LABEL or none_class not in classes):
         raise fail("none_class", ".none_class", name=NONE_LABEL)
@@ -176,5 +202,5 @@ def model_from_dict(data: Any, where: str = "model") -> MLP:
     model.temperature_ = float(temperature)
     if data.get("preprocessing", "none") not in PREPROCESSING:
         raise fail("field_choice", ".preprocessing", choices=", ".join(PREPROCESSING))
-    model.fit_seconds_ = float(fit_seconds)
+    model.fit_seconds_ = fit_seconds
     return model

@@ -10,22 +10,30 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..limits import MAX_HISTORY, MAX_NOTE_CHARS
 from ..messages import coded
 
-#: How production can change: a person promoted a model (or training promoted it), rolled
-#: back, imported models into an empty registry, reset to the default models, or repair
-#: replaced a damaged production model.
-#: Each kind of production change, and how the timeline says it in English (``build.py
-#: generate`` writes these into the page's catalogue as ``how.<kind>``).
+
+class HowWords(NamedTuple):
+    """How a kind of production change is said in English: in the page's timeline
+    (``how.<kind>`` in the catalogues) and in a model card's history
+    (``card.how_<kind>``); ``build.py generate`` writes both from here."""
+
+    timeline: str
+    card: str
+
+
+#: Every kind of production change (an event's ``how``), declared once: a person
+#: promoted a model (or training promoted it), rolled back, imported models into an empty
+#: registry, reset to the default models, or repair replaced a damaged production model.
 HOW = {
-    "promote": "promoted",
-    "rollback": "rolled back",
-    "import": "imported",
-    "reset": "reset to the default models",
-    "repair": "replaced a damaged model",
+    "promote": HowWords("promoted", "promoted"),
+    "rollback": HowWords("rolled back", "rolled back to"),
+    "import": HowWords("imported", "imported"),
+    "reset": HowWords("reset to the default models", "reset to"),
+    "repair": HowWords("replaced a damaged model", "repaired to"),
 }
 EVENT_KEYS = ("from", "to", "at", "how", "note")
 VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
@@ -63,7 +71,7 @@ def parse_time(value: Any, where: str) -> datetime:
 def event(before: str | None, after: str, how: str, note: str | None = None,
           now: datetime | None = None) -> Event:
     """A new event: production went from ``before`` to ``after``."""
-    if how not in HOW:
+    if not isinstance(how, str) or how not in HOW:
         raise HistoryError(f"how must be one of {', '.join(HOW)}, got {how!r}")
     at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
     return {"from": before, "to": after, "at": at, "how": how, "note": check_note(note)}
@@ -89,7 +97,7 @@ def check_history(history: Any) -> list[Event]:
             if not (v is None and key == "from") and not (
                     isinstance(v, str) and VERSION_RE.match(v)):
                 raise coded(HistoryError, "field_version", where=f"{where}.{key}")
-        if ev["how"] not in HOW:
+        if not isinstance(ev["how"], str) or ev["how"] not in HOW:
             raise coded(HistoryError, "field_choice", where=f"{where}.how", choices=", ".join(HOW))
         check_note(ev["note"], f"{where}.note")
         at = parse_time(ev["at"], f"{where}.at")

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..limits import GRID, NONE_LABEL
 from .document import Entry, summary
+from .history import HOW
 
 #: The card's words, in English.
 CARD: dict[str, str] = {
@@ -80,11 +81,7 @@ CARD: dict[str, str] = {
     "history": "Production history",
     "event": "{at}: {how} {to}",
     "event_from": "{at}: {how} {to} (was {from})",
-    "how_promote": "promoted",
-    "how_rollback": "rolled back to",
-    "how_import": "imported",
-    "how_reset": "reset to",
-    "how_repair": "repaired to",
+    **{f"how_{kind}": words.card for kind, words in HOW.items()},
     "limits": "Known limits",
     "limit_validation": "Validation accuracy is measured on synthetic, noised templates, "
                         "not on real drawings; the test drawings are the real-drawing "

@@ -5,6 +5,77 @@ import { confirmAction } from "./registry-view.js";
 import { $, el } from "./dom.js";
 import { i18n } from "./strings.js";
 
+/** A Delete button for screen readers as `label`, doing `onClick`. */
+function deleteButton(label, onClick) {
+  const del = el("button", i18n.t("models.delete"));
+  del.type = "button";
+  del.setAttribute("aria-label", label);
+  del.addEventListener("click", onClick);
+  return del;
+}
+
+/** The letters an example can be of, keeping the one chosen. */
+function renderLetterChoice(letters) {
+  const select = $("sample-label");
+  const previous = select.value;
+  select.replaceChildren(...letters.map((l) => new Option(l, l)));
+  if (letters.includes(previous)) select.value = previous;
+}
+
+/** The built-in letters, then the person's (each with Delete, asking first). */
+function renderLetters(builtIn, classes, samples, { call, safely }) {
+  const list = $("class-list");
+  list.replaceChildren();
+  for (const t of builtIn) {
+    const li = el("li");
+    li.append(patternThumb(t.template, { label: i18n.t("data.template_of", { letter: t.letter }) }),
+      el("span", i18n.t("data.built_in", { letter: t.letter })));
+    list.append(li);
+  }
+  for (const c of classes) {
+    const li = el("li");
+    li.dataset.letter = c.letter;
+    const del = deleteButton(i18n.t("data.delete_letter", { letter: c.letter }), safely(async () => {
+      const n = samples.filter((s) => s.label === c.letter).length;
+      if (!(await confirmAction(i18n.t("data.delete_letter_confirm", { letter: c.letter, count: n })))) return;
+      await call("classes.delete", { letter: c.letter });
+    }));
+    li.append(patternThumb(c.template, { label: i18n.t("data.template_of", { letter: c.letter }) }), el("span", c.letter), del);
+    list.append(li);
+  }
+}
+
+/** How many examples of each letter, and how many are test drawings. */
+function renderCounts(letters, samples) {
+  const counts = Object.fromEntries(letters.map((l) => [l, 0]));
+  samples.forEach((s) => { counts[s.label] = (counts[s.label] ?? 0) + 1; });
+  const tests = samples.filter((s) => s.split === "test").length;
+  $("sample-count").textContent = samples.length
+    ? `${i18n.t("data.count", { count: samples.length, letters: Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ") })} ` +
+      i18n.t("data.tests", { count: tests, include: i18n.t("train.include_samples") })
+    : i18n.t("data.none", { add: i18n.t("sample.add") });
+}
+
+/** The examples, newest first, each with its use (training or test) and Delete. */
+function renderExamples(samples, { call, safely }) {
+  const items = $("sample-list");
+  items.replaceChildren();
+  for (const s of samples.slice().reverse()) {
+    const li = el("li");
+    li.dataset.id = String(s.id);
+    const del = deleteButton(i18n.t("data.delete_example", { id: s.id, letter: s.label }),
+      safely(() => call("samples.delete", { id: s.id })));
+    const split = el("select");
+    split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: s.label }));
+    split.append(new Option(i18n.t("data.split_train"), "train"), new Option(i18n.t("data.split_test"), "test"));
+    split.value = s.split;
+    split.addEventListener("change", safely(() => call("samples.setSplit", { id: s.id, split: split.value })));
+    li.dataset.split = s.split;
+    li.append(patternThumb(s.pattern, { label: i18n.t("data.example_of", { letter: s.label }) }), el("span", s.label), split, del);
+    items.append(li);
+  }
+}
+
 /** The My data tab. It redraws on the worker's "examples-changed" event (main.js calls
  * `refresh`), which every change of examples or letters sends. */
 export function setupData({ call, currentPattern }) {
@@ -20,64 +91,10 @@ export function setupData({ call, currentPattern }) {
   async function refresh() {
     const [classes, samples] = await Promise.all([call("classes.list"), call("samples.list")]);
     const letters = [...builtIn.map((t) => t.letter), ...classes.map((c) => c.letter)];
-
-    const select = $("sample-label");
-    const previous = select.value;
-    select.replaceChildren(...letters.map((l) => new Option(l, l)));
-    if (letters.includes(previous)) select.value = previous;
-
-    const list = $("class-list");
-    list.replaceChildren();
-    for (const t of builtIn) {
-      const li = el("li");
-      li.append(patternThumb(t.template, { label: i18n.t("data.template_of", { letter: t.letter }) }),
-        el("span", i18n.t("data.built_in", { letter: t.letter })));
-      list.append(li);
-    }
-    for (const c of classes) {
-      const li = el("li");
-      li.dataset.letter = c.letter;
-      const del = el("button", i18n.t("models.delete"));
-      del.type = "button";
-      del.setAttribute("aria-label", i18n.t("data.delete_letter", { letter: c.letter }));
-      del.addEventListener("click", safely(async () => {
-        const n = samples.filter((s) => s.label === c.letter).length;
-        if (!(await confirmAction(i18n.t("data.delete_letter_confirm", { letter: c.letter, count: n })))) return;
-        await call("classes.delete", { letter: c.letter });
-      }));
-      li.append(patternThumb(c.template, { label: i18n.t("data.template_of", { letter: c.letter }) }), el("span", c.letter), del);
-      list.append(li);
-    }
-
-    const counts = Object.fromEntries(letters.map((l) => [l, 0]));
-    samples.forEach((s) => { counts[s.label] = (counts[s.label] ?? 0) + 1; });
-    const tests = samples.filter((s) => s.split === "test").length;
-    $("sample-count").textContent = samples.length
-      ? `${i18n.t("data.count", { count: samples.length, letters: Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ") })} ` +
-        i18n.t("data.tests", { count: tests, include: i18n.t("train.include_samples") })
-      : i18n.t("data.none", { add: i18n.t("sample.add") });
-    const items = $("sample-list");
-    items.replaceChildren();
-    for (const s of samples.slice().reverse()) {
-      const li = el("li");
-      li.dataset.id = String(s.id);
-      const del = el("button", i18n.t("models.delete"));
-      del.type = "button";
-      del.setAttribute("aria-label", i18n.t("data.delete_example", { id: s.id, letter: s.label }));
-      del.addEventListener("click", safely(async () => {
-        await call("samples.delete", { id: s.id });
-      }));
-      const split = el("select");
-      split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: s.label }));
-      split.append(new Option(i18n.t("data.split_train"), "train"), new Option(i18n.t("data.split_test"), "test"));
-      split.value = s.split;
-      split.addEventListener("change", safely(async () => {
-        await call("samples.setSplit", { id: s.id, split: split.value });
-      }));
-      li.dataset.split = s.split;
-      li.append(patternThumb(s.pattern, { label: i18n.t("data.example_of", { letter: s.label }) }), el("span", s.label), split, del);
-      items.append(li);
-    }
+    renderLetterChoice(letters);
+    renderLetters(builtIn, classes, samples, { call, safely });
+    renderCounts(letters, samples);
+    renderExamples(samples, { call, safely });
   }
 
   /** Form `id` sends the drawing on the grid to `save(pattern)`, which returns what the

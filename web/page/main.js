@@ -45,7 +45,7 @@ function setupLanguage(select) {
       saveLanguage(select.value);
       location.reload();
     };
-    if (!training?.busy()) return switchTo();
+    if (!trainingUnderWay()) return switchTo();
     views.showNotice(i18n.t("language.reload_cancels"), [
       { label: i18n.t("action.reload_now"), onClick: switchTo },
       { label: i18n.t("action.cancel"), onClick: () => { select.value = i18n.lang; views.showNotice(null); } },
@@ -124,11 +124,13 @@ const tabs = setupTabs(document.querySelector('[role="tablist"]'), (panel) => {
 });
 if (openedWithSetup()) tabs.show("panel-train");
 
-let training = null; // the Train tab, once set up
+/** A training or fine-tuning is under way: its request is in flight (the worker's
+ * Training owns the fact; the page keeps no flag of its own). */
+const trainingUnderWay = () => Boolean(client?.inFlight("train", "fineTune"));
 
 /** The Train tab, once the settings' schema has come from Python. */
 async function startTraining() {
-  training = setupTraining({
+  const training = setupTraining({
     schema: await window.mlp.settings(),
     train: window.mlp.train,
     fineTune: window.mlp.fineTune,
@@ -255,7 +257,7 @@ if (problem) {
 /** A new version of the site is ready: offer to reload into it (saying what a reload
  * would cancel). Models, examples and settings are stored, so nothing else is lost. */
 function offerUpdate(reload) {
-  const busy = training?.busy();
+  const busy = trainingUnderWay();
   views.showNotice(i18n.t(busy ? "update.ready_training" : "update.ready"),
     [{ label: i18n.t(busy ? "action.reload_now" : "action.reload"), onClick: reload }]);
 }

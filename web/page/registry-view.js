@@ -46,119 +46,71 @@ function showTestResults({ version, test }) {
   }
 }
 
-export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, modelCard, currentPattern }) {
-  let models = [];
-  let sortKey = "created_at";
-  let ascending = false;
-  const selected = new Set();
-  const status = (text) => { $("models-status").textContent = text; };
-  const { guard } = alertLine("models-error");
+/** A button labelled `label` for screen readers, doing `onClick`. */
+function button(text, label, onClick) {
+  const b = el("button", text);
+  b.type = "button";
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
 
-  function sortValue(m) {
-    if (sortKey === "architecture") return architecture(m);
-    if (sortKey === "test_accuracy") return m.test?.accuracy ?? -1;
-    return m[sortKey];
-  }
-
-  /** The tag filter offers every tag in use; a filter on a tag no longer used is dropped. */
-  function renderTagFilter() {
-    const select = $("tag-filter");
-    const tags = [...new Set(models.flatMap((m) => m.tags))].sort();
-    const chosen = tags.includes(select.value) ? select.value : "";
-    select.replaceChildren(new Option(i18n.t("models.every"), ""), ...tags.map((t) => new Option(i18n.t("models.tagged", { tag: t }), t)));
-    select.value = chosen;
-  }
-
-  function render() {
-    const body = $("models-table").tBodies[0];
-    body.replaceChildren();
-    const tag = $("tag-filter").value;
-    const rows = models.filter((m) => !tag || m.tags.includes(tag)).sort((a, b) => {
-      const x = sortValue(a), y = sortValue(b);
-      return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
-    });
-    for (const m of rows) {
-      const tr = body.insertRow();
-      tr.dataset.version = m.version;
-      const pick = el("input");
-      pick.type = "checkbox";
-      pick.checked = selected.has(m.version);
-      pick.setAttribute("aria-label", i18n.t("models.compare_one", { version: m.version }));
-      pick.addEventListener("change", () => {
-        if (pick.checked) selected.add(m.version); else selected.delete(m.version);
-        $("compare").disabled = selected.size !== 2;
-      });
-      tr.insertCell().append(pick);
-      const th = el("th", m.version);
-      th.scope = "row";
-      for (const t of m.tags) th.append(" ", el("span", t, "tag"));
-      if (m.notes) th.title = m.notes;
-      tr.append(th);
-      tr.insertCell().textContent = i18n.date(m.created_at);
-      tr.insertCell().textContent = pct(m.accuracy);
-      const test = tr.insertCell();
-      test.textContent = testCell(m.test);
-      test.dataset.testid = "test-accuracy";
-      tr.insertCell().textContent = architecture(m);
-      tr.insertCell().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
-      const actions = el("div", undefined, "actions");
-      tr.insertCell().append(actions);
-      if (!m.is_production) {
-        actions.append(button(i18n.t("gate.promote"), i18n.t("models.promote_one", { version: m.version }), guard(async () => {
-          if (await promoteWithGate(registry, m.version)) status(i18n.t("damaged.promoted", { version: m.version }));
-        })));
-      }
-      actions.append(button(i18n.t("models.details"), i18n.t("models.details_of", { version: m.version }), guard(async () => {
-        if (await editDetails(m, registry.update)) status(i18n.t("models.details_saved", { version: m.version }));
-      })));
-      actions.append(button(i18n.t("models.test_results"), i18n.t("models.test_results_of", { version: m.version }), guard(async () => {
-        showTestResults(await evaluate(m.version));
-      })));
-      actions.append(button(i18n.t("models.card"), i18n.t("models.card_of", { version: m.version }), guard(async () => {
-        offer(await modelCard(m.version), `${m.version}.md`, "text/markdown");
-      })));
-      actions.append(button(i18n.t("models.export"), i18n.t("models.export_one", { version: m.version }), guard(async () => {
-        download(await registry.export([m.version]), `${m.version}.json`);
-      })));
-      if (!m.is_production) {
-        actions.append(button(i18n.t("models.delete"), i18n.t("models.delete_one", { version: m.version }), guard(async () => {
-          if (!(await confirmAction(i18n.t("models.delete_confirm", { version: m.version })))) return;
-          await registry.delete(m.version);
-          selected.delete(m.version);
-          status(i18n.t("models.deleted", { version: m.version }));
-        })));
-      }
-    }
-    $("compare").disabled = selected.size !== 2;
-    for (const b of document.querySelectorAll("#models-table [data-sort]")) {
-      const th = b.parentElement;
-      th.setAttribute("aria-sort", b.dataset.sort === sortKey ? (ascending ? "ascending" : "descending") : "none");
-    }
-  }
-
-  function button(text, label, onClick) {
-    const b = el("button", text);
-    b.type = "button";
-    b.setAttribute("aria-label", label);
-    b.addEventListener("click", onClick);
-    return b;
-  }
-
-  for (const b of document.querySelectorAll("#models-table [data-sort]")) {
-    b.addEventListener("click", () => {
-      ascending = b.dataset.sort === sortKey ? !ascending : true;
-      sortKey = b.dataset.sort;
-      render();
+/** The buttons that act on model `m`: promote, details, test results, card, export,
+ * delete (`deleted(version)` is told), each guarded by the panel's error line. */
+function modelActions(m, { registry, evaluate, modelCard, guard, status, deleted }) {
+  const actions = el("div", undefined, "actions");
+  const act = (key, labelKey, fn) => actions.append(button(i18n.t(key), i18n.t(labelKey, { version: m.version }), guard(fn)));
+  if (!m.is_production) {
+    act("gate.promote", "models.promote_one", async () => {
+      if (await promoteWithGate(registry, m.version)) status(i18n.t("damaged.promoted", { version: m.version }));
     });
   }
+  act("models.details", "models.details_of", async () => {
+    if (await editDetails(m, registry.update)) status(i18n.t("models.details_saved", { version: m.version }));
+  });
+  act("models.test_results", "models.test_results_of", async () => showTestResults(await evaluate(m.version)));
+  act("models.card", "models.card_of", async () => offer(await modelCard(m.version), `${m.version}.md`, "text/markdown"));
+  act("models.export", "models.export_one", async () => download(await registry.export([m.version]), `${m.version}.json`));
+  if (!m.is_production) {
+    act("models.delete", "models.delete_one", async () => {
+      if (!(await confirmAction(i18n.t("models.delete_confirm", { version: m.version })))) return;
+      await registry.delete(m.version);
+      deleted(m.version);
+      status(i18n.t("models.deleted", { version: m.version }));
+    });
+  }
+  return actions;
+}
 
-  $("tag-filter").addEventListener("change", render);
-  $("rollback").addEventListener("click", guard(async () => {
-    const current = models.find((m) => m.is_production)?.version;
-    const back = await rollBack(registry, current);
-    if (back) status(i18n.t("rollback.done", { version: back }));
-  }));
+/** Add model `m`'s row to `body`: a compare checkbox (`picked(version, on)`), its
+ * version, tags and notes, dates, accuracies, architecture, production mark, `actions`. */
+function addModelRow(body, m, { isPicked, picked, actions }) {
+  const tr = body.insertRow();
+  tr.dataset.version = m.version;
+  const pick = el("input");
+  pick.type = "checkbox";
+  pick.checked = isPicked;
+  pick.setAttribute("aria-label", i18n.t("models.compare_one", { version: m.version }));
+  pick.addEventListener("change", () => picked(m.version, pick.checked));
+  tr.insertCell().append(pick);
+  const th = el("th", m.version);
+  th.scope = "row";
+  for (const t of m.tags) th.append(" ", el("span", t, "tag"));
+  if (m.notes) th.title = m.notes;
+  tr.append(th);
+  tr.insertCell().textContent = i18n.date(m.created_at);
+  tr.insertCell().textContent = pct(m.accuracy);
+  const test = tr.insertCell();
+  test.textContent = testCell(m.test);
+  test.dataset.testid = "test-accuracy";
+  tr.insertCell().textContent = architecture(m);
+  tr.insertCell().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
+  tr.insertCell().append(actions);
+}
 
+/** The tools above the table: export all, import a file, reset to the default models,
+ * run the drawing through every model. */
+function wireTools({ registry, predictAll, currentPattern, guard, status, onReset }) {
   $("export-all").addEventListener("click", guard(async () => {
     download(await registry.export(), "letter-recognizer-registry.json");
   }));
@@ -179,7 +131,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
   $("reset").addEventListener("click", guard(async () => {
     if (!(await confirmAction(i18n.t("models.reset_confirm")))) return;
     await registry.reset();
-    selected.clear();
+    onReset();
     status(i18n.t("models.reset_done"));
   }));
   $("run-all").addEventListener("click", guard(async () => {
@@ -187,6 +139,62 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
     if (!pattern) throw new Error(i18n.t("error.grid_empty"));
     $("run-all-result").replaceChildren(answersTable(await predictAll(pattern)));
   }));
+}
+
+/** The tag filter offers every tag in use; a filter on a tag no longer used is dropped. */
+function renderTagFilter(models) {
+  const select = $("tag-filter");
+  const tags = [...new Set(models.flatMap((m) => m.tags))].sort();
+  const chosen = tags.includes(select.value) ? select.value : "";
+  select.replaceChildren(new Option(i18n.t("models.every"), ""), ...tags.map((t) => new Option(i18n.t("models.tagged", { tag: t }), t)));
+  select.value = chosen;
+}
+
+/** Wire the Models tab. Its table shows what `refresh()` last read from the registry
+ * (called on every "registry-changed"); it keeps no other copy. */
+export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, modelCard, currentPattern }) {
+  let models = [];
+  let sortKey = "created_at";
+  let ascending = false;
+  const selected = new Set();
+  const status = (text) => { $("models-status").textContent = text; };
+  const { guard } = alertLine("models-error");
+  const sortValue = (m) => (sortKey === "architecture" ? architecture(m)
+    : sortKey === "test_accuracy" ? m.test?.accuracy ?? -1 : m[sortKey]);
+
+  const picked = (version, on) => {
+    if (on) selected.add(version); else selected.delete(version);
+    $("compare").disabled = selected.size !== 2;
+  };
+  const deps = { registry, evaluate, modelCard, guard, status, deleted: (v) => selected.delete(v) };
+
+  function render() {
+    const body = $("models-table").tBodies[0];
+    body.replaceChildren();
+    const tag = $("tag-filter").value;
+    const rows = models.filter((m) => !tag || m.tags.includes(tag)).sort((a, b) => {
+      const x = sortValue(a), y = sortValue(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+    });
+    for (const m of rows) addModelRow(body, m, { isPicked: selected.has(m.version), picked, actions: modelActions(m, deps) });
+    $("compare").disabled = selected.size !== 2;
+    for (const b of document.querySelectorAll("#models-table [data-sort]")) {
+      b.parentElement.setAttribute("aria-sort", b.dataset.sort === sortKey ? (ascending ? "ascending" : "descending") : "none");
+    }
+  }
+
+  for (const b of document.querySelectorAll("#models-table [data-sort]")) {
+    b.addEventListener("click", () => {
+      [ascending, sortKey] = [b.dataset.sort === sortKey ? !ascending : true, b.dataset.sort];
+      render();
+    });
+  }
+  $("tag-filter").addEventListener("change", render);
+  $("rollback").addEventListener("click", guard(async () => {
+    const back = await rollBack(registry, models.find((m) => m.is_production)?.version);
+    if (back) status(i18n.t("rollback.done", { version: back }));
+  }));
+  wireTools({ registry, predictAll, currentPattern, guard, status, onReset: () => selected.clear() });
   let comparison = null; // the comparison chart on screen, destroyed when replaced
   $("compare").addEventListener("click", guard(async () => {
     const [a, b] = [...selected].map((v) => models.find((m) => m.version === v));
@@ -204,7 +212,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
         (err) => ({ failed: { error: err.message } })), registry.history()]);
       models = list.map((m) => ({ ...m, test: tests.failed ?? tests[m.version] }));
       for (const v of [...selected]) if (!models.some((m) => m.version === v)) selected.delete(v);
-      renderTagFilter();
+      renderTagFilter(models);
       render();
       renderTimeline($("timeline"), events);
     },

@@ -67,22 +67,17 @@ export function help(settings) {
   return details;
 }
 
-/**
- * The settings part of the Train form, from `schema` ({settings, presets,
- * default_preset}, each setting with `describe`: what it accepts, in words).
- * Returns {values, config, apply, query, fromQuery, matchPreset}.
- */
-export function settingsForm(container, form, schema) {
-  const { settings, presets } = schema;
-  const byName = Object.fromEntries(settings.map((s) => [s.name, s]));
-  const presetValues = (name) => {
-    const p = presets.find((x) => x.name === name);
-    const values = Object.fromEntries(settings.map((s) => [s.name, s.default]));
-    for (const s of settings) if (s.name in p[s.section]) values[s.name] = p[s.section][s.name];
-    return values;
-  };
-  const start = presetValues(schema.default_preset);
+/** Every setting's value in preset `name`: the preset's, else the setting's default. */
+function presetValues({ settings, presets }, name) {
+  const p = presets.find((x) => x.name === name);
+  const values = Object.fromEntries(settings.map((s) => [s.name, s.default]));
+  for (const s of settings) if (s.name in p[s.section]) values[s.name] = p[s.section][s.name];
+  return values;
+}
 
+/** Fill `container` with the preset menu and a fieldset per group of settings; returns
+ * the menu. */
+function buildFields(container, { settings, presets }) {
   const choose = el("label");
   const preset = el("select");
   preset.name = "preset";
@@ -90,13 +85,25 @@ export function settingsForm(container, form, schema) {
     new Option(i18n.t("settings.custom"), ""));
   choose.append(`${i18n.t("settings.preset")} `, preset);
   container.replaceChildren(choose);
-  const groups = [...new Set(settings.map((s) => s.group))];
-  for (const group of groups) {
+  for (const group of new Set(settings.map((s) => s.group))) {
     const fieldset = el("fieldset");
     const members = settings.filter((s) => s.group === group);
     fieldset.append(el("legend", i18n.t(`group.${slug(group)}`)), ...members.map(field), help(members));
     container.append(fieldset);
   }
+  return preset;
+}
+
+/**
+ * The settings part of the Train form, from `schema` ({settings, presets,
+ * default_preset}, each setting with `describe`: what it accepts, in words).
+ * Returns {config, query, fromQuery}.
+ */
+export function settingsForm(container, form, schema) {
+  const { settings, presets } = schema;
+  const byName = Object.fromEntries(settings.map((s) => [s.name, s]));
+  const start = presetValues(schema, schema.default_preset);
+  const preset = buildFields(container, schema);
 
   const current = () => Object.fromEntries(settings.map((s) => [s.name, form.elements[s.name].value]));
   const apply = (values) => {
@@ -106,13 +113,13 @@ export function settingsForm(container, form, schema) {
   const matchPreset = () => {
     const now = current();
     const same = (p) => {
-      const values = presetValues(p.name);
+      const values = presetValues(schema, p.name);
       return settings.every((s) => text(s, values[s.name]) === now[s.name]);
     };
     preset.value = presets.find(same)?.name ?? "";
   };
   preset.addEventListener("change", () => {
-    if (preset.value) apply(presetValues(preset.value));
+    if (preset.value) apply(presetValues(schema, preset.value));
     form.dispatchEvent(new Event("input"));
   });
   form.addEventListener("input", (e) => { if (e.target !== preset) matchPreset(); });

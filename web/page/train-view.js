@@ -30,12 +30,88 @@ function duration(seconds) {
 /** True if the page was opened with training settings in its URL (a shared setup). */
 export const openedWithSetup = () => new URLSearchParams(location.search).size > 0;
 
+/** The form's settings in the page's URL as they change (`query()` says them), and
+ * "Copy link to this setup". */
+function shareableUrl(form, query) {
+  const syncUrl = () => {
+    const q = query();
+    history.replaceState(null, "", q ? `?${q}${location.hash}` : location.pathname + location.hash);
+  };
+  form.addEventListener("input", syncUrl);
+  form.addEventListener("change", syncUrl);
+  $("train-share").addEventListener("click", async () => {
+    syncUrl();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      $("train-status").textContent = i18n.t("train.link_copied");
+    } catch {
+      $("train-status").textContent = i18n.t("train.share_link", { url: location.href });
+    }
+    $("train-progress").hidden = false;
+  });
+}
+
+/** One epoch's progress `p` in words: epoch, losses, accuracy, time left. */
+function epochStatus(p) {
+  const left = (p.elapsed / p.epoch) * (p.max_epochs - p.epoch);
+  const loss4 = (v) => i18n.number(v, { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+  return [
+    i18n.t("train.epoch", { epoch: p.epoch, max: p.max_epochs }),
+    i18n.t("train.training_loss", { loss: loss4(p.train_loss) }),
+    ...(p.val_loss === null ? [] : [i18n.t("train.validation_loss", { loss: loss4(p.val_loss) }),
+      i18n.t("train.accuracy", { p: pct(p.val_accuracy) })]),
+    i18n.t("train.left", { time: duration(left) }),
+  ].join(" · ");
+}
+
+/** The progress panel of a training: `begin()`, `epoch(p)` per epoch (charts, bar,
+ * status), then `done(entry)` or `failed(err)`. */
+function trainingProgress() {
+  let loss = null;
+  let acc = null;
+  return {
+    begin() {
+      $("train-error").hidden = true;
+      $("train-result").hidden = true;
+      $("train-progress").hidden = false;
+      $("train-bar").value = 0;
+      $("train-status").textContent = i18n.t("train.preparing");
+      // uPlot keeps a plot (and its listeners) until it is destroyed: free the last run's.
+      loss?.destroy();
+      acc?.destroy();
+      loss = lineChart($("chart-loss"), [i18n.t("chart.training"), i18n.t("chart.validation")]);
+      acc = lineChart($("chart-acc"), [i18n.t("chart.validation_accuracy")], { yRange: [0, 1] });
+    },
+    epoch(p) {
+      if (p.done) {
+        $("train-status").textContent = i18n.t("train.finished", { count: p.epochs, why: i18n.t(p.stop_reason === "converged" ? "train.converged" : "train.epoch_limit") });
+        return;
+      }
+      loss.push(p.epoch, p.train_loss, p.val_loss);
+      acc.push(p.epoch, p.val_accuracy);
+      $("train-bar").value = p.epoch / p.max_epochs;
+      $("train-status").textContent = epochStatus(p);
+    },
+    done(entry) {
+      $("train-bar").value = 1;
+      $("train-status").textContent = i18n.t("train.done", { version: entry.version });
+    },
+    failed(err) {
+      const box = $("train-error");
+      box.hidden = false;
+      const cancelled = err.name === "TrainingCancelled";
+      box.textContent = i18n.t(cancelled ? "train.cancelled_why" : "train.failed_why", { error: err.message });
+      $("train-status").textContent = i18n.t(cancelled ? "train.cancelled" : "train.failed");
+    },
+  };
+}
+
 /**
  * Wire the Train tab. `schema` is what mlp.settings() returns; `train(config,
  * onProgress)` runs a training (window.mlp.train), `fineTune(config, onProgress)` a
  * fine-tuning (window.mlp.fineTune), `cancel()` stops either, `promote(version)`
- * offers to make a model the production one (resolves true if it did). Returns {enable,
- * busy}.
+ * offers to make a model the production one (resolves true if it did). Returns
+ * {enable}.
  */
 export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   const form = $("train-form");
@@ -51,23 +127,7 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   form.elements.promote.addEventListener("change", gateFollows);
   gateFollows();
 
-  const syncUrl = () => {
-    const query = checksQuery(form, initial, settings.query()).toString();
-    history.replaceState(null, "", query ? `?${query}${location.hash}` : location.pathname + location.hash);
-  };
-  form.addEventListener("input", syncUrl);
-  form.addEventListener("change", syncUrl);
-
-  $("train-share").addEventListener("click", async () => {
-    syncUrl();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      $("train-status").textContent = i18n.t("train.link_copied");
-    } catch {
-      $("train-status").textContent = i18n.t("train.share_link", { url: location.href });
-    }
-    $("train-progress").hidden = false;
-  });
+  shareableUrl(form, () => checksQuery(form, initial, settings.query()).toString());
 
   // Fine-tuning: its own few settings, from the schema; the promote options are shared.
   const tune = $("finetune-form");
@@ -76,8 +136,7 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   const tuneConfig = () => Object.fromEntries(schema.finetune.map((s) => [s.name, parse(s, tune.elements[s.name].value)]));
   const starts = [$("train-start"), $("finetune-start")];
 
-  let loss = null;
-  let acc = null;
+  const progress = trainingProgress();
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     run((onProgress) => train({
@@ -92,51 +151,17 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   });
 
   /** Run a training (`start(onProgress)`), showing its progress, then its result. */
-  let running = false;
   async function run(start) {
-    running = true;
-    $("train-error").hidden = true;
-    $("train-result").hidden = true;
-    $("train-progress").hidden = false;
     for (const b of starts) b.disabled = true;
     $("train-cancel").disabled = false;
-    $("train-bar").value = 0;
-    $("train-status").textContent = i18n.t("train.preparing");
-    // uPlot keeps a plot (and its listeners) until it is destroyed: free the last run's.
-    loss?.destroy();
-    acc?.destroy();
-    loss = lineChart($("chart-loss"), [i18n.t("chart.training"), i18n.t("chart.validation")]);
-    acc = lineChart($("chart-acc"), [i18n.t("chart.validation_accuracy")], { yRange: [0, 1] });
+    progress.begin();
     try {
-      const entry = await start((p) => {
-        if (p.done) {
-          $("train-status").textContent = i18n.t("train.finished", { count: p.epochs, why: i18n.t(p.stop_reason === "converged" ? "train.converged" : "train.epoch_limit") });
-          return;
-        }
-        loss.push(p.epoch, p.train_loss, p.val_loss);
-        acc.push(p.epoch, p.val_accuracy);
-        $("train-bar").value = p.epoch / p.max_epochs;
-        const left = (p.elapsed / p.epoch) * (p.max_epochs - p.epoch);
-        const loss4 = (v) => i18n.number(v, { minimumFractionDigits: 4, maximumFractionDigits: 4 });
-        $("train-status").textContent = [
-          i18n.t("train.epoch", { epoch: p.epoch, max: p.max_epochs }),
-          i18n.t("train.training_loss", { loss: loss4(p.train_loss) }),
-          ...(p.val_loss === null ? [] : [i18n.t("train.validation_loss", { loss: loss4(p.val_loss) }),
-            i18n.t("train.accuracy", { p: pct(p.val_accuracy) })]),
-          i18n.t("train.left", { time: duration(left) }),
-        ].join(" · ");
-      });
-      $("train-bar").value = 1;
-      $("train-status").textContent = i18n.t("train.done", { version: entry.version });
+      const entry = await start(progress.epoch);
+      progress.done(entry);
       showResult(entry, promote);
     } catch (err) {
-      const box = $("train-error");
-      box.hidden = false;
-      const cancelled = err.name === "TrainingCancelled";
-      box.textContent = i18n.t(cancelled ? "train.cancelled_why" : "train.failed_why", { error: err.message });
-      $("train-status").textContent = i18n.t(cancelled ? "train.cancelled" : "train.failed");
+      progress.failed(err);
     } finally {
-      running = false;
       for (const b of starts) b.disabled = false;
       $("train-cancel").disabled = true;
     }
@@ -148,7 +173,6 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
   });
   return {
     enable: () => { for (const b of starts) b.disabled = false; },
-    busy: () => running, // a training or fine-tuning is under way
   };
 }
 

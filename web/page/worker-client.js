@@ -57,9 +57,14 @@ export function connect(url) {
       if (!(op in OPERATIONS)) return Promise.reject(new Error(`unknown operation ${op}: declare it in shared/protocol.js`));
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject, onProgress });
+        pending.set(id, { op, resolve, reject, onProgress });
         worker.postMessage({ id, op, args });
       });
+    },
+    /** Whether a request for one of `ops` is under way (e.g. a training: the worker
+     * owns it, and its request is in flight until it ends). */
+    inFlight(...ops) {
+      return [...pending.values()].some((request) => ops.includes(request.op));
     },
     /** Word coded errors with `fn({code, params, message})` (null: keep the message). */
     setErrorWords(fn) {
