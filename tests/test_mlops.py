@@ -93,7 +93,7 @@ def test_promotion_is_gated_on_the_test_drawings(context):
     # The page shows both side by side, says the candidate is worse, and asks again.
     page.get_by_role("tab", name="Models").click()
     page.get_by_role("button", name=f"promote {weak['version']}").click()
-    dialog = page.locator("#gate-dialog")
+    dialog = page.locator("#ask")
     expect(dialog.get_by_test_id("gate-table")).to_contain_text("Your test drawings")
     expect(dialog.get_by_test_id("gate-table")).to_contain_text("points")
     expect(dialog.get_by_test_id("gate-verdict")).to_contain_text("worse than production")
@@ -143,9 +143,9 @@ def test_rollback_history_notes_and_tags_survive_a_reload(context):
 
     page.get_by_role("tab", name="Models").click()
     page.get_by_role("button", name="Roll back production").click()
-    page.locator("#gate-dialog").get_by_label("Note for the production history").fill(
+    page.locator("#ask").get_by_label("Note for the production history").fill(
         "too weak")
-    page.locator("#gate-dialog").get_by_role("button", name="Roll back").click()
+    page.locator("#ask").get_by_role("button", name="Roll back").click()
     expect(page.locator("#models-status")).to_contain_text(f"{first} is in production")
 
     # Notes and tags, then the table filtered by a tag.
@@ -292,13 +292,13 @@ def test_a_saved_project_opens_elsewhere_exactly_and_a_broken_one_changes_nothin
         bad.write_text(json.dumps(broken))
         before = other.evaluate(state)
         other.locator("#project-file").set_input_files(str(bad))
-        other.locator("#confirm").get_by_role("button", name="Confirm").click()
+        other.locator("#ask").get_by_role("button", name="Confirm").click()
         expect(other.locator("#project-error")).to_contain_text("nothing changed")
         expect(other.locator("#project-error")).to_contain_text("'q'")
         assert other.evaluate(state) == before
 
         other.locator("#project-file").set_input_files(str(path))
-        other.locator("#confirm").get_by_role("button", name="Confirm").click()
+        other.locator("#ask").get_by_role("button", name="Confirm").click()
         expect(other.locator("#project-status")).to_contain_text("Opened project.json")
         assert other.evaluate(state) == saved_state
         assert other.evaluate("window.mlp.health()")["model_version"] == trained["version"]
@@ -347,7 +347,7 @@ def test_the_whole_loop_monitor_label_retrain_evaluate_promote_roll_back(context
     if page.evaluate("window.mlp.health()")["model_version"] != child:
         page.get_by_role("button", name=f"promote {child}").click()
         expect(page.get_by_test_id("gate-table")).to_contain_text("Your test drawings")
-        page.locator("#gate-ok").click()
+        page.locator("#ask-ok").click()
     expect(page.locator("#timeline li").first).to_contain_text(child)
 
     # Its model card names its parent; then roll back to the model before it.
@@ -357,7 +357,7 @@ def test_the_whole_loop_monitor_label_retrain_evaluate_promote_roll_back(context
     download.value.save_as(card)
     assert f"- Parent: {production}" in card.read_text()
     page.get_by_role("button", name="Roll back production").click()
-    page.locator("#gate-dialog").get_by_role("button", name="Roll back").click()
+    page.locator("#ask").get_by_role("button", name="Roll back").click()
     expect(page.locator("#timeline li").first).to_contain_text("rolled back")
     assert page.evaluate("window.mlp.health()")["model_version"] == production
 
@@ -375,7 +375,7 @@ def test_a_model_that_cannot_be_compared_can_still_be_promoted_after_a_warning(c
         "history": []})
     page.get_by_role("tab", name="Models").click()
     page.get_by_role("button", name=f"promote {entry['version']}").click()
-    dialog = page.locator("#gate-dialog")
+    dialog = page.locator("#ask")
     expect(dialog).to_contain_text("could not be compared with production")
     expect(dialog).to_contain_text("reads 3 inputs")
     dialog.get_by_role("button", name="Promote anyway").click()

@@ -1,9 +1,10 @@
 // Changing production, with the evidence in view: promotion gated on the person's test
 // drawings (champion against challenger), rollback, and the production timeline.
-import { $, el, pct } from "./dom.js";
+import { el, pct } from "./dom.js";
 import { MAX_NOTE_CHARS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 import { gateReason } from "../shared/gate-reason.js";
+import { ask } from "./ask.js";
 
 /** How production changed (the history's "how", mlp_core/registry/history.py HOW,
  * worded as `how.<kind>`); a kind this version does not know is shown as it is. */
@@ -54,24 +55,8 @@ export function verdictText(gate) {
   return i18n.t("gate.verdict", { lead: i18n.t(lead), reason: gateReason(i18n, gate) });
 }
 
-/** Ask in the gate dialog: `title`, `body` (nodes), the confirm button's text; resolves
- * {ok, note}. */
-function ask({ title, body, confirm, danger = false }) {
-  const dialog = $("gate-dialog");
-  $("gate-title").textContent = title;
-  $("gate-body").replaceChildren(...body);
-  $("gate-note").value = "";
-  $("gate-note").maxLength = MAX_NOTE_CHARS;
-  $("gate-ok").textContent = confirm;
-  $("gate-ok").classList.toggle("danger", danger);
-  dialog.returnValue = "";
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => resolve({
-      ok: dialog.returnValue === "ok", note: $("gate-note").value.trim() || null,
-    }), { once: true });
-  });
-}
+/** Ask with a note for the production history. */
+const askWithNote = (question) => ask({ ...question, note: MAX_NOTE_CHARS });
 
 /** Promote `version` after showing it against production (mlp.registry.compare); when it
  * is worse on the test drawings the page says so and asks again. Resolves true if done. */
@@ -83,7 +68,7 @@ export async function promoteWithGate(registry, version) {
     // A model that is gone (RegistryError) cannot be promoted: the caller says so. One
     // that cannot be judged (e.g. it does not read drawings) can, after a warning.
     if (err.name === "RegistryError") throw err;
-    const { ok, note } = await ask({
+    const { ok, note } = await askWithNote({
       title: i18n.t("gate.title", { version }),
       body: [el("p", i18n.t("gate.not_compared", { error: err.message }), "error")],
       confirm: i18n.t("gate.promote_anyway"),
@@ -99,7 +84,7 @@ export async function promoteWithGate(registry, version) {
   const message = el("p", verdictText(gate) + (lower ? ` ${i18n.t("gate.lower_validation")}` : ""),
     worse ? "error" : "note");
   message.dataset.testid = "gate-verdict";
-  const { ok, note } = await ask({
+  const { ok, note } = await askWithNote({
     title: i18n.t("gate.title", { version }),
     body: [gateTable(gate), message],
     confirm: i18n.t(worse ? "gate.promote_anyway" : "gate.promote"),
@@ -113,7 +98,7 @@ export async function promoteWithGate(registry, version) {
 /** Roll production back one step, after asking (with an optional note). Resolves the
  * new production version, or null if the person cancelled. */
 export async function rollBack(registry, current) {
-  const { ok, note } = await ask({
+  const { ok, note } = await askWithNote({
     title: i18n.t("rollback.title"),
     body: [el("p", i18n.t("rollback.body", { version: current }))],
     confirm: i18n.t("rollback.confirm"),

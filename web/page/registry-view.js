@@ -1,6 +1,7 @@
 // The Models tab: sortable registry table filtered by tag, promote (gated)/roll back/
 // delete, details, compare, export/import/reset, and the production timeline.
 import { answersTable, renderComparison } from "./compare-view.js";
+import { ask } from "./ask.js";
 import { $, alertLine, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { editDetails } from "./model-details.js";
@@ -9,14 +10,8 @@ import { confusionTable, perClassTable } from "./results.js";
 import { i18n } from "./strings.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
-export function confirmAction(text) {
-  const dialog = $("confirm");
-  $("confirm-text").textContent = text;
-  dialog.returnValue = "";
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
-  });
+export async function confirmAction(text) {
+  return (await ask({ title: text, confirm: i18n.t("action.confirm"), danger: true })).ok;
 }
 
 /** Offer `data` (an object) as a JSON file download. */
