@@ -1,7 +1,7 @@
 // The page <-> worker protocol, declared once. Both ends derive from these tables: the
 // page's window.mlp (page/api.js) is built from OPERATIONS, the page's client refuses an
 // operation that is not here (page/worker-client.js), the worker refuses to start unless
-// it answers exactly these (worker/transport.js), and emitting an event not in EVENTS
+// it answers exactly these (worker/main.js), and emitting an event not in EVENTS
 // throws. The Python method behind each operation is named in its handler
 // (worker/handlers.js); tests/test_protocol.py checks that each one exists in
 // mlp_core.service.webapi.App.

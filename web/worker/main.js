@@ -8,6 +8,7 @@ import { Monitor } from "./monitoring.js";
 import { Python } from "./python.js";
 import { RegistrySync, storageError } from "./registry-sync.js";
 import { describe, emit, serve } from "./transport.js";
+import { checkOperations } from "../shared/protocol.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
 const registry = new RegistrySync(); // reads storage while Python boots
@@ -25,10 +26,13 @@ const started = boot.run(async () => {
   await monitor.open(registry.storage === "indexeddb");
   const health = { ...python.call("health"), storage: registry.storage };
   boot.step("model", health.model_loaded ? "done" : "failed", health.error);
-  return { python, health };
+  // Answer exactly the protocol's operations, or fail to start (never half-serve).
+  const handlers = handlersFor(python, registry, monitor);
+  checkOperations(Object.keys(handlers), "the worker's handlers");
+  return { handlers, health };
 });
 started.then(
   ({ health }) => emit("ready", { ...health, timings: boot.timings }),
   (err) => emit("boot-failed", describe(err)),
 );
-serve(started.then(({ python }) => handlersFor(python, registry, monitor)));
+serve(started.then(({ handlers }) => handlers));

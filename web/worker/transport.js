@@ -1,7 +1,7 @@
 // The worker's side of the page <-> worker protocol (page/worker-client.js is the page's;
 // shared/protocol.js declares the operations and events): requests in, replies, progress
 // and events out. Knows nothing of Python or storage.
-import { checkEvent, checkOperations } from "../shared/protocol.js";
+import { checkEvent } from "../shared/protocol.js";
 
 /** Tell the page something happened: {event, data}. */
 export function emit(name, data = {}) {
@@ -31,10 +31,8 @@ export function describe(err) {
 }
 
 /** Answer each request {id, op, args} with handlers[op](args, progress) once the
- * `handlers` promise resolves (if it rejects, every request fails with its reason). The
- * handlers must be exactly the protocol's operations. */
-export function serve(pending) {
-  const handlers = pending.then((h) => (checkOperations(Object.keys(h), "the worker's handlers"), h));
+ * `handlers` promise resolves (if it rejects, every request fails with its reason). */
+export function serve(handlers) {
   handlers.catch(() => {}); // a failed start is each request's answer, not an uncaught error
   self.onmessage = async ({ data: { id, op, args } }) => {
     try {
