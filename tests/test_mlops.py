@@ -150,7 +150,7 @@ def test_rollback_history_notes_and_tags_survive_a_reload(context):
 
     # Notes and tags, then the table filtered by a tag.
     page.get_by_role("button", name=f"details of {trained['version']}").click()
-    details = page.locator("#details-dialog")
+    details = page.locator("#ask")
     expect(details).to_contain_text("the browser")
     details.get_by_label("Notes").fill("2 hidden units: a floor to compare with")
     details.get_by_label("Tags").fill("baseline, tiny")
@@ -164,6 +164,11 @@ def test_rollback_history_notes_and_tags_survive_a_reload(context):
     assert page.evaluate("""v => window.mlp.registry.update(v, {tags: ['a,b']})
         .then(() => null, (e) => e.message)""", trained["version"]) == (
         "tags: 'a,b' is not a tag (1 to 32 characters, no commas)")
+    # In the dialog: the reason shows there, and the dialog stays open with what was typed.
+    details.get_by_label("Tags").fill("ok, " + "x" * 40)
+    details.get_by_role("button", name="Save").click()
+    expect(details.get_by_role("alert")).to_contain_text("Not saved: tags:")
+    expect(details.get_by_label("Tags")).to_have_value("ok, " + "x" * 40)
     details.get_by_role("button", name="Cancel").click()
 
     history = page.evaluate("window.mlp.registry.history()")

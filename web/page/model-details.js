@@ -1,5 +1,6 @@
 // One model's details: where it came from (lineage) and the person's notes and tags.
-import { $, el } from "./dom.js";
+import { el } from "./dom.js";
+import { ask } from "./ask.js";
 import { MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 
@@ -19,38 +20,39 @@ function lineageFacts(lineage) {
   ];
 }
 
-/** Show `model` (a registry summary) in the details dialog; on Save, store its notes and
+/** A labelled input (`tag`: "input" or "textarea") holding `value`. */
+function labelled(tag, labelKey, value) {
+  const input = el(tag);
+  input.className = "wide-input";
+  input.id = `details-${labelKey.split(".").pop()}`;
+  input.value = value;
+  const label = el("label", i18n.t(labelKey));
+  label.htmlFor = input.id;
+  return [label, input];
+}
+
+/** Show `model` (a registry summary) with its lineage; on Save, store its notes and
  * tags with `update(version, {notes, tags})`. Resolves true if saved. */
 export async function editDetails(model, update) {
-  const dialog = $("details-dialog");
-  $("details-title").textContent = model.version;
-  const facts = $("details-lineage");
-  facts.replaceChildren();
+  const facts = el("dl", undefined, "facts");
   for (const [k, v, full] of lineageFacts(model.lineage)) {
     const dd = el("dd", v);
     if (full) dd.title = full;
     facts.append(el("dt", k), dd);
   }
-  $("details-notes").value = model.notes;
-  $("details-notes").maxLength = MAX_NOTE_CHARS;
-  $("details-tags").value = model.tags.join(", ");
-  $("details-tags-help").textContent = i18n.t("details.tags_help", { max: MAX_TAGS, chars: MAX_TAG_CHARS });
-  $("details-error").hidden = true;
-  dialog.returnValue = "";
-  dialog.showModal();
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
-    });
-    if (!ok) return false;
-    try {
-      await update(model.version, { notes: $("details-notes").value, tags: parseTags($("details-tags").value) });
-      return true;
-    } catch (err) { // say what is wrong and keep what was typed
-      $("details-error").textContent = i18n.t("details.not_saved", { error: err.message });
-      $("details-error").hidden = false;
-      dialog.returnValue = "";
-      dialog.showModal();
-    }
-  }
+  const [notesLabel, notes] = labelled("textarea", "details.notes", model.notes);
+  notes.rows = 4;
+  notes.maxLength = MAX_NOTE_CHARS;
+  const [tagsLabel, tags] = labelled("input", "details.tags", model.tags.join(", "));
+  const help = el("p", i18n.t("details.tags_help", { max: MAX_TAGS, chars: MAX_TAG_CHARS }), "note");
+  help.id = "details-tags-help";
+  tags.setAttribute("aria-describedby", help.id);
+  const { ok } = await ask({
+    title: model.version, body: [facts, notesLabel, notes, tagsLabel, tags, help],
+    confirm: i18n.t("action.save"),
+    submit: () => update(model.version, { notes: notes.value, tags: parseTags(tags.value) }).catch((err) => {
+      throw new Error(i18n.t("details.not_saved", { error: err.message }), { cause: err });
+    }),
+  });
+  return ok;
 }
