@@ -1,5 +1,6 @@
 // Loaded before everything else (it imports only the tiny protocol module), so the
 // Python worker starts while the rest of the page's modules are still arriving.
+import "./locale-guard.js"; // before anything reads navigator.language
 import { connect } from "./worker-client.js";
 
 function unsupported() {
