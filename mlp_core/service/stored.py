@@ -30,7 +30,6 @@ class _Change:
         self.clears_damaged, self.registers = clears_damaged, registers
 
 
-
 # --- operations: (registry, args) -> (new document, result) ---------------------------
 
 

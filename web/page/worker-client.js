@@ -13,7 +13,7 @@ export class WorkerError extends Error {
   }
 }
 
-/** Start the worker at `url` and return {call, on}. */
+/** Start the worker at `url` and return {call, inFlight, setErrorWords, on}. */
 export function connect(url) {
   const worker = new Worker(url, { type: "module" });
   const pending = new Map();
