@@ -9,7 +9,7 @@ SITE    := build/site.stamp
 PORT    ?= 8000
 SOURCES := $(shell find mlp_core web -type f -not -name '*.pyc') trained_models/registry.json build.py pyproject.toml
 
-.PHONY: serve test build bench lint pretrain chromium clean
+.PHONY: serve test build bench lint pretrain browsers clean
 
 $(STAMP): pyproject.toml scripts/find-python.sh
 	@PY312=$$(./scripts/find-python.sh) || exit 1; \
@@ -34,11 +34,11 @@ serve: $(SITE)
 	$(PY) build.py serve $(PORT)
 
 ## test: install what is needed, lint, build, and run every test (Python + browser)
-test: lint $(SITE) chromium
+test: lint $(SITE) browsers
 	$(PY) -m pytest -n auto --dist worksteal
 
 ## bench: measure (about 10 minutes) -> bench/results.json, bench/report.md, plots
-bench: $(SITE) chromium
+bench: $(SITE) browsers
 	$(PY) bench/run.py
 
 ## lint: ruff for the Python, ESLint for the JavaScript (both pinned)
@@ -46,12 +46,15 @@ lint: $(STAMP) $(NODE)
 	$(VENV)/bin/ruff check mlp_core tests build.py manifest.py bench scripts
 	node_modules/.bin/eslint .
 
-## chromium: Debian's Chromium for the browser tests (Playwright cannot download one here)
-chromium:
-	@command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+## browsers: Debian's Chromium, Firefox ESR and WebKitGTK (with its WebDriver and a virtual
+## display) for the browser tests; Playwright cannot download browsers here
+BROWSER_PACKAGES := chromium firefox-esr webkit2gtk-driver xvfb
+browsers:
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  [ -z "$$missing" ] || { \
+	  echo "installing the browsers for the tests:" $$missing; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
 
 ## pretrain: retrain the default model into trained_models/registry.json
 pretrain: $(STAMP)

@@ -6,6 +6,7 @@ import contextlib
 import http.server
 import os
 import shutil
+import socket
 import sys
 import threading
 from functools import partial
@@ -64,8 +65,33 @@ class Server:
         self.thread.start()
 
     def close(self) -> None:
+        """Stop serving: the port refuses connections from now on."""
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def hang(self) -> Hang:
+        """Close, then take the port with a server that hangs (close it when done)."""
+        self.close()
+        return Hang(self.httpd.server_address[1])
+
+
+class Hang:
+    """A server that accepts connections on `port` and never answers."""
+
+    def __init__(self, port: int) -> None:
+        self.listener = socket.create_server(("127.0.0.1", port))  # SO_REUSEADDR
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):  # closed
+            while True:
+                self.held.append(self.listener.accept()[0])
+
+    def close(self) -> None:
+        self.listener.close()
+        for conn in self.held:
+            conn.close()
 
 
 @contextlib.contextmanager

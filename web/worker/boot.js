@@ -103,6 +103,7 @@ export class Boot {
       return null;
     });
     this.timings.snapshot = false;
+    let failedSnapshot = false;
     if (saved) {
       let timer;
       // Pyodide neither resolves nor rejects when it cannot use a snapshot's memory, and
@@ -117,14 +118,20 @@ export class Boot {
         this.timings.snapshot = true;
         return pyodide;
       } catch (err) {
-        console.warn("the runtime snapshot did not load; dropping it and starting normally:", err);
-        await snapshot.drop().catch(() => {});
+        console.warn("the runtime snapshot did not load; starting Python normally:", err);
+        failedSnapshot = true;
       } finally {
         clearTimeout(timer);
         this.abandonRestore = null;
       }
     }
     this.wheels = downloadPackages(); // while Python starts
-    return startPython();
+    const pyodide = await startPython();
+    // Only now is the snapshot to blame: had the network or the runtime's files failed,
+    // the normal start would have failed too, and the snapshot is kept.
+    if (failedSnapshot) {
+      await snapshot.drop().catch((err) => console.warn("could not drop the runtime snapshot:", err));
+    }
+    return pyodide;
   }
 }
