@@ -1,6 +1,7 @@
 // Making the next visit start faster: after a visit that started Python the slow way,
 // store a snapshot of a fresh runtime (in a background worker, once the page has been
-// idle a while). worker/snapshot.js keeps it; the Python worker restores it.
+// idle a while), and keep it here (shared/snapshot.js); the Python worker restores it.
+import * as snapshot from "../shared/snapshot.js";
 
 const IDLE_MS = 3000;
 
@@ -16,7 +17,10 @@ export function snapshotForNextVisit(health) {
         if (!stored) console.warn("no runtime snapshot for the next visit:", why);
         resolve(stored);
       };
-      worker.onmessage = ({ data }) => done(data.ok, data.message);
+      worker.onmessage = ({ data }) => {
+        if (!data.ok) return done(false, data.message);
+        snapshot.save(data.bytes, data.meta).then(() => done(true), (err) => done(false, String(err?.message || err)));
+      };
       worker.onerror = (e) => {
         e.preventDefault();
         done(false, e.message || "the snapshot worker failed to start");

@@ -4,7 +4,7 @@
 // says why within a bounded time.
 import { watchDownloads } from "./downloads.js";
 import { BOOT_BYTES, WHEELS } from "../shared/runtime.generated.js";
-import * as snapshot from "./snapshot.js";
+import * as snapshot from "../shared/snapshot.js";
 import { downloadPackages, installPackages, restore, startPython } from "./python-runtime.js";
 import { emit } from "./transport.js";
 

@@ -1,7 +1,7 @@
 // Python with the site's packages installed and mlp_core imported: started fresh, or
-// restored from a memory snapshot taken in that state (worker/snapshot.js stores it).
+// restored from a memory snapshot taken in that state (shared/snapshot.js keeps it).
 import { loadPyodide } from "../pyodide/pyodide.mjs";
-import { loadedLibraries, relink, snapshotMemory } from "./dynlibs.js";
+import { loadedLibraries, precompile, relink, snapshotMemory } from "./dynlibs.js";
 import { fetchWheels, unpackWheels } from "./wheels.js";
 
 export const indexURL = new URL("../pyodide/", import.meta.url).href;
@@ -23,7 +23,7 @@ export function downloadPackages() {
 
 /** Install the wheels (`wheels`: from downloadPackages) into `pyodide`; import mlp_core. */
 export async function installPackages(pyodide, wheels = downloadPackages()) {
-  unpackWheels(pyodide, await wheels);
+  await unpackWheels(pyodide, await wheels);
   pyodide.runPython(IMPORT);
 }
 
@@ -39,11 +39,15 @@ export function capture(pyodide) {
 /** A runtime restored from `saved` ({bytes, meta}), with mlp_core imported and its
  * compiled extensions working. Throws when any part of that fails. */
 export async function restore(saved) {
-  const wheels = downloadPackages(); // meanwhile
+  const wheels = downloadPackages(); // meanwhile, and compiling the extensions in them
+  const compiled = wheels.then((w) => precompile(w, saved.meta)).catch((err) => {
+    console.warn("could not compile the extensions ahead; relinking compiles them:", err);
+    return new Map();
+  });
   const pyodide = await loadPyodide({ indexURL, _loadSnapshot: saved.bytes });
   // The files the snapshot cannot hold: the compiled extensions, and what is imported later.
-  unpackWheels(pyodide, await wheels, { skipImported: true });
-  relink(pyodide, saved.meta, snapshotMemory(saved.bytes));
+  await unpackWheels(pyodide, await wheels, { skipImported: true });
+  relink(pyodide, saved.meta, snapshotMemory(saved.bytes), await compiled);
   // Every restore would otherwise draw the same "random" numbers.
   pyodide.runPython(`
 import gc, sys

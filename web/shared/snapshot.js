@@ -1,14 +1,15 @@
 // A memory snapshot of the Python runtime with NumPy and mlp_core imported, kept in Cache
-// Storage, with what relinking its compiled extensions needs (worker/dynlibs.js).
+// Storage, with what relinking its compiled extensions needs (worker/dynlibs.js). The page
+// stores it (page/next-visit.js) and the Python worker reads it: WebKit keeps no entry
+// that a dedicated worker puts in Cache Storage, while the page's entries are kept.
 // Later visits restore it instead of starting Python and importing again. It uses Pyodide's private
 // `_makeSnapshot`/`_loadSnapshot` options (0.27), so every failure falls back to a
-// normal start. Keyed by the Pyodide version and the site's runtime (its standard
-// library and wheels): a new site version with another runtime makes a new one.
-import { version } from "../pyodide/pyodide.mjs";
-import { RUNTIME } from "../shared/runtime.generated.js";
+// normal start. Keyed by the site's runtime (a digest over Pyodide's files, its standard
+// library and the wheels): a new site version with another runtime makes a new one.
+import { RUNTIME } from "./runtime.generated.js";
 
 const PREFIX = "pyodide-snapshot-";
-const CACHE = `${PREFIX}${version}-${RUNTIME}`;
+const CACHE = `${PREFIX}${RUNTIME}`;
 // Cache Storage wants a URL as the key; nothing is ever fetched from it.
 const KEY = new URL("../pyodide/runtime.snapshot", import.meta.url).href;
 
