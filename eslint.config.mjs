@@ -22,7 +22,7 @@ export default [
     languageOptions: { globals: { ...globals.worker, ...globals.serviceworker } },
   },
   {
-    files: ["eslint.config.mjs", "tests/pyodide/*.js"],
+    files: ["eslint.config.mjs", "tests/pyodide/*.js", "tests/*.mjs"],
     languageOptions: { globals: { ...globals.node } },
   },
 ];

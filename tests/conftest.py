@@ -63,13 +63,32 @@ def server(dist):
     s.close()
 
 
+# Bounds for a machine under load (the suite must pass with another process keeping a
+# core busy): a navigation or an action may take this long before it fails, and an
+# `expect` waits this long for its condition. Playwright's defaults (30 s, 5 s) failed a
+# fresh-clone run once while other work loaded the CPU.
+NAVIGATION_MS = 120_000
+ACTION_MS = 60_000
+EXPECT_MS = 20_000
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from browser import CHROMIUM_ARGS, chromium_path
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        new_context = b.new_context
+
+        def bounded_context(**options):
+            ctx = new_context(**options)
+            ctx.set_default_navigation_timeout(NAVIGATION_MS)
+            ctx.set_default_timeout(ACTION_MS)
+            return ctx
+
+        b.new_context = bounded_context
         yield b
         b.close()
 

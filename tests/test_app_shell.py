@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from browser import CHROMIUM_ARGS, Server, app_page, chromium_path
+from conftest import NAVIGATION_MS
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
@@ -41,6 +42,7 @@ def test_installable_under_a_project_path(chromium, project_site, tmp_path_facto
     ctx = chromium.browser_type.launch_persistent_context(
         tmp_path_factory.mktemp("profile"), executable_path=chromium_path(),
         args=CHROMIUM_ARGS)
+    ctx.set_default_navigation_timeout(NAVIGATION_MS)
     try:
         page = ctx.new_page()
         url = project_site.url + PROJECT + "/"

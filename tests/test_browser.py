@@ -230,6 +230,31 @@ def test_unsupported_browser_is_told_in_words(context):
     expect(page.get_by_role("button", name="Predict")).to_be_disabled()
 
 
+IPAD_DESKTOP_SAFARI_18 = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+                          "(KHTML, like Gecko) Version/18.3 Safari/605.1.15")
+
+
+@pytest.mark.parametrize("touch_points, refused", [(5, True), (0, False)])
+def test_ipad_safari_18_in_desktop_mode_is_told_instead_of_crashing(chromium, server,
+                                                                     touch_points, refused):
+    """Pyodide 0.27.7 crashes Safari on iPadOS 18 in desktop mode (pyodide#5670); the
+    same user agent on a Mac (no touch) starts as usual."""
+    ctx = chromium.new_context(user_agent=IPAD_DESKTOP_SAFARI_18)  # a Mac's too
+    try:
+        ctx.add_init_script(f"""const N = Navigator.prototype;
+            Object.defineProperty(N, "platform", {{ get: () => "MacIntel" }});
+            Object.defineProperty(N, "maxTouchPoints", {{ get: () => {touch_points} }});""")
+        page = ctx.new_page()
+        page.goto(server.url)
+        if refused:
+            expect(page.locator("#load-error")).to_contain_text("Request Mobile Website")
+            expect(page.get_by_test_id("health")).to_have_text("unsupported browser")
+        else:
+            assert page.evaluate("window.mlp.ready")["status"] == "healthy"
+    finally:
+        ctx.close()
+
+
 def test_failed_load_says_why_and_offers_retry(context):
     context.route("**/numpy-*.whl", lambda route: route.abort())
     page = context.new_page()

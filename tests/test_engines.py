@@ -7,6 +7,7 @@ and printed with -s; `make test` runs the three engines in parallel."""
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -35,7 +36,7 @@ READY = """async () => {
     });
     const ready = await Promise.race([window.mlp.ready, failed]);
     return { ms: Math.round(performance.now()), snapshot: ready.timings.snapshot,
-             language: navigator.language };
+             steps: ready.timings, language: navigator.language };
 }"""
 
 # Draw with the keyboard, as a person without a mouse does (Space on each inked cell),
@@ -90,6 +91,57 @@ def _engine(name: str, chromium_browser):
     if absent:
         pytest.fail(f"the cross-engine tests need: {', '.join(absent)} (`make test` installs them)")
     return Firefox() if name == "firefox" else WebKit()
+
+
+# WebKitGTK under the C locale reported navigator.language "C", which Intl rejects; uPlot
+# formats with it as its module loads. Injected by a script that runs before the page's.
+C_LOCALE = """
+Object.defineProperty(Navigator.prototype, "language", { get: () => "C" });
+Object.defineProperty(Navigator.prototype, "languages", { get: () => ["C"] });
+window.languageBeforeThePage = navigator.language;
+"""
+
+
+@pytest.fixture
+def site_copy(dist, tmp_path):
+    """A copy of the built site, to change before serving it."""
+    site = tmp_path / "site"
+    shutil.copytree(dist, site)
+    return site
+
+
+@pytest.mark.parametrize("name", ["chromium", "firefox", "webkit"])
+def test_a_module_that_fails_to_load_is_shown_within_10_s(name, request, site_copy):
+    (site_copy / "page" / "thumbs.js").unlink()  # main.js imports it
+    server = Server(site_copy)
+    engine = _engine(name, request.getfixturevalue("chromium") if name == "chromium" else None)
+    try:
+        engine.goto(server.url)
+        with pytest.raises(Exception, match="The page could not start .main.js did not load."):
+            engine.run(READY, seconds=10)
+    finally:
+        engine.close()
+        server.close()
+
+
+@pytest.mark.parametrize("name", ["chromium", "webkit"])
+def test_a_locale_intl_rejects_starts_in_english(name, request, site_copy):
+    site = site_copy
+    (site / "c-locale.js").write_text(C_LOCALE)
+    index = site / "index.html"
+    first = '<script src="c-locale.js"></script>\n  <script '
+    index.write_text(index.read_text().replace("<script ", first, 1))
+    server = Server(site)
+    engine = _engine(name, request.getfixturevalue("chromium") if name == "chromium" else None)
+    try:
+        engine.goto(server.url)
+        assert engine.run(READY, seconds=READY_S)["language"] == "en-US"  # page/locale-guard.js
+        assert engine.run("async () => window.languageBeforeThePage") == "C"
+        assert engine.run("async () => document.documentElement.lang") == "en"
+        assert engine.run(DRAW, B_CELLS)["letter"] == "b"
+    finally:
+        engine.close()
+        server.close()
 
 
 @pytest.mark.parametrize("name", ["chromium", "firefox", "webkit"])

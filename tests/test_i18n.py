@@ -263,23 +263,3 @@ def test_a_promotion_by_the_gate_is_noted_in_spanish(chromium, server):
         assert (last["how"], last["to"]) == ("promote", entry["version"])
         assert re.fullmatch(r"en 12 dibujos de prueba el candidato acierta el \d+,\d\s% y "
                             r"producción el \d+,\d\s%", last["note"]), last["note"]
-
-
-C_LOCALE = """
-Object.defineProperty(Navigator.prototype, "language", { get: () => "C" });
-Object.defineProperty(Navigator.prototype, "languages", { get: () => ["C"] });
-"""
-
-
-@pytest.mark.browser
-def test_a_locale_intl_rejects_starts_in_english(context):
-    """WebKitGTK under the C locale reports navigator.language "C", which Intl rejects;
-    uPlot formats with it as its module loads. The page must still start, in English."""
-    context.add_init_script(C_LOCALE)
-    page = context.new_page()
-    page.goto(context.url)
-    assert page.evaluate("window.mlp.ready")["status"] == "healthy"
-    assert page.evaluate("document.documentElement.lang") == "en"
-    answer = page.evaluate("b => window.mlp.predict(b, {log: false})", as_bits(DRAWINGS["b"][0]))
-    assert answer["letter"] == "b"
-    expect(page.locator("#confidence")).to_be_visible()

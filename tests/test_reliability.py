@@ -324,6 +324,46 @@ def test_every_way_the_runtime_can_fail_to_load_is_shown_with_retry(context, fai
     expect(page.locator("#loading")).to_be_hidden()
 
 
+# The page's own modules: what goes wrong, which file, what the page must say. Each is
+# shown within 10 s by page/start-guard.js (the page's error handling never ran).
+MODULE_FAILURES = {
+    "a module is missing": ("**/page/thumbs.js",
+                            lambda route: route.fulfill(status=404, body="Not Found"),
+                            "main.js did not load"),
+    "a module throws": ("**/page/dom.js",
+                        lambda route: route.fulfill(response=route.fetch(), body=(
+                            'throw new Error("boom");\n' + route.fetch().text())),
+                        "boom"),
+    "a module never arrives": ("**/page/tabs.js", _never_answer,
+                               "its scripts did not start within 10 s"),
+}
+
+
+@pytest.mark.parametrize("failure", list(MODULE_FAILURES))
+def test_a_page_that_cannot_start_says_so_within_10_s(context, failure):
+    pattern, handler, message = MODULE_FAILURES[failure]
+    broken = [True]  # then fixed: requests from now on go through (a hung one stays hung)
+    context.route(pattern, lambda route: handler(route) if broken[0] else route.continue_())
+    page = context.new_page()
+    start = time.monotonic()
+    page.goto(context.url, wait_until="commit")
+    error = page.locator("#load-error")
+    expect(error).to_contain_text(message, timeout=12_000)
+    assert time.monotonic() - start < 12
+    expect(error).to_contain_text("Reload it")
+    expect(error).to_contain_text("Vuelve a cargarla")
+    context.watch.errors = [e for e in context.watch.errors if "boom" not in e]
+    broken[0] = False
+    # (Playwright's role queries wait for DOMContentLoaded, which a module that never
+    # arrives holds back: find the button by its id.)
+    retry = page.locator("#retry")
+    expect(retry).to_have_text("Retry")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        retry.click()
+    page.evaluate("window.mlp.ready")
+    expect(page.locator("#loading")).to_be_hidden()
+
+
 def test_content_security_policy_blocks_eval_and_other_origins(context):
     page = open_app(context)
     csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
