@@ -68,6 +68,9 @@ MESSAGES: dict[str, str] = {
     "not_model": "{where} is not a model: its format is {found}, not {expected}",
     "file_version": "{where}: this version of the app reads version {known} (and older), "
                     "not {found}",
+    "newer_version": "{where}: made by a newer version of the app (version {found}; this "
+                     "one reads {known} and older). Nothing was changed: reload the page "
+                     "(or update mlp_core) to get the newer version, then try again.",
     "pickle": "{where} refers to pickle file {file}; pickles are never loaded (they can run "
               "code). Retrain the model or export it as JSON with mlp_core.",
     # one field of a file (as JSON Schema validators name them)
@@ -78,6 +81,8 @@ MESSAGES: dict[str, str] = {
     "field_bool": "{where} must be true or false",
     "field_number": "{where} must be a number from {min} to {max}",
     "field_integer": "{where} must be an integer from {min} to {max}",
+    "field_kind": "{where} must be a kind of change: lowercase letters and _ (up to 32), "
+                  "such as {choices}",
     "field_choice": "{where} must be one of {choices}",
     "field_version": "{where} is not a model version (v1.0_YYYYMMDD_HHMMSS_accX.XXX)",
     "field_time": "{where} must be an ISO 8601 UTC timestamp",
@@ -140,6 +145,14 @@ def coded(cls: type[Exception], code: str, **params: Any) -> Exception:
     exc = cls(MESSAGES[code].format(**params))
     _note(exc, code, params, [])
     return exc
+
+
+def unreadable_version(cls: type[Exception], where: str, known: int, found: Any) -> Exception:
+    """A document version this code cannot read: ``newer_version`` when ``found`` is a
+    later version (a newer app made it; say so), else ``file_version``."""
+    if isinstance(found, int) and not isinstance(found, bool) and found > known:
+        return coded(cls, "newer_version", where=where, known=known, found=repr(found))
+    return coded(cls, "file_version", where=where, known=known, found=repr(found))
 
 
 def within(cls: type[Exception], exc: Exception, where: str | None = None) -> Exception:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..limits import MAX_CLASS_NAME, MAX_CLASSES, MAX_EPOCHS, MAX_PARAMETERS, NONE_LABEL
-from ..messages import coded, within
+from ..messages import coded, unreadable_version, within
 from .calibration import T_RANGE
 from .network import MLP, check_hyperparameters
 from .preprocess import PREPROCESSING
@@ -103,8 +103,8 @@ def _shape(data: Any, where: str) -> tuple[dict[str, Any], list[str], list[int]]
     if data.get("format") != FORMAT:
         raise fail("not_model", found=repr(data.get("format")), expected=repr(FORMAT))
     if data.get("format_version") != FORMAT_VERSION:
-        raise fail("file_version", ".format_version", known=FORMAT_VERSION,
-                   found=repr(data.get("format_version")))
+        raise unreadable_version(ModelFormatError, f"{where}.format_version", FORMAT_VERSION,
+                                 data.get("format_version"))
     hp = data.get("hyperparameters")
     if not isinstance(hp, dict):
         raise fail("field_object", ".hyperparameters")

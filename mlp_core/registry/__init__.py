@@ -34,6 +34,7 @@ from .document import (  # noqa: F401  (the package's public face)
     loads,
     make_version,
     migrate,
+    migrate_entry,
     parse_json,
     register,
     reset,

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
-from ..messages import coded, within
-from ..model.network import MLP
+from ..messages import coded, unreadable_version, within
+from ..model.network import HYPERPARAMETER_DEFAULTS, MLP
 from ..model.recognizer import Recognizer
 from ..model.serialize import model_from_dict, model_to_dict
 from . import history as hist
@@ -88,15 +88,43 @@ def _migrate_legacy_entry(entry: Any, i: int) -> Any:
     return out
 
 
+#: Every hyperparameter's default, as JSON writes it. A setting added later gets a default
+#: that keeps the behaviour models had before it, so it is what they were trained with.
+_SETTING_DEFAULTS = json.loads(json.dumps(HYPERPARAMETER_DEFAULTS))
+
+
+def migrate_entry(entry: Any) -> Any:
+    """One entry of the current schema (as IndexedDB stores them) brought up to date: the
+    settings its hyperparameters lack (added after it was written) get their defaults, in
+    the entry and in its model. Anything else is left as it is for validation to judge;
+    ``entry`` is not mutated."""
+    if not isinstance(entry, dict):
+        return entry
+    out = entry
+    for path in (("hyperparameters",), ("model", "hyperparameters")):
+        holder = out if len(path) == 1 else out.get("model")
+        hp = holder.get(path[-1]) if isinstance(holder, dict) else None
+        if not isinstance(hp, dict) or not (_SETTING_DEFAULTS.keys() - hp.keys()):
+            continue
+        filled = {**_SETTING_DEFAULTS, **hp}
+        out = ({**out, "hyperparameters": filled} if len(path) == 1
+               else {**out, "model": {**holder, "hyperparameters": filled}})
+    return out
+
+
 def migrate(doc: Any) -> Any:
     """Bring an older document to the current schema: schema 0 had no
-    ``schema_version``, schema 1 no ``history`` (it starts empty)."""
+    ``schema_version``, schema 1 no ``history`` (it starts empty); and give every setting
+    added since an entry was written its default. Never mutates ``doc``."""
     if isinstance(doc, dict) and "schema_version" not in doc and isinstance(
             doc.get("models"), list):
-        return {"schema_version": SCHEMA_VERSION, "history": [],
-                "models": [_migrate_legacy_entry(e, i) for i, e in enumerate(doc["models"])]}
+        doc = {"schema_version": SCHEMA_VERSION, "history": [],
+               "models": [_migrate_legacy_entry(e, i) for i, e in enumerate(doc["models"])]}
     if isinstance(doc, dict) and doc.get("schema_version") == 1 and "history" not in doc:
-        return {**doc, "schema_version": SCHEMA_VERSION, "history": []}
+        doc = {**doc, "schema_version": SCHEMA_VERSION, "history": []}
+    if (isinstance(doc, dict) and doc.get("schema_version") == SCHEMA_VERSION
+            and isinstance(doc.get("models"), list)):
+        doc = {**doc, "models": [migrate_entry(e) for e in doc["models"]]}
     return doc
 
 
@@ -184,11 +212,12 @@ def validate(doc: Any) -> Document:
     A bundle may have no production model; it may never have more than one.
     """
     doc = migrate(doc)
+    # The version first: a newer version's document may have other keys.
+    if isinstance(doc, dict) and doc.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise unreadable_version(RegistryError, "schema_version", SCHEMA_VERSION,
+                                 doc["schema_version"])
     if not isinstance(doc, dict) or set(doc) != set(DOC_KEYS):
         raise coded(RegistryError, "field_keys", where="registry", keys=", ".join(DOC_KEYS))
-    if doc["schema_version"] != SCHEMA_VERSION:
-        raise coded(RegistryError, "file_version", where="schema_version",
-                    known=SCHEMA_VERSION, found=repr(doc["schema_version"]))
     models = doc["models"]
     if not isinstance(models, list) or len(models) > MAX_MODELS:
         raise coded(RegistryError, "field_list", where="models", limit=MAX_MODELS)

@@ -2,8 +2,9 @@
 
 An event is ``{"from", "to", "at", "how", "note"}``: the version that was production
 (None for the first), the one that became production, when (ISO 8601, UTC), how (one of
-``HOW``) and an optional note. Pure functions over lists of events; the registry keeps
-the list in its document.
+``HOW``) and an optional note. A kind this version does not know (a newer version's, see
+``KIND_RE``) is kept as it is and shown by its name: it is not damage. Pure functions
+over lists of events; the registry keeps the list in its document.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ HOW = {
     "repair": HowWords("replaced a damaged model", "repaired to"),
 }
 EVENT_KEYS = ("from", "to", "at", "how", "note")
+#: What any version may name a kind: new kinds keep to it, so older versions keep them.
+KIND_RE = re.compile(r"^[a-z][a-z_]{0,31}$")
 VERSION_RE = re.compile(r"^v\d+\.\d+_\d{8}_\d{6}_acc\d\.\d{3}(-\d+)?$")
 
 Event = dict[str, Any]
@@ -97,8 +100,8 @@ def check_history(history: Any) -> list[Event]:
             if not (v is None and key == "from") and not (
                     isinstance(v, str) and VERSION_RE.match(v)):
                 raise coded(HistoryError, "field_version", where=f"{where}.{key}")
-        if not isinstance(ev["how"], str) or ev["how"] not in HOW:
-            raise coded(HistoryError, "field_choice", where=f"{where}.how", choices=", ".join(HOW))
+        if not isinstance(ev["how"], str) or not KIND_RE.match(ev["how"]):
+            raise coded(HistoryError, "field_kind", where=f"{where}.how", choices=", ".join(HOW))
         check_note(ev["note"], f"{where}.note")
         at = parse_time(ev["at"], f"{where}.at")
         if previous is not None and at < previous:
@@ -110,8 +113,8 @@ def check_history(history: Any) -> list[Event]:
 def rollback_target(history: list[Event], current: str | None,
                     available: set[str]) -> str:
     """The production model before ``current``: replay the history as a stack (a
-    promotion pushes the model it replaced, a rollback pops back to where it went) and
-    take the newest model still ``available`` that is not ``current``."""
+    promotion, or any other change, pushes the model it replaced; a rollback pops back to
+    where it went) and take the newest model still ``available`` that is not ``current``."""
     stack: list[str] = []
     for ev in history:
         if ev["how"] == "rollback":

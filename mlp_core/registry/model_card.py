@@ -239,7 +239,8 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     if mine:
         lines += [f"## {say('history')}", ""]
         lines += ["- " + say("event_from" if e["from"] else "event", at=w.date(e["at"]),
-                             how=say(f"how_{e['how']}"), to=e["to"], **{"from": e["from"]})
+                             how=say(f"how_{e['how']}") if e["how"] in HOW else e["how"],
+                             to=e["to"], **{"from": e["from"]})
                   + (f": {e['note']}" if e["note"] else "") for e in mine]
         lines.append("")
     n_test = test["n"] if test else 0

@@ -14,7 +14,7 @@ from typing import Any
 from ..data.examples import SPLITS, check_new_letter, check_sample, with_splits
 from ..data.synthetic import default_templates
 from ..limits import MAX_BUNDLE_BYTES, MAX_CLASSES, MAX_USER_SAMPLES
-from ..messages import coded, within
+from ..messages import coded, unreadable_version, within
 from . import document
 from .history import HistoryError, parse_time
 
@@ -64,10 +64,11 @@ def check_project(project: Any) -> dict[str, Any]:
     if isinstance(project, dict) and project.get("format") != FORMAT:
         raise coded(ProjectError, "not_project", found=repr(project.get("format")),
                     expected=repr(FORMAT))
+    # The version first: a newer version's project may have other keys.
+    found = project.get("format_version", FORMAT_VERSION) if isinstance(project, dict) else None
+    if found not in (None, FORMAT_VERSION):
+        raise unreadable_version(ProjectError, "format_version", FORMAT_VERSION, found)
     _exact(project, KEYS, "project")
-    if project["format_version"] != FORMAT_VERSION:
-        raise coded(ProjectError, "file_version", where="format_version",
-                    known=FORMAT_VERSION, found=repr(project["format_version"]))
     _time(project["saved_at"], "saved_at")
     try:
         doc = document.validate(project["registry"])

@@ -139,7 +139,8 @@ class StoredRegistry:
             stored_history, self.damaged_history = [], True
         for i, entry in enumerate(entries):
             try:
-                good.append(registry.validate_entry(entry, f"models[{i}]"))
+                good.append(registry.validate_entry(registry.migrate_entry(entry),
+                                                    f"models[{i}]"))
             except RegistryError as e:
                 version = entry.get("version") if isinstance(entry, dict) else None
                 bad.append({"index": i, "version": str(version), "error": explain(e)})

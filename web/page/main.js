@@ -206,7 +206,11 @@ function start() {
       "registry-changed": refreshModel,
       "examples-changed": refreshExamples,
       "bad-entries": showDamaged,
-      "storage-unavailable": (data) => views.showNotice(i18n.t("error.storage", { error: i18n.error(data) })),
+      "storage-unavailable": (data) => {
+        if (data.code !== "worker.storage_newer") views.showNotice(i18n.t("error.storage", { error: i18n.error(data) }));
+      },
+      "newer-version": () => views.showNotice(i18n.t("notice.newer_version"),
+        [{ label: i18n.t("action.reload"), onClick: () => location.reload() }]),
       "monitoring-failed": (data) => views.showNotice(i18n.t("error.monitoring", { error: i18n.error(data) })),
       "predictions-logged": () => { if (!$("panel-monitoring").hidden) monitoringView.refresh(); },
       crashed: (data) => (ready ? crashed(data) : reject(new Error(data.message))),

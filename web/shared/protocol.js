@@ -126,6 +126,7 @@ export const EVENTS = {
   "examples-changed": "the person's examples or letters changed",
   "bad-entries": "stored records that cannot be read: [{index, version, error}]",
   "storage-unavailable": "IndexedDB cannot be used: a described error",
+  "newer-version": "a newer version of the app (another tab) has the stored data, which this one cannot read: reload",
   "monitoring-failed": "the prediction log could not be written: a described error",
   "predictions-logged": "predictions were written to the local log",
   crashed: "the worker stopped: {message}",

@@ -11,6 +11,7 @@ import { describe, emit, serve } from "./transport.js";
 import { checkOperations } from "../shared/protocol.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
+storage.whenNewerVersion(() => emit("newer-version", {}));
 const registry = new RegistrySync(); // reads storage while Python boots
 const monitor = new Monitor({
   storage,

@@ -72,8 +72,10 @@ export class RegistrySync {
 
   /** Throw if nothing can be saved. */
   requireStorage() {
-    // Blocked by another tab: its own message says what to do; otherwise storage is refused.
-    if (this.problem) throw this.problem.code === "worker.storage_blocked" ? this.problem : codedError("worker.cannot_save");
+    // Blocked by another tab, or a newer version's data: its own message says what to do;
+    // otherwise storage is refused.
+    const saysWhatToDo = ["worker.storage_blocked", "worker.storage_newer"].includes(this.problem?.code);
+    if (this.problem) throw saysWhatToDo ? this.problem : codedError("worker.cannot_save");
   }
 
   /** Reload from storage if another tab wrote since we last read. */

@@ -5,9 +5,20 @@ import { openDB } from "../vendor/idb.js";
 import { codedError } from "../shared/coded-error.js";
 
 const DB_NAME = "letter-recognizer";
+// Raised whenever any stored record's format changes (a registry schema, the model format,
+// a new setting, the log's keys: tests/test_formats.py holds each version's fingerprint),
+// so that a tab still running an older version closes the database and offers a reload
+// instead of reading records it would take for damaged.
 const DB_VERSION = 3;
 
 let dbPromise = null;
+let onNewerVersion = () => {};
+
+/** Call `fn()` when a newer version of the app has the database (this one can no longer
+ * read it: the page should offer a reload). */
+export function whenNewerVersion(fn) {
+  onNewerVersion = fn;
+}
 
 /** The database, opened on first use. Rejects when an older version of the page in
  * another tab keeps it open (the open would otherwise wait until that tab closes). */
@@ -36,15 +47,21 @@ export function db() {
         reject(codedError("worker.storage_blocked"));
       },
       // A newer version of the page (another tab) wants to upgrade: close ours so it is
-      // not blocked; our next use opens again.
+      // not blocked, and say so; our next use fails with worker.storage_newer.
       blocking(_old, _new, event) {
         event.target.close();
         dbPromise = null;
+        onNewerVersion();
       },
     }).then(
       // An open we gave up on may still succeed once the other tab closes: do not keep it.
       (database) => (refused ? database.close() : resolve(database)),
-      reject,
+      (err) => {
+        dbPromise = null;
+        if (err?.name !== "VersionError") return reject(err);
+        onNewerVersion();
+        reject(codedError("worker.storage_newer"));
+      },
     );
   });
   return dbPromise;
