@@ -48,10 +48,10 @@ export function db() {
       },
       // A newer version of the page (another tab) wants to upgrade: close ours so it is
       // not blocked, and say so; our next use fails with worker.storage_newer.
-      blocking(_old, _new, event) {
+      blocking(_old, newVersion, event) {
         event.target.close();
         dbPromise = null;
-        onNewerVersion();
+        if (newVersion > DB_VERSION) onNewerVersion(); // (null: the database is deleted)
       },
     }).then(
       // An open we gave up on may still succeed once the other tab closes: do not keep it.
