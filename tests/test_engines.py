@@ -167,6 +167,8 @@ def test_the_journey_survives_a_real_outage(name, request, dist):
         # A warm start, from the runtime snapshot: WebKit keeps it too, and no outage
         # costs it.
         assert ready["snapshot"] is True, ready
+        # NumPy's extensions compiled in the background while Python was restored.
+        assert ready["steps"]["compiledAhead"] >= 1, ready
         assert step(f"{label} draws b", lambda: engine.run(DRAW, B_CELLS))["letter"] == "b"
 
     try:

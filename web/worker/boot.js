@@ -114,7 +114,7 @@ export class Boot {
           SNAPSHOT_TIMEOUT_MS);
       });
       try {
-        const pyodide = await Promise.race([restore(saved), givenUp]);
+        const pyodide = await Promise.race([restore(saved, this.timings), givenUp]);
         this.timings.snapshot = true;
         return pyodide;
       } catch (err) {

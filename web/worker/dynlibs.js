@@ -63,17 +63,20 @@ export async function precompile(wheels, { libs }) {
 }
 
 /** Run `load()` with `new WebAssembly.Module(binary)` answering `compiled.module` when
- * `binary` has its size: Emscripten's synchronous dlopen compiles with that call. */
+ * `binary` has its size: Emscripten's synchronous dlopen compiles with that call.
+ * Returns [what load() returned, whether `compiled.module` was used]. */
 function withCompiled(compiled, load) {
   const Module = WebAssembly.Module;
+  let used = false;
   function Compiled(binary) {
-    return compiled && binary?.byteLength === compiled.size ? compiled.module : new Module(binary);
+    used = Boolean(compiled) && binary?.byteLength === compiled.size;
+    return used ? compiled.module : new Module(binary);
   }
   Object.setPrototypeOf(Compiled, Module); // customSections, imports, exports
   Compiled.prototype = Module.prototype; // instanceof WebAssembly.Module still holds
   WebAssembly.Module = Compiled;
   try {
-    return load();
+    return [load(), used];
   } finally {
     WebAssembly.Module = Module;
   }
@@ -81,9 +84,10 @@ function withCompiled(compiled, load) {
 
 /** Load `libraries` (from loadedLibraries) again into `pyodide`, restored from a snapshot
  * whose memory is `memory`. Their .so files must be on its file system; `compiled` (from
- * precompile) spares compiling them again. */
+ * precompile) spares compiling them again. Returns how many came compiled ahead. */
 export function relink(pyodide, { libs, tableLength }, memory, compiled = new Map()) {
   const M = pyodide._module;
+  let ahead = 0;
   for (const lib of libs) {
     const { handle, memoryBase, memorySize, tableBase, tableSize } = lib;
     const stored = M.UTF8ToString(handle + NAME);
@@ -95,14 +99,15 @@ export function relink(pyodide, { libs, tableLength }, memory, compiled = new Ma
     if (tableSize && M.wasmTable.length !== tableBase) {
       throw new Error(`${lib.name} had table slot ${tableBase}, but the table has ${M.wasmTable.length} slots`);
     }
-    if (!withCompiled(compiled.get(lib.name), () => M.dlopenInternal(handle, { loadAsync: false }))) {
-      throw new Error(`could not load ${lib.name} again: ${M.UTF8ToString(M._dlerror())}`);
-    }
+    const [loaded, used] = withCompiled(compiled.get(lib.name), () => M.dlopenInternal(handle, { loadAsync: false }));
+    if (!loaded) throw new Error(`could not load ${lib.name} again: ${M.UTF8ToString(M._dlerror())}`);
+    ahead += used;
     M.HEAPU8.set(memory.subarray(memoryBase, memoryBase + memorySize), memoryBase);
   }
   if (M.wasmTable.length !== tableLength) {
     throw new Error(`relinking gave a function table of ${M.wasmTable.length} slots, not ${tableLength}`);
   }
+  return ahead;
 }
 
 /** The runtime's memory inside a Pyodide 0.27 snapshot (after its header). */

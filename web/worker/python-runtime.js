@@ -37,8 +37,9 @@ export function capture(pyodide) {
 }
 
 /** A runtime restored from `saved` ({bytes, meta}), with mlp_core imported and its
- * compiled extensions working. Throws when any part of that fails. */
-export async function restore(saved) {
+ * compiled extensions working; `timings.compiledAhead` tells how many extensions were
+ * compiled in the background. Throws when any part of that fails. */
+export async function restore(saved, timings = {}) {
   const wheels = downloadPackages(); // meanwhile, and compiling the extensions in them
   const compiled = wheels.then((w) => precompile(w, saved.meta)).catch((err) => {
     console.warn("could not compile the extensions ahead; relinking compiles them:", err);
@@ -47,7 +48,7 @@ export async function restore(saved) {
   const pyodide = await loadPyodide({ indexURL, _loadSnapshot: saved.bytes });
   // The files the snapshot cannot hold: the compiled extensions, and what is imported later.
   await unpackWheels(pyodide, await wheels, { skipImported: true });
-  relink(pyodide, saved.meta, snapshotMemory(saved.bytes), await compiled);
+  timings.compiledAhead = relink(pyodide, saved.meta, snapshotMemory(saved.bytes), await compiled);
   // Every restore would otherwise draw the same "random" numbers.
   pyodide.runPython(`
 import gc, sys
