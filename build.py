@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import functools
 import gzip
@@ -240,13 +241,18 @@ def third_party_notices() -> str:
     return "\n".join(parts)
 
 
-def precache_manifest(dist: Path) -> tuple[str, list[str]]:
-    """Every file of the site (relative URLs) and a version hash over their contents."""
+def precache_manifest(dist: Path) -> tuple[str, list[list[str]]]:
+    """Every file of the site as [relative URL, Subresource Integrity hash], and a version
+    hash over their contents. The service worker keeps a file only if its hash matches."""
     files = sorted(p for p in dist.rglob("*") if p.is_file() and p.name != "sw.js")
     h = hashlib.sha256()
+    entries = []
     for p in files:
-        h.update(p.relative_to(dist).as_posix().encode() + b"\0" + _sha256(p).encode())
-    return h.hexdigest()[:16], ["./"] + [p.relative_to(dist).as_posix() for p in files]
+        digest = hashlib.sha256(p.read_bytes()).digest()
+        h.update(p.relative_to(dist).as_posix().encode() + b"\0" + digest.hex().encode())
+        entries.append([p.relative_to(dist).as_posix(), "sha256-" + base64.b64encode(digest).decode()])
+    index = next(e for e in entries if e[0] == "index.html")
+    return h.hexdigest()[:16], [["./", index[1]]] + entries
 
 
 # --- files written from mlp_core's tables -------------------------------------------------
@@ -372,7 +378,7 @@ def build(dist: Path = DIST) -> dict:
     version, files = precache_manifest(dist)
     sw = (WEB / "sw.js").read_text()
     sw = sw.replace('"__VERSION__"', json.dumps(version)).replace(
-        "[/* __FILES__ */]", json.dumps(files, indent=1))
+        "[/* __FILES__ */]", "[\n" + ",\n".join(json.dumps(f) for f in files) + "\n]")
     (dist / "sw.js").write_text(sw)
     (dist / ".nojekyll").write_text("")  # GitHub Pages: serve files as they are
     size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file())

@@ -306,6 +306,8 @@ LOAD_FAILURES = {
 def test_every_way_the_runtime_can_fail_to_load_is_shown_with_retry(context, failure):
     pattern, handler, message, step, seconds = LOAD_FAILURES[failure]
     context.route(pattern, handler)
+    workers = []
+    context.on("serviceworker", lambda worker: workers.append(worker))
     page = context.new_page()
     start = time.monotonic()
     page.goto(context.url)
@@ -317,11 +319,32 @@ def test_every_way_the_runtime_can_fail_to_load_is_shown_with_retry(context, fai
     context.watch.errors = [e for e in context.watch.errors
                             if "could not download" not in e and "Failed to fetch" not in e
                             and "CompileError" not in e and "WebAssembly" not in e]
+    if handler is not _never_answer:
+        # The offline copy, registered after the failed start, must keep nothing: its
+        # install fails on the bad file (all or nothing), and Retry downloads again.
+        deadline = time.monotonic() + 60
+        while not (workers and page.evaluate(OFFLINE_INSTALL_SETTLED)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert workers, "the offline copy was never registered"
+        assert page.evaluate(CACHED_FILES) == 0
     context.unroute(pattern)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("button", name="Retry").click()
     page.evaluate("window.mlp.ready")
     expect(page.locator("#loading")).to_be_hidden()
+
+
+# The service worker has finished installing (or failed to, which unregisters it).
+OFFLINE_INSTALL_SETTLED = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  return !registration || !registration.installing;
+}"""
+# How many files the site's caches hold.
+CACHED_FILES = """async () => {
+  let count = 0;
+  for (const key of await caches.keys()) count += (await (await caches.open(key)).keys()).length;
+  return count;
+}"""
 
 
 # The page's own modules: what goes wrong, which file, what the page must say. Each is

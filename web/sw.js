@@ -1,5 +1,6 @@
 // Service worker: precaches the whole site so it works offline after the first visit.
-// build.py fills in VERSION (a hash over every file) and FILES.
+// build.py fills in VERSION (a hash over every file) and FILES: [URL, SHA-256 as
+// Subresource Integrity] for every file of the site.
 const VERSION = "__VERSION__";
 const FILES = [/* __FILES__ */];
 const PREFIX = "letter-recognizer-";
@@ -7,10 +8,12 @@ const CACHE = PREFIX + VERSION;
 
 // A new version installs next to the running one and waits until the page asks it to
 // take over (page/updates.js: the person chose to reload). The first one takes over at once.
+// Each file must match its hash: a damaged or stale download fails the install (all or
+// nothing), to be tried again on the next visit, instead of being served from then on.
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: "no-cache" })))),
+    caches.open(CACHE).then((cache) => cache.addAll(
+      FILES.map(([url, integrity]) => new Request(url, { cache: "no-cache", integrity })))),
   );
 });
 

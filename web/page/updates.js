@@ -30,6 +30,10 @@ export async function registerOffline({ onOffline, onUpdate }) {
     const worker = registration.installing;
     worker?.addEventListener("statechange", () => {
       if (worker.state === "installed" && sw.controller) offer(worker); // not the first install
+      if (worker.state === "redundant" && !registration.active) {
+        console.warn("the offline copy was not installed (a file did not arrive intact); "
+          + "it is tried again on the next visit");
+      }
     });
   });
   const check = () => registration.update().catch((err) => console.warn("could not look for a new version:", err));
