@@ -54,6 +54,7 @@ NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 NUMPY_SHA256 = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08"
 VENDORED = ROOT / "vendor" / "pyodide"
 LICENSES = ROOT / "vendor" / "licenses"
+FONT_LICENSES = LICENSES / "fonts-copyright.txt"  # written by scripts/render_fonts.py
 #: What dist/ ships that others wrote: (name, where its version is read, license, source,
 #: license text). Written to dist/THIRD-PARTY-NOTICES.txt by every build.
 THIRD_PARTY = (
@@ -238,6 +239,9 @@ def third_party_notices() -> str:
     for name, where, spdx, source, text in THIRD_PARTY:
         parts.append(f"{'=' * 78}\n{name} {version(where)} ({spdx})\nSource: {source}\n{'-' * 78}\n"
                      f"{text.read_text(encoding='utf-8').strip()}\n")
+    parts.append(f"{'=' * 78}\nFonts (Debian packages) whose glyphs, rendered as 10x10 grids, are "
+                 f"training data in mlp_core/data/fonts.npz (scripts/render_fonts.py)\n"
+                 f"{FONT_LICENSES.read_text(encoding='utf-8').strip()}\n")
     return "\n".join(parts)
 
 
@@ -250,9 +254,10 @@ def precache_manifest(dist: Path) -> tuple[str, list[list[str]]]:
     for p in files:
         digest = hashlib.sha256(p.read_bytes()).digest()
         h.update(p.relative_to(dist).as_posix().encode() + b"\0" + digest.hex().encode())
-        entries.append([p.relative_to(dist).as_posix(), "sha256-" + base64.b64encode(digest).decode()])
+        entries.append([p.relative_to(dist).as_posix(),
+                        "sha256-" + base64.b64encode(digest).decode()])
     index = next(e for e in entries if e[0] == "index.html")
-    return h.hexdigest()[:16], [["./", index[1]]] + entries
+    return h.hexdigest()[:16], [["./", index[1]], *entries]
 
 
 # --- files written from mlp_core's tables -------------------------------------------------

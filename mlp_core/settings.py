@@ -163,6 +163,10 @@ SETTINGS: tuple[Setting, ...] = (
           "Share of samples that are none of the letters (other letters, digits, shapes, "
           "scribbles, noise); 0 makes a model that cannot say \"none of these\".",
           min=0.0, max=0.5),
+    _data("fonts", "float", 0.0, "Font share",
+          "Share of letters and of non-letters rendered from real fonts (printed and "
+          "handwriting-style faces) instead of generated; 0 uses generated drawings only.",
+          min=0.0, max=1.0),
 )
 
 #: Fine-tuning settings (``finetune.finetune_steps``): how far a model is trained on from

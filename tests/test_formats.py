@@ -20,7 +20,7 @@ import pytest
 from browser import app_page
 from playwright.sync_api import expect
 
-from mlp_core import registry
+from mlp_core import registry, settings
 from mlp_core.data import examples
 from mlp_core.model import serialize
 from mlp_core.model.network import HYPERPARAMETER_DEFAULTS
@@ -199,6 +199,13 @@ FINGERPRINTS = {
         "splits": ["test", "train"],
         "stores": ["classes", "meta", "models", "predictions", "samples"]},
 }
+# 4: a data setting (fonts) and the rejection margin (calibration.none_margin).
+FINGERPRINTS[4] = {
+    **FINGERPRINTS[3],
+    "data_settings": ["augment", "augment_noise_max", "clean_fraction", "fonts", "n_samples",
+                      "negatives", "noise_max", "noise_min"],
+    "calibration_keys": ["none_margin", "temperature"],
+}
 
 
 def fingerprint() -> dict:
@@ -209,6 +216,8 @@ def fingerprint() -> dict:
             "entry_keys": sorted([*registry.ENTRY_KEYS, *registry.OPTIONAL_KEYS]),
             "lineage_keys": sorted(registry.LINEAGE_KEYS),
             "hyperparameters": sorted(HYPERPARAMETER_DEFAULTS),
+            "data_settings": sorted(settings.defaults("data")),
+            "calibration_keys": sorted(serialize.CALIBRATION_KEYS),
             "event_keys": sorted(history.EVENT_KEYS),
             "log_keys": sorted(monitoring.LOG_KEYS),
             "splits": sorted(examples.SPLITS),

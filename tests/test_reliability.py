@@ -323,7 +323,8 @@ def test_every_way_the_runtime_can_fail_to_load_is_shown_with_retry(context, fai
         # The offline copy, registered after the failed start, must keep nothing: its
         # install fails on the bad file (all or nothing), and Retry downloads again.
         deadline = time.monotonic() + 60
-        while not (workers and page.evaluate(OFFLINE_INSTALL_SETTLED)) and time.monotonic() < deadline:
+        while (not (workers and page.evaluate(OFFLINE_INSTALL_SETTLED))
+               and time.monotonic() < deadline):
             time.sleep(0.2)
         assert workers, "the offline copy was never registered"
         assert page.evaluate(CACHED_FILES) == 0

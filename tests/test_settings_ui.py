@@ -19,7 +19,7 @@ CHANGED = {"hidden_layer_sizes": "7, 5", "activation": "tanh", "learning_rate": 
            "tolerance": "0.001", "patience": "4", "validation_fraction": "0.3", "seed": "7",
            "n_samples": "300", "noise_min": "0.02", "noise_max": "0.2",
            "clean_fraction": "0.2", "augment": "0.3", "augment_noise_max": "0.04",
-           "negatives": "0.25"}
+           "negatives": "0.25", "fonts": "0.3"}
 
 
 def open_app(context, query: str = ""):
@@ -93,7 +93,7 @@ def test_every_setting_travels_in_the_url_and_is_recorded_as_submitted(context):
             field.select_option(value)
         else:
             field.fill(value)
-    expect(page).to_have_url(re.compile(r"negatives=0\.25"))  # the last field changed
+    expect(page).to_have_url(re.compile(r"fonts=0\.3"))  # the last field changed
     query = parse_qs(urlsplit(page.url).query)
     assert {k: v[0] for k, v in query.items()} == CHANGED  # one parameter per setting
     other = open_app(context, "?" + urlsplit(page.url).query)

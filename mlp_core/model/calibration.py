@@ -12,6 +12,9 @@ import numpy as np
 
 #: The range searched for the temperature (log-spaced golden-section search).
 T_RANGE = (0.05, 20.0)
+#: The margins tried for rejection (``choose_margin``), and the range a stored one may take.
+MARGINS = np.arange(-1.0, 3.01, 0.25)
+MARGIN_RANGE = (-10.0, 10.0)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -25,6 +28,22 @@ def nll(logits: np.ndarray, y: np.ndarray, temperature: float = 1.0) -> float:
     z = z - z.max(axis=1, keepdims=True)
     log_p = z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))
     return float(-log_p.mean())
+
+
+def choose_margin(letter_margin: np.ndarray, letter_right: np.ndarray,
+                  other_margin: np.ndarray) -> float:
+    """The rejection margin that best balances the two errors on held-out data: a drawing
+    is recognized when ``log p(best letter) - log p(none of these) > margin``. Maximizes
+    the mean of (letters recognized *and* read right) and (other characters rejected);
+    on a tie, the margin nearest 0. ``letter_margin``/``letter_right``: each letter's
+    margin and whether its best letter is right; ``other_margin``: each non-letter's."""
+    if not len(letter_margin) or not len(other_margin):
+        return 0.0
+    accepted = (letter_margin[None, :] > MARGINS[:, None]) & letter_right[None, :]
+    rejected = other_margin[None, :] <= MARGINS[:, None]
+    score = (accepted.mean(axis=1) + rejected.mean(axis=1)) / 2
+    best = np.flatnonzero(score >= score.max() - 1e-12)
+    return float(MARGINS[best[np.argmin(np.abs(MARGINS[best]))]])
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray, iterations: int = 60) -> float:

@@ -1,7 +1,9 @@
 """Recognition with rejection: a model's answer, or "none of my letters".
 
 A model trained with non-letters has one more output, ``none_class``; a drawing is
-recognized when one of the letters is more probable than "none of these". A model
+recognized when the most probable letter beats "none of these" by the model's margin
+(``log p(letter) - log p(none) > none_margin_``, chosen on held-out fonts; 0 for models
+made before it existed: the letter is more probable than "none of these"). A model
 without that output (made before rejection existed, or trained with ``negatives`` 0)
 recognizes everything, and says so (``can_reject`` is false).
 """
@@ -39,6 +41,7 @@ class Recognizer:
         self._letter_index = [i for i in range(len(labels)) if i != self.none_index]
         self._layers = transposed_layers((model.weights_, model.biases_))
         self._activation = model.hyperparameters["activation"]
+        self._factor = float(np.exp(model.none_margin_))  # p(letter) must beat p(none) x this
 
     @property
     def can_reject(self) -> bool:
@@ -51,10 +54,13 @@ class Recognizer:
     def describe(self) -> dict[str, Any]:
         """How this model decides, in words the page and model info can show."""
         common = {"can_reject": self.can_reject, "temperature": self.model.temperature_,
+                  "none_margin": self.model.none_margin_,
                   "preprocessing": self.preprocessing}
         if self.can_reject:
             return {**common, "method": "none-of-these class",
-                    "rule": "recognized when a letter is more probable than none of these"}
+                    "rule": "recognized when a letter is more probable than none of these"
+                            + (f" by a factor of {np.exp(self.model.none_margin_):.2f}"
+                               if self.model.none_margin_ else "")}
         return {**common, "method": None, "rule": "always answers with one of its letters "
                                                   "(trained without non-letters)"}
 
@@ -76,7 +82,7 @@ class Recognizer:
         p_none = None if ni is None else p.pop(ni)
         best = max(range(len(p)), key=p.__getitem__)
         return {"letter": self.letters[best],
-                "recognized": p_none is None or p[best] > p_none,
+                "recognized": p_none is None or p[best] > p_none * self._factor,
                 "probabilities": dict(zip(self.letters, p, strict=True)),
                 "none_probability": p_none,
                 "confidence": p[best]}
@@ -88,7 +94,7 @@ class Recognizer:
         L = P[:, self._letter_index]
         best = L.argmax(axis=1)
         recognized = (np.ones(len(X), dtype=bool) if self.none_index is None
-                      else L[np.arange(len(X)), best] > P[:, self.none_index])
+                      else L[np.arange(len(X)), best] > P[:, self.none_index] * self._factor)
         return np.array(self.letters)[best], recognized, P
 
     def accuracy_with_rejection(self, X: np.ndarray, y: np.ndarray) -> float:

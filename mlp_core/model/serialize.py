@@ -14,13 +14,15 @@ import numpy as np
 
 from ..limits import MAX_CLASS_NAME, MAX_CLASSES, MAX_EPOCHS, MAX_PARAMETERS, NONE_LABEL
 from ..messages import coded, unreadable_version, within
-from .calibration import T_RANGE
+from .calibration import MARGIN_RANGE, T_RANGE
 from .network import MLP, check_hyperparameters
 from .preprocess import PREPROCESSING
 
 FORMAT = "mlp_core/model"
 FORMAT_VERSION = 1
 HISTORY_KEYS = ("train_loss", "val_loss", "val_accuracy")
+#: What ``calibration`` holds (``none_margin`` is optional: absent means 0).
+CALIBRATION_KEYS = ("temperature", "none_margin")
 
 
 class ModelFormatError(ValueError):
@@ -32,7 +34,9 @@ def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
 
     ``none_class`` names the output that means "none of these letters" (``NONE_LABEL``
     when the model was trained on non-letters, else null: it cannot reject),
-    ``calibration.temperature`` divides the logits before softmax, and
+    ``calibration.temperature`` divides the logits before softmax,
+    ``calibration.none_margin`` is how far a letter must beat "none of these" (in log
+    probability; absent, as in models made before it, means 0), and
     ``preprocessing`` says what drawings go through before the network (``"center"``,
     or ``"none"``; models written before it existed have none).
     """
@@ -47,7 +51,8 @@ def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "classes": classes,
         "none_class": NONE_LABEL if NONE_LABEL in classes else None,
-        "calibration": {"temperature": float(model.temperature_)},
+        "calibration": dict(zip(CALIBRATION_KEYS, (float(model.temperature_),
+                                                   float(model.none_margin_)), strict=True)),
         "preprocessing": preprocessing,
         "hyperparameters": hp,
         "architecture": {"layer_sizes": model.layer_sizes,
@@ -200,6 +205,11 @@ def model_from_dict(data: Any, where: str = "model") -> MLP:
             and T_RANGE[0] <= temperature <= T_RANGE[1]):
         raise fail("field_number", ".calibration.temperature", min=T_RANGE[0], max=T_RANGE[1])
     model.temperature_ = float(temperature)
+    margin = calibration.get("none_margin", 0.0)  # absent in models made before it
+    if not (type(margin) in (int, float) and MARGIN_RANGE[0] <= margin <= MARGIN_RANGE[1]):
+        raise fail("field_number", ".calibration.none_margin", min=MARGIN_RANGE[0],
+                   max=MARGIN_RANGE[1])
+    model.none_margin_ = float(margin)
     if data.get("preprocessing", "none") not in PREPROCESSING:
         raise fail("field_choice", ".preprocessing", choices=", ".join(PREPROCESSING))
     model.fit_seconds_ = fit_seconds

@@ -12,12 +12,18 @@ import numpy as np
 
 from .. import settings
 from ..data.examples import check_samples
+from ..data.fonts import font_rows
 from ..data.heldout import open_set_report
 from ..data.negatives import make_negatives
 from ..data.synthetic import check_template, default_templates, make_dataset
 from ..limits import MAX_CLASSES, NONE_LABEL
 from ..messages import coded
-from ..model.calibration import calibrated, expected_calibration_error, fit_temperature
+from ..model.calibration import (
+    calibrated,
+    choose_margin,
+    expected_calibration_error,
+    fit_temperature,
+)
 from ..model.metrics import evaluate
 from ..model.network import MLP, EpochCallback, TrainingCancelled, check_hyperparameters
 from ..model.preprocess import center
@@ -42,21 +48,44 @@ def check_data_config(cfg: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None, *,
-            seed: int = DEFAULT_SEED) -> tuple[np.ndarray, np.ndarray]:
+            seed: int = DEFAULT_SEED, role: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """Letters from ``make_dataset`` and a share ``negatives`` of non-letters (labelled
-    ``NONE_LABEL``), driven by a data configuration (as ``check_data_config`` returns)."""
+    ``NONE_LABEL``), driven by a data configuration (as ``check_data_config`` returns).
+    A share ``fonts`` of both is rendered from real fonts (``data.fonts``) of families in
+    ``role``."""
     letters = sorted(default_templates() if templates is None else templates)
     n_none = round(cfg["n_samples"] * cfg["negatives"])
-    X, y = make_dataset(cfg["n_samples"] - n_none, templates=templates,
+    n_letters = cfg["n_samples"] - n_none
+    share = cfg.get("fonts", 0.0)
+    rng = np.random.default_rng([seed, 2])
+    Xf, cf = font_rows(round(n_letters * share), round(n_none * share), letters, role,
+                       noise_max=cfg["augment_noise_max"], rng=rng)
+    yf = np.where(np.isin(cf, letters), cf, NONE_LABEL)
+    n_none -= int(np.sum(yf == NONE_LABEL))  # the rest: generated
+    X, y = make_dataset(n_letters - int(np.sum(yf != NONE_LABEL)), templates=templates,
                         clean_fraction=cfg["clean_fraction"],
                         noise_range=(cfg["noise_min"], cfg["noise_max"]),
                         augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
                         seed=seed)
+    X, y = np.vstack([X, Xf]), np.concatenate([y.astype(str), yf])
     if not n_none:
         return X, y
     X_none = make_negatives(n_none, exclude=letters, noise_max=cfg["augment_noise_max"],
                             seed=seed + 1)
-    return np.vstack([X, X_none]), np.concatenate([y.astype(str), [NONE_LABEL] * n_none])
+    return np.vstack([X, X_none]), np.concatenate([y, [NONE_LABEL] * n_none])
+
+
+def validation_fonts(cfg: Mapping[str, Any], letters: list[str], n_val: int,
+                     seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Font rows from the *validation* families, as many as the share ``fonts`` of a
+    validation split of ``n_val`` rows would hold: the part of validation held out by font
+    family, on which early stopping, calibration and rejection are judged."""
+    share = cfg.get("fonts", 0.0)
+    n_none = round(n_val * cfg["negatives"])
+    X, c = font_rows(round((n_val - n_none) * share), round(n_none * share), letters,
+                     "validation", noise_max=cfg["augment_noise_max"],
+                     rng=np.random.default_rng([seed, 3]))
+    return X, np.where(np.isin(c, letters), c, NONE_LABEL)
 
 
 @dataclass
@@ -102,6 +131,9 @@ def train_steps(
         raise coded(ValueError, "needs_validation")
     X_tr, X_val, y_tr, y_val = train_val_split(
         X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
+    # Fonts of families held out of training: they choose the rejection margin.
+    Xv, yv = validation_fonts(cfg, sorted(all_templates), len(y_val), hp["seed"])
+    Xv = center(Xv)
     model = MLP(**hp)
     epochs = model.fit_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
 
@@ -109,7 +141,8 @@ def train_steps(
         yield from epochs
         info = {**cfg, "seed": hp["seed"], "train_samples": len(y_tr)}
         return describe(model, X_val, y_val, info, user_samples=len(ys), added=added,
-                        lineage=lineage(fingerprint, time.perf_counter() - started))
+                        lineage=lineage(fingerprint, time.perf_counter() - started),
+                        rejection_set=(Xv, yv))
 
     return run()
 
@@ -137,13 +170,17 @@ def training_drawings(samples: Any, known: Mapping[str, Any]) -> tuple[np.ndarra
 def describe(model: MLP, X_val: np.ndarray, y_val: np.ndarray, info: dict[str, Any], *,
              user_samples: int, added: Mapping[str, Any], lineage: dict[str, Any],
              extra: Mapping[str, Any] | None = None,
-             preprocessing: str = PREPROCESSING) -> TrainResult:
+             preprocessing: str = PREPROCESSING,
+             rejection_set: tuple[np.ndarray, np.ndarray] | None = None) -> TrainResult:
     """A trained ``model`` as the registry records it: metrics on validation (with
     calibration, which sets the model's temperature, and the held-out open-set report),
     and its data (``info``, plus counts, classes, ``extra`` and the ``added`` letters'
-    templates)."""
+    templates). ``rejection_set`` (prepared drawings and labels, from font families held
+    out of training) sets the model's rejection margin; without it the margin is 0."""
     metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
     metrics["calibration"] = calibrate(model, X_val, y_val)
+    model.none_margin_ = rejection_margin(model, *rejection_set) if rejection_set else 0.0
+    metrics["calibration"]["none_margin"] = model.none_margin_
     metrics["open_set"] = open_set_report(recognizer_of(model, preprocessing))
     dataset_info = {**info, "val_samples": len(y_val), "user_samples": user_samples,
                     "classes": [str(c) for c in model.classes_ if c != NONE_LABEL],
@@ -164,6 +201,22 @@ def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, flo
     model.temperature_ = fit_temperature(z, y)
     after = expected_calibration_error(calibrated(z, model.temperature_), y)
     return {"temperature": model.temperature_, "ece_before": before, "ece_after": after}
+
+
+def rejection_margin(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
+    """The margin ``calibration.choose_margin`` picks on prepared drawings ``X`` (letters
+    and ``NONE_LABEL``); 0 if the model cannot reject."""
+    labels = [str(c) for c in model.classes_]
+    if NONE_LABEL not in labels or not len(y):
+        return 0.0
+    log_p = np.log(np.maximum(model.predict_proba(X), 1e-300))
+    none = labels.index(NONE_LABEL)
+    letter_cols = [i for i in range(len(labels)) if i != none]
+    best = np.array(letter_cols)[log_p[:, letter_cols].argmax(axis=1)]
+    margin = log_p[np.arange(len(y)), best] - log_p[:, none]
+    is_letter = np.asarray(y) != NONE_LABEL
+    right = np.array(labels)[best] == np.asarray(y)
+    return choose_margin(margin[is_letter], right[is_letter], margin[~is_letter])
 
 
 def recognizer_of(model: MLP, preprocessing: str = PREPROCESSING) -> Recognizer:

@@ -9,7 +9,9 @@ const DB_NAME = "letter-recognizer";
 // a new setting, the log's keys: tests/test_formats.py holds each version's fingerprint),
 // so that a tab still running an older version closes the database and offers a reload
 // instead of reading records it would take for damaged.
-const DB_VERSION = 3;
+// 4: the data setting `fonts` and the model's `calibration.none_margin` (records written
+// before lack them and mean 0: no store changes).
+const DB_VERSION = 4;
 
 let dbPromise = null;
 let onNewerVersion = () => {};

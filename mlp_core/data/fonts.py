@@ -1,0 +1,149 @@
+"""Letters and other characters rendered from real fonts (``fonts.npz``).
+
+``scripts/render_fonts.py`` renders them from the Debian font packages it names and
+stores 10x10 grids, centered, with each grid's character and font family. Families are
+split once, by the script, into three roles: ``train`` (the training data),
+``validation`` (held out by family: early stopping, calibration and the choice of
+rejection) and ``evaluation`` (never used by training: the honest evaluation in
+``docs/evaluation.md``).
+
+Sampling is balanced: a character, then a package, then one of its families, then one of
+that family's grids, each uniformly, so that a package with hundreds of faces (Noto) or
+hundreds of families (Aenigma) weighs as much as a package with one handwriting face.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..limits import GRID, N_PIXELS
+
+#: Lowercase letters (b, d and f among them), then the other characters: uppercase letters
+#: but B, D and F (people draw those for the letters), digits and a few symbols.
+LOWERCASE = "abcdefghijklmnopqrstuvwxyz"
+CHARACTERS = (LOWERCASE + "ACEGHIJKLMNOPQRSTUVWXYZ" + "0123456789" + "+=#%&?@")
+#: Font styles, as the evaluation reports them.
+STYLES = ("text", "display", "handwriting")
+ROLES = ("train", "validation", "evaluation")
+#: Lowercase letters are drawn this many times as often as other non-letters: they are
+#: the ones most like the letters (h and b, t and f), so the ones rejection must learn.
+LOWERCASE_WEIGHT = 1.0
+PATH = Path(__file__).with_name("fonts.npz")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Rendered grids with their character, family, and the families' style and role."""
+
+    packed: np.ndarray  # (n, 13) uint8: each grid's 100 cells, row-major, np.packbits
+    chars: np.ndarray  # (n,) str
+    family: np.ndarray  # (n,) index into families
+    ink: np.ndarray  # (n,) index into meta["render"]["ink"]: the ink level that made it
+    families: tuple[str, ...]
+    styles: tuple[str, ...]
+    roles: tuple[str, ...]
+    packages: tuple[str, ...]  # each family's (first) package
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path = PATH) -> Fonts:
+        with np.load(path) as z:
+            meta = json.loads(z["meta"].tobytes())
+            packed = z["grids"]
+            labels, family, ink = z["labels"], z["families"].astype(np.intp), z["ink"]
+        chars = np.array(list(meta["characters"]))[labels]
+        return cls(packed, chars, family, ink, tuple(meta["families"]),
+                   tuple(meta["styles"]), tuple(meta["roles"]),
+                   tuple(p[0] for p in meta["packages"]), meta)
+
+    def grids(self, rows: np.ndarray) -> np.ndarray:
+        """The grids of ``rows`` as float64 rows of 100 zeros and ones."""
+        return np.unpackbits(self.packed[rows], axis=1)[:, :N_PIXELS].astype(np.float64)
+
+    def rows(self, role: str, chars: Iterable[str]) -> np.ndarray:
+        """Indices of the grids of families in ``role`` whose character is in ``chars``."""
+        in_role = np.array([r == role for r in self.roles])[self.family]
+        return np.flatnonzero(in_role & np.isin(self.chars, list(chars)))
+
+    def sample(self, n: int, chars: Sequence[str], role: str, rng: np.random.Generator,
+               weight: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` grids of ``chars`` from families in ``role``, balanced (module doc), and
+        their characters; a character is drawn ``weight[c]`` (default 1) times as often as
+        others. Characters without a grid in ``role`` are skipped."""
+        groups: dict[str, dict[str, dict[int, np.ndarray]]] = {}
+        for i in self.rows(role, chars):
+            f = int(self.family[i])
+            groups.setdefault(str(self.chars[i]), {}).setdefault(
+                self.packages[f], {}).setdefault(f, []).append(i)
+        present = sorted(groups)
+        if not present or n <= 0:
+            return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str)
+        picks = np.empty(n, dtype=np.intp)
+        w = np.array([(weight or {}).get(c, 1.0) for c in present])
+        which = rng.choice(len(present), n, p=w / w.sum())
+        for k, char in enumerate(present):
+            slots = np.flatnonzero(which == k)
+            packages = [list(fams.values()) for fams in groups[char].values()]
+            p = rng.integers(0, len(packages), len(slots))
+            for j, slot in enumerate(slots):
+                fams = packages[p[j]]
+                rows = fams[rng.integers(0, len(fams))]
+                picks[slot] = rows[rng.integers(0, len(rows))]
+        return self.grids(picks), self.chars[picks]
+
+    def summary(self) -> str:
+        """Counts by role, for a log line."""
+        role = np.array(self.roles)[self.family]
+        counts = {r: int(np.sum(role == r)) for r in ROLES}
+        fams = {r: self.roles.count(r) for r in ROLES}
+        return ", ".join(f"{r}: {counts[r]} grids of {fams[r]} families" for r in ROLES)
+
+
+@functools.cache
+def shipped() -> Fonts:
+    """The grids shipped with the package."""
+    return Fonts.load()
+
+
+def font_rows(n_letters: int, n_others: int, letters: Sequence[str], role: str, *,
+              noise_max: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n_letters`` grids of the model's ``letters`` that fonts have (lowercase) and
+    ``n_others`` of the other characters (none named like a letter, case-insensitively),
+    from families in ``role``, moved anywhere they fit and with up to ``noise_max`` of
+    their pixels flipped. Returns the grids and their characters."""
+    if not n_letters and not n_others:
+        return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str)
+    fonts = shipped()
+    drawable = [c for c in letters if c in LOWERCASE]
+    taken = {c.casefold() for c in letters}
+    others = [c for c in CHARACTERS if c.casefold() not in taken]
+    X1, c1 = fonts.sample(n_letters if drawable else 0, drawable, role, rng)
+    X2, c2 = fonts.sample(n_others, others, role, rng,
+                          {c: LOWERCASE_WEIGHT for c in others if c in LOWERCASE})
+    X = place(np.vstack([X1, X2]), rng)
+    flip = rng.random(X.shape) < rng.uniform(0.0, noise_max, (len(X), 1))
+    return np.where(flip, 1.0 - X, X), np.concatenate([c1, c2])
+
+
+def place(grids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Centered grids moved to a random position where their ink fits."""
+    n = len(grids)
+    img = grids.reshape(n, GRID, GRID)
+    rows, cols = img.any(axis=2), img.any(axis=1)
+    top = rows.argmax(axis=1)
+    bottom = GRID - rows[:, ::-1].argmax(axis=1)
+    left = cols.argmax(axis=1)
+    right = GRID - cols[:, ::-1].argmax(axis=1)
+    dr = (rng.random(n) * (GRID - bottom + top + 1)).astype(int) - top
+    dc = (rng.random(n) * (GRID - right + left + 1)).astype(int) - left
+    r = (np.arange(GRID)[None, :] - dr[:, None]) % GRID
+    c = (np.arange(GRID)[None, :] - dc[:, None]) % GRID
+    out = img[np.arange(n)[:, None, None], r[:, :, None], c[:, None, :]]
+    return out.reshape(n, N_PIXELS)
