@@ -52,8 +52,9 @@ ROUND_TRIPS = """async ([bits, n, batch]) => {
 }"""
 TRAIN = """async (config) => {
     const t = performance.now();
-    await window.mlp.train(config);
-    return (performance.now() - t) / 1000;
+    const result = await window.mlp.train(config);
+    const seconds = (performance.now() - t) / 1000;
+    return { seconds, entry: await window.mlp.registry.get(result.version) };
 }"""
 
 
@@ -207,7 +208,9 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
                     tpage = ctx.new_page()
                     tpage.goto(server.url)
                     tpage.evaluate("window.mlp.ready")
-                    train.append(tpage.evaluate(TRAIN, train_config))
+                    trained = tpage.evaluate(TRAIN, train_config)
+                    train.append(trained["seconds"])
+                    out["page_trained_entry"] = trained["entry"]  # the last one
                     ctx.close()
                     if train_on_cpython is not None:
                         cpython_train.append(train_on_cpython())

@@ -23,6 +23,9 @@ import browser_bench  # noqa: E402
 import cpython_bench as cpython  # noqa: E402
 from browser import chromium_path  # noqa: E402  (tests/browser.py)
 
+from mlp_core import registry  # noqa: E402
+from mlp_core.data.fonts import font_report, report_markdown  # noqa: E402
+from mlp_core.registry import store  # noqa: E402
 from mlp_core.training.train import DEFAULT_CONFIG  # noqa: E402
 
 
@@ -193,6 +196,11 @@ def report(results: dict, figures: list[str]) -> str:
     for text, value, met in TARGETS:
         v = value(results)
         lines.append(f"| {text} | {v:.3f} | {'yes' if met(v) else 'no'} |")
+    names = {"default": "The default model", "page_trained": "A model trained in the page "
+             "with the default preset"}
+    for key, r in results.get("fonts", {}).items():
+        lines += ["", f"## {names[key]}, on {len(r['families'])} font families never trained "
+                  "on", "", report_markdown(r)]
     lines += ["", *(f"![{f}]({f})" for f in figures), ""]
     return "\n".join(lines)
 
@@ -217,7 +225,13 @@ def main() -> None:
     b = browser_bench.measure(args.runs, args.calls, train_config,
                               train_on_cpython=cpython.default_training_seconds,
                               startup_runs=args.startup_runs)
-    results = {"cpython": c, "browser": b, "dist": dist_size(HERE.parent / "dist"),
+    print("fonts it never saw: the default model and the one trained in the page…", flush=True)
+    fonts = {"default": font_report(registry.load_recognizer(
+        registry.get_production(store.read_registry(store.DEFAULT_BUNDLE))))}
+    if "page_trained_entry" in b:
+        fonts["page_trained"] = font_report(registry.load_recognizer(b.pop("page_trained_entry")))
+    results = {"cpython": c, "browser": b, "fonts": fonts,
+               "dist": dist_size(HERE.parent / "dist"),
                "machine": machine(), "runs": args.runs, "startup_runs": args.startup_runs,
                "seeds": args.seeds,
                "seconds": round(time.perf_counter() - start, 1)}

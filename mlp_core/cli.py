@@ -1,4 +1,4 @@
-"""Command line: ``python -m mlp_core train|predict|info|health|registry ...``.
+"""Command line: ``python -m mlp_core train|finetune|predict|evaluate|info|health|registry``.
 
 Results go to stdout as JSON (one object per line for ``predict``); progress and errors
 go to stderr. Any error exits with status 1 (2 for bad usage) and a one-line message.
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import registry
+from .data.fonts import ROLES, font_report, report_markdown
 from .registry import store
 from .service.serving import Service
 from .settings import DEFAULT_PRESET, FINETUNE, PRESETS, SETTINGS, Setting
@@ -109,6 +110,17 @@ def _cmd_predict(args: argparse.Namespace) -> None:
         _emit(service.predict(p))
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> None:
+    doc = _read(args)
+    entry = registry.get(doc, args.version) if args.version else registry.get_production(doc)
+    report = font_report(registry.load_recognizer(entry), args.role)
+    if args.markdown:
+        print(f"Model {entry['version']}, font families in role {args.role!r} "
+              f"({len(report['families'])} families):\n\n{report_markdown(report)}")
+    else:
+        _emit({"version": entry["version"], **report})
+
+
 def _cmd_registry(args: argparse.Namespace) -> None:
     doc = _read(args)
     if args.action == "list":
@@ -198,6 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
         func=lambda a: _emit(Service(lambda: _read(a)).model_info()))
     sub.add_parser("health", help="service health").set_defaults(
         func=lambda a: _emit(Service(lambda: _read(a)).health()))
+
+    ev = sub.add_parser("evaluate", help="how a model reads letters and other characters "
+                        "from fonts it was never trained on",
+                        description="Judge a model (production by default) on the shipped "
+                        "font grids of families held out of training (mlp_core/data/fonts.py): "
+                        "letters right, rejected or wrong, by style and ink level, and each "
+                        "other character's rejection.")
+    ev.add_argument("version", nargs="?", help="model version (default: production)")
+    ev.add_argument("--role", choices=ROLES, default="evaluation",
+                    help="which families: evaluation (never used in training, the default), "
+                    "validation (chose the rejection margins) or train")
+    ev.add_argument("--markdown", action="store_true", help="tables instead of JSON")
+    ev.set_defaults(func=_cmd_evaluate)
 
     r = sub.add_parser("registry", help="list, promote, roll back, history, delete, "
                        "export, import")

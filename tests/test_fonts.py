@@ -9,7 +9,7 @@ import pytest
 
 from mlp_core.data.fonts import CHARACTERS, ROLES, STYLES, font_rows, shipped
 from mlp_core.limits import NONE_LABEL
-from mlp_core.model.calibration import choose_margin
+from mlp_core.model.calibration import choose_margins
 from mlp_core.model.serialize import ModelFormatError, model_from_dict, model_to_dict
 from mlp_core.training.train import check_data_config, dataset, recognizer_of, train_model
 
@@ -70,30 +70,65 @@ def test_the_font_share_of_the_data_and_its_default():
     assert not np.array_equal(X, synthetic)
 
 
-def test_choose_margin_balances_letters_kept_and_others_rejected():
-    letters = np.array([3.0, 2.0, 1.5, 0.8])
-    right = np.ones(4, dtype=bool)
-    others = np.array([-2.0, 0.1, 0.4, 0.6])
-    # Margin 0.75 keeps all four letters and rejects all four others.
-    assert choose_margin(letters, right, others) == 0.75
-    assert choose_margin(np.array([]), np.array([], dtype=bool), others) == 0.0
-    # With nothing to separate, the rule stays as it was (0).
-    assert choose_margin(np.array([5.0]), np.array([True]), np.array([-5.0])) == 0.0
+def test_margins_rise_only_for_the_letter_that_is_confused():
+    """b is confused with h (h rows get high b margins); d is confused with nothing."""
+    rng = np.random.default_rng(0)
+    n = 200
+    letters_b = rng.uniform(2.0, 3.0, n)   # b rows: margins 2..3
+    letters_d = rng.uniform(0.5, 3.0, n)   # d rows: margins 0.5..3
+    h_as_b = rng.uniform(-1.0, 1.9, n)     # h rows, read as b: below 2
+    x_as_d = rng.uniform(-3.0, 0.4, n)     # other rows, read as d: below 0.5
+    margin = np.concatenate([letters_b, letters_d, h_as_b, x_as_d])
+    best = np.repeat([0, 1, 0, 1], n)
+    truth = np.repeat([0, 1, -1, -1], n)
+    other = np.repeat(["b", "d", "h", "x"], n)
+    margins = choose_margins(margin, best, truth, other, 2)
+    assert margins[0] >= 1.75 and margins[1] <= 0.5
+    assert np.all(choose_margins(margin[truth >= 0], best[truth >= 0], truth[truth >= 0],
+                                 other[truth >= 0], 2) == 0)  # nothing to reject
 
 
-def test_a_model_trained_with_fonts_stores_its_margin_and_applies_it():
+def test_a_model_trained_with_fonts_stores_its_margins_and_applies_them():
     result = train_model({"hidden_layer_sizes": [24], "max_epochs": 15, "seed": 1},
                          {"n_samples": 3000, "fonts": 0.5, "augment": 0.5})
     model = result.model
-    assert result.metrics["calibration"]["none_margin"] == model.none_margin_
+    assert result.metrics["calibration"]["none_margins"] == model.none_margins_
     data = model_to_dict(model, preprocessing="center")
-    assert data["calibration"]["none_margin"] == model.none_margin_
-    assert model_from_dict(data).none_margin_ == model.none_margin_
+    assert data["calibration"]["none_margins"] == model.none_margins_
+    assert model_from_dict(data).none_margins_ == model.none_margins_
     older = {**data, "calibration": {"temperature": data["calibration"]["temperature"]}}
-    assert model_from_dict(older).none_margin_ == 0.0  # made before the margin existed
-    with pytest.raises(ModelFormatError, match="none_margin"):
-        model_from_dict({**data, "calibration": {**data["calibration"], "none_margin": 99}})
+    assert model_from_dict(older).none_margins_ == {}  # made before margins existed
+    for bad in ({"b": 99}, {"q": 1.0}, {NONE_LABEL: 1.0}, [1.0]):
+        with pytest.raises(ModelFormatError, match="none_margins"):
+            model_from_dict({**data, "calibration": {**data["calibration"], "none_margins": bad}})
     # A larger margin rejects more: at the top of the range nothing is recognized.
     X = dataset(check_data_config({"n_samples": 200}), seed=9)[0]
-    model.none_margin_ = 10.0
+    model.none_margins_ = dict.fromkeys(("b", "d", "f"), 10.0)
     assert not recognizer_of(model).predict_many(X)[1].any()
+
+
+def test_evaluate_reports_fonts_never_trained_on(tmp_path):
+    """`python -m mlp_core evaluate` judges the production model on the evaluation
+    families; the shipped model reads printed letters from them."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "mlp_core", "--registry",
+                          str(tmp_path / "none.json"), "evaluate"], capture_output=True,
+                         text=True, check=False, cwd=tmp_path)
+    assert out.returncode == 1 and "no production model" in out.stderr  # empty: says so
+    out = subprocess.run([sys.executable, "-m", "mlp_core", "evaluate"], capture_output=True,
+                         text=True, check=True, cwd=tmp_path,
+                         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+                              "PYTHONPATH": str(ROOT)})
+    report = json.loads(out.stdout)
+    fonts = shipped()
+    assert report["role"] == "evaluation"
+    assert set(report["families"]) == {f for f, r in zip(fonts.families, fonts.roles,
+                                                         strict=True) if r == "evaluation"}
+    text = report["letters"]["by_style"]["text"]
+    assert text["n"] >= 200 and text["right"] >= 0.9  # the synthetic-only model: 54%
+    assert abs(text["right"] + text["rejected"] + text["wrong"] - 1) < 1e-9
+    assert report["others"]["all"]["rejected"] >= 0.9
+    assert "h" in report["others"]["by_character"] and "B" not in report["others"]["by_character"]

@@ -199,12 +199,12 @@ FINGERPRINTS = {
         "splits": ["test", "train"],
         "stores": ["classes", "meta", "models", "predictions", "samples"]},
 }
-# 4: a data setting (fonts) and the rejection margin (calibration.none_margin).
+# 4: a data setting (fonts) and per-letter rejection margins (calibration.none_margins).
 FINGERPRINTS[4] = {
     **FINGERPRINTS[3],
     "data_settings": ["augment", "augment_noise_max", "clean_fraction", "fonts", "n_samples",
                       "negatives", "noise_max", "noise_min"],
-    "calibration_keys": ["none_margin", "temperature"],
+    "calibration_keys": ["none_margins", "temperature"],
 }
 
 

@@ -35,6 +35,8 @@ ROLES = ("train", "validation", "evaluation")
 #: Lowercase letters are drawn this many times as often as other non-letters: they are
 #: the ones most like the letters (h and b, t and f), so the ones rejection must learn.
 LOWERCASE_WEIGHT = 1.0
+#: A package of a style is drawn this many times as often as others.
+STYLE_WEIGHT = {"handwriting": 1.0}
 PATH = Path(__file__).with_name("fonts.npz")
 
 
@@ -91,7 +93,9 @@ class Fonts:
         for k, char in enumerate(present):
             slots = np.flatnonzero(which == k)
             packages = [list(fams.values()) for fams in groups[char].values()]
-            p = rng.integers(0, len(packages), len(slots))
+            w = np.array([STYLE_WEIGHT.get(self.styles[next(iter(fams))], 1.0)
+                          for fams in groups[char].values()])
+            p = rng.choice(len(packages), len(slots), p=w / w.sum())
             for j, slot in enumerate(slots):
                 fams = packages[p[j]]
                 rows = fams[rng.integers(0, len(fams))]
@@ -147,3 +151,74 @@ def place(grids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     c = (np.arange(GRID)[None, :] - dc[:, None]) % GRID
     out = img[np.arange(n)[:, None, None], r[:, :, None], c[:, None, :]]
     return out.reshape(n, N_PIXELS)
+
+
+def font_report(recognizer: Any, role: str = "evaluation") -> dict[str, Any]:
+    """How a ``model.recognizer.Recognizer`` reads the shipped grids of families in
+    ``role`` (default: never trained on), each distinct grid counted once.
+
+    ``letters``: for the recognizer's letters that fonts have, by style, by ink level and
+    overall: ``n`` and the shares ``right`` (recognized and read right), ``rejected`` and
+    ``wrong``. ``others``: characters named like none of its letters (case-insensitively),
+    by style and per character: ``n`` and the share ``rejected``.
+    """
+    fonts = shipped()
+    rows = fonts.rows(role, CHARACTERS)
+    chars, style = fonts.chars[rows], np.array(fonts.styles)[fonts.family[rows]]
+    ink = np.array(fonts.meta["render"]["ink"])[fonts.ink[rows]]
+    letter, ok, _ = recognizer.predict_many(fonts.grids(rows))
+    taken = {c.casefold() for c in recognizer.letters}
+    is_letter = np.isin(chars, [c for c in recognizer.letters if c in LOWERCASE])
+    is_other = np.array([c.casefold() not in taken for c in chars.tolist()])
+
+    def letters(mask: np.ndarray) -> dict[str, Any]:
+        m = mask & is_letter
+        n = int(m.sum())
+        if not n:
+            return {"n": 0}
+        right = ok[m] & (letter[m] == chars[m])
+        return {"n": n, "right": float(right.mean()), "rejected": float(np.mean(~ok[m])),
+                "wrong": float(np.mean(ok[m] & ~right))}
+
+    def others(mask: np.ndarray) -> dict[str, Any]:
+        m = mask & is_other
+        return {"n": int(m.sum()), "rejected": float(np.mean(~ok[m])) if m.any() else None}
+
+    everything = np.ones(len(rows), dtype=bool)
+    return {
+        "role": role,
+        "families": sorted({fonts.families[f] for f in fonts.family[rows]}),
+        "letters": {"all": letters(everything),
+                    "by_style": {s: letters(style == s) for s in STYLES},
+                    "by_ink": {str(level): letters(ink == level)
+                               for level in fonts.meta["render"]["ink"]}},
+        "others": {"all": others(everything),
+                   "by_style": {s: others(style == s) for s in STYLES},
+                   "by_character": {str(c): others(chars == c)
+                                    for c in CHARACTERS if c.casefold() not in taken}},
+    }
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    """``font_report`` as the tables of ``docs/evaluation.md``."""
+    def pct(v: float | None) -> str:
+        return "—" if v is None else f"{100 * v:.1f}%"
+
+    lines = ["| letters (b, d, f) | grids | right and accepted | rejected | wrong |",
+             "|---|---|---|---|---|"]
+    groups = [("all", report["letters"]["all"]),
+              *((f"{s} faces", r) for s, r in report["letters"]["by_style"].items()),
+              *((f"ink level {k}", r) for k, r in report["letters"]["by_ink"].items())]
+    for name, r in groups:
+        lines.append(f"| {name} | {r['n']} | {pct(r.get('right'))} | "
+                     f"{pct(r.get('rejected'))} | {pct(r.get('wrong'))} |")
+    lines += ["", "| other characters | grids | rejected |", "|---|---|---|"]
+    lines.append(f"| all | {report['others']['all']['n']} | "
+                 f"{pct(report['others']['all']['rejected'])} |")
+    for s, r in report["others"]["by_style"].items():
+        lines.append(f"| {s} faces | {r['n']} | {pct(r['rejected'])} |")
+    worst = sorted(((c, r) for c, r in report["others"]["by_character"].items() if r["n"] >= 10),
+                   key=lambda cr: cr[1]["rejected"])
+    lines += ["", "Each other character with at least 10 grids, least rejected first: "
+              + ", ".join(f"{c} {pct(r['rejected'])}" for c, r in worst) + "."]
+    return "\n".join(lines)

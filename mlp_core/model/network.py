@@ -508,7 +508,7 @@ class MLP:
         self.stop_reason_ = stop_reason
         self.fit_seconds_ = time.perf_counter() - began
         self.temperature_ = 1.0
-        self.none_margin_ = 0.0
+        self.none_margins_: dict[str, float] = {}
         self.n_features_in_ = X.shape[1]
 
     # --- inference -----------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Recognition with rejection: a model's answer, or "none of my letters".
 
 A model trained with non-letters has one more output, ``none_class``; a drawing is
-recognized when the most probable letter beats "none of these" by the model's margin
-(``log p(letter) - log p(none) > none_margin_``, chosen on held-out fonts; 0 for models
-made before it existed: the letter is more probable than "none of these"). A model
+recognized when the most probable letter beats "none of these" by that letter's margin
+(``log p(letter) - log p(none) > none_margins_[letter]``, chosen on held-out fonts; 0
+for letters without one and for models made before margins existed: the letter is more
+probable than "none of these"). A model
 without that output (made before rejection existed, or trained with ``negatives`` 0)
 recognizes everything, and says so (``can_reject`` is false).
 """
@@ -41,7 +42,8 @@ class Recognizer:
         self._letter_index = [i for i in range(len(labels)) if i != self.none_index]
         self._layers = transposed_layers((model.weights_, model.biases_))
         self._activation = model.hyperparameters["activation"]
-        self._factor = float(np.exp(model.none_margin_))  # p(letter) must beat p(none) x this
+        #: Per letter (output order): p(letter) must beat p(none) times this.
+        self._factors = np.exp([model.none_margins_.get(c, 0.0) for c in self.letters])
 
     @property
     def can_reject(self) -> bool:
@@ -54,13 +56,15 @@ class Recognizer:
     def describe(self) -> dict[str, Any]:
         """How this model decides, in words the page and model info can show."""
         common = {"can_reject": self.can_reject, "temperature": self.model.temperature_,
-                  "none_margin": self.model.none_margin_,
+                  "none_margins": dict(self.model.none_margins_),
                   "preprocessing": self.preprocessing}
         if self.can_reject:
             return {**common, "method": "none-of-these class",
                     "rule": "recognized when a letter is more probable than none of these"
-                            + (f" by a factor of {np.exp(self.model.none_margin_):.2f}"
-                               if self.model.none_margin_ else "")}
+                            + ("" if not any(self.model.none_margins_.values()) else
+                               " by a factor per letter (" + ", ".join(
+                                   f"{c} {f:.2f}" for c, f in zip(self.letters, self._factors,
+                                                                  strict=True)) + ")")}
         return {**common, "method": None, "rule": "always answers with one of its letters "
                                                   "(trained without non-letters)"}
 
@@ -82,7 +86,7 @@ class Recognizer:
         p_none = None if ni is None else p.pop(ni)
         best = max(range(len(p)), key=p.__getitem__)
         return {"letter": self.letters[best],
-                "recognized": p_none is None or p[best] > p_none * self._factor,
+                "recognized": p_none is None or bool(p[best] > p_none * self._factors[best]),
                 "probabilities": dict(zip(self.letters, p, strict=True)),
                 "none_probability": p_none,
                 "confidence": p[best]}
@@ -94,7 +98,7 @@ class Recognizer:
         L = P[:, self._letter_index]
         best = L.argmax(axis=1)
         recognized = (np.ones(len(X), dtype=bool) if self.none_index is None
-                      else L[np.arange(len(X)), best] > P[:, self.none_index] * self._factor)
+                      else L[np.arange(len(X)), best] > P[:, self.none_index] * self._factors[best])
         return np.array(self.letters)[best], recognized, P
 
     def accuracy_with_rejection(self, X: np.ndarray, y: np.ndarray) -> float:

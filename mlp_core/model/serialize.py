@@ -21,8 +21,8 @@ from .preprocess import PREPROCESSING
 FORMAT = "mlp_core/model"
 FORMAT_VERSION = 1
 HISTORY_KEYS = ("train_loss", "val_loss", "val_accuracy")
-#: What ``calibration`` holds (``none_margin`` is optional: absent means 0).
-CALIBRATION_KEYS = ("temperature", "none_margin")
+#: What ``calibration`` holds (``none_margins`` is optional: absent means 0 for every letter).
+CALIBRATION_KEYS = ("temperature", "none_margins")
 
 
 class ModelFormatError(ValueError):
@@ -35,8 +35,8 @@ def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
     ``none_class`` names the output that means "none of these letters" (``NONE_LABEL``
     when the model was trained on non-letters, else null: it cannot reject),
     ``calibration.temperature`` divides the logits before softmax,
-    ``calibration.none_margin`` is how far a letter must beat "none of these" (in log
-    probability; absent, as in models made before it, means 0), and
+    ``calibration.none_margins`` says, per letter, how far it must beat "none of these"
+    (in log probability; a letter it leaves out, or a model made before it, has 0), and
     ``preprocessing`` says what drawings go through before the network (``"center"``,
     or ``"none"``; models written before it existed have none).
     """
@@ -51,8 +51,9 @@ def model_to_dict(model: MLP, *, preprocessing: str = "none") -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "classes": classes,
         "none_class": NONE_LABEL if NONE_LABEL in classes else None,
-        "calibration": dict(zip(CALIBRATION_KEYS, (float(model.temperature_),
-                                                   float(model.none_margin_)), strict=True)),
+        "calibration": dict(zip(CALIBRATION_KEYS, (
+            float(model.temperature_),
+            {str(k): float(v) for k, v in sorted(model.none_margins_.items())}), strict=True)),
         "preprocessing": preprocessing,
         "hyperparameters": hp,
         "architecture": {"layer_sizes": model.layer_sizes,
@@ -205,11 +206,17 @@ def model_from_dict(data: Any, where: str = "model") -> MLP:
             and T_RANGE[0] <= temperature <= T_RANGE[1]):
         raise fail("field_number", ".calibration.temperature", min=T_RANGE[0], max=T_RANGE[1])
     model.temperature_ = float(temperature)
-    margin = calibration.get("none_margin", 0.0)  # absent in models made before it
-    if not (type(margin) in (int, float) and MARGIN_RANGE[0] <= margin <= MARGIN_RANGE[1]):
-        raise fail("field_number", ".calibration.none_margin", min=MARGIN_RANGE[0],
-                   max=MARGIN_RANGE[1])
-    model.none_margin_ = float(margin)
+    margins = calibration.get("none_margins", {})  # absent in models made before them
+    if not isinstance(margins, dict):
+        raise fail("field_object", ".calibration.none_margins")
+    for letter, margin in margins.items():
+        if letter not in classes or letter == none_class:
+            raise fail("field_choice", ".calibration.none_margins",
+                       choices=", ".join(c for c in classes if c != none_class))
+        if not (type(margin) in (int, float) and MARGIN_RANGE[0] <= margin <= MARGIN_RANGE[1]):
+            raise fail("field_number", f".calibration.none_margins.{letter}",
+                       min=MARGIN_RANGE[0], max=MARGIN_RANGE[1])
+    model.none_margins_ = {str(k): float(v) for k, v in margins.items()}
     if data.get("preprocessing", "none") not in PREPROCESSING:
         raise fail("field_choice", ".preprocessing", choices=", ".join(PREPROCESSING))
     model.fit_seconds_ = fit_seconds

@@ -16,11 +16,11 @@ from ..data.fonts import font_rows
 from ..data.heldout import open_set_report
 from ..data.negatives import make_negatives
 from ..data.synthetic import check_template, default_templates, make_dataset
-from ..limits import MAX_CLASSES, NONE_LABEL
+from ..limits import MAX_CLASSES, N_PIXELS, NONE_LABEL
 from ..messages import coded
 from ..model.calibration import (
     calibrated,
-    choose_margin,
+    choose_margins,
     expected_calibration_error,
     fit_temperature,
 )
@@ -76,16 +76,16 @@ def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None, 
 
 
 def validation_fonts(cfg: Mapping[str, Any], letters: list[str], n_val: int,
-                     seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Font rows from the *validation* families, as many as the share ``fonts`` of a
-    validation split of ``n_val`` rows would hold: the part of validation held out by font
-    family, on which early stopping, calibration and rejection are judged."""
-    share = cfg.get("fonts", 0.0)
+                     seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n_val`` font rows from the *validation* families (none if ``fonts`` is 0), letters
+    and other characters in the data's proportions, with their labels and characters:
+    held out by font family, they choose the rejection margins."""
+    if not cfg.get("fonts", 0.0):
+        return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str), np.zeros(0, dtype=str)
     n_none = round(n_val * cfg["negatives"])
-    X, c = font_rows(round((n_val - n_none) * share), round(n_none * share), letters,
-                     "validation", noise_max=cfg["augment_noise_max"],
-                     rng=np.random.default_rng([seed, 3]))
-    return X, np.where(np.isin(c, letters), c, NONE_LABEL)
+    X, c = font_rows(n_val - n_none, n_none, letters, "validation",
+                     noise_max=cfg["augment_noise_max"], rng=np.random.default_rng([seed, 3]))
+    return X, np.where(np.isin(c, letters), c, NONE_LABEL), c
 
 
 @dataclass
@@ -132,8 +132,7 @@ def train_steps(
     X_tr, X_val, y_tr, y_val = train_val_split(
         X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
     # Fonts of families held out of training: they choose the rejection margin.
-    Xv, yv = validation_fonts(cfg, sorted(all_templates), len(y_val), hp["seed"])
-    Xv = center(Xv)
+    Xv, yv, cv = validation_fonts(cfg, sorted(all_templates), len(y_val), hp["seed"])
     model = MLP(**hp)
     epochs = model.fit_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
 
@@ -142,7 +141,7 @@ def train_steps(
         info = {**cfg, "seed": hp["seed"], "train_samples": len(y_tr)}
         return describe(model, X_val, y_val, info, user_samples=len(ys), added=added,
                         lineage=lineage(fingerprint, time.perf_counter() - started),
-                        rejection_set=(Xv, yv))
+                        rejection_set=rejection_rows(X_val, y_val, (center(Xv), yv, cv)))
 
     return run()
 
@@ -171,16 +170,18 @@ def describe(model: MLP, X_val: np.ndarray, y_val: np.ndarray, info: dict[str, A
              user_samples: int, added: Mapping[str, Any], lineage: dict[str, Any],
              extra: Mapping[str, Any] | None = None,
              preprocessing: str = PREPROCESSING,
-             rejection_set: tuple[np.ndarray, np.ndarray] | None = None) -> TrainResult:
+             rejection_set: tuple[np.ndarray, ...] | None = None
+             ) -> TrainResult:
     """A trained ``model`` as the registry records it: metrics on validation (with
     calibration, which sets the model's temperature, and the held-out open-set report),
     and its data (``info``, plus counts, classes, ``extra`` and the ``added`` letters'
-    templates). ``rejection_set`` (prepared drawings and labels, from font families held
-    out of training) sets the model's rejection margin; without it the margin is 0."""
+    templates). ``rejection_set`` (prepared drawings, labels and characters, from font
+    families held out of training) sets the model's rejection margins; without it they
+    are 0."""
     metrics = evaluate(y_val, model.predict(X_val), labels=model.classes_)
     metrics["calibration"] = calibrate(model, X_val, y_val)
-    model.none_margin_ = rejection_margin(model, *rejection_set) if rejection_set else 0.0
-    metrics["calibration"]["none_margin"] = model.none_margin_
+    model.none_margins_ = rejection_margins(model, *rejection_set) if rejection_set else {}
+    metrics["calibration"]["none_margins"] = dict(model.none_margins_)
     metrics["open_set"] = open_set_report(recognizer_of(model, preprocessing))
     dataset_info = {**info, "val_samples": len(y_val), "user_samples": user_samples,
                     "classes": [str(c) for c in model.classes_ if c != NONE_LABEL],
@@ -203,20 +204,45 @@ def calibrate(model: MLP, X_val: np.ndarray, y_val: np.ndarray) -> dict[str, flo
     return {"temperature": model.temperature_, "ece_before": before, "ece_after": after}
 
 
-def rejection_margin(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
-    """The margin ``calibration.choose_margin`` picks on prepared drawings ``X`` (letters
-    and ``NONE_LABEL``); 0 if the model cannot reject."""
+#: The most a rejection margin may cost the validation split's letters (generated and the
+#: person's own): they are what people draw, so they give up less than font letters.
+SPLIT_LETTER_LOSS = 0.005
+
+
+def rejection_rows(X_val: np.ndarray, y_val: np.ndarray,
+                   fonts: tuple[np.ndarray, np.ndarray, np.ndarray]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """What chooses the rejection margins: the held-out font rows (letters and other
+    characters) plus the validation split's letters (generated, noisy, the person's), so
+    that a margin does not buy rejection with the letters people draw; and each row's
+    group (0 fonts, 1 the split). None without fonts."""
+    X, y, chars = fonts
+    if not len(y):
+        return None
+    mine = y_val != NONE_LABEL
+    return (np.vstack([X, X_val[mine]]), np.concatenate([y, y_val[mine]]),
+            np.concatenate([chars, y_val[mine]]),
+            np.concatenate([np.zeros(len(y), dtype=int), np.ones(int(mine.sum()), dtype=int)]))
+
+
+def rejection_margins(model: MLP, X: np.ndarray, y: np.ndarray, chars: np.ndarray,
+                      group: np.ndarray | None = None) -> dict[str, float]:
+    """Per-letter margins (``calibration.choose_margins``) on prepared held-out drawings
+    ``X`` with labels ``y`` (letters and ``NONE_LABEL``) and characters ``chars``; none
+    if the model cannot reject."""
     labels = [str(c) for c in model.classes_]
     if NONE_LABEL not in labels or not len(y):
-        return 0.0
+        return {}
     log_p = np.log(np.maximum(model.predict_proba(X), 1e-300))
     none = labels.index(NONE_LABEL)
-    letter_cols = [i for i in range(len(labels)) if i != none]
-    best = np.array(letter_cols)[log_p[:, letter_cols].argmax(axis=1)]
-    margin = log_p[np.arange(len(y)), best] - log_p[:, none]
-    is_letter = np.asarray(y) != NONE_LABEL
-    right = np.array(labels)[best] == np.asarray(y)
-    return choose_margin(margin[is_letter], right[is_letter], margin[~is_letter])
+    letters = [c for c in labels if c != NONE_LABEL]
+    cols = [labels.index(c) for c in letters]
+    best = log_p[:, cols].argmax(axis=1)
+    margin = log_p[np.arange(len(y)), np.array(cols)[best]] - log_p[:, none]
+    truth = np.array([letters.index(c) if c in letters else -1 for c in np.asarray(y)])
+    margins = choose_margins(margin, best, truth, np.asarray(chars), len(letters), group,
+                             max_loss={1: SPLIT_LETTER_LOSS})
+    return {c: float(m) for c, m in zip(letters, margins, strict=True) if m}
 
 
 def recognizer_of(model: MLP, preprocessing: str = PREPROCESSING) -> Recognizer:

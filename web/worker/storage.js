@@ -9,7 +9,7 @@ const DB_NAME = "letter-recognizer";
 // a new setting, the log's keys: tests/test_formats.py holds each version's fingerprint),
 // so that a tab still running an older version closes the database and offers a reload
 // instead of reading records it would take for damaged.
-// 4: the data setting `fonts` and the model's `calibration.none_margin` (records written
+// 4: the data setting `fonts` and the model's `calibration.none_margins` (records written
 // before lack them and mean 0: no store changes).
 const DB_VERSION = 4;
 
