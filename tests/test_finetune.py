@@ -10,6 +10,8 @@ import pytest
 from drawings import DRAWINGS, as_bits
 
 from mlp_core import cli, registry, settings
+from mlp_core.data.fonts import font_report
+from mlp_core.data.heldout import open_set_report
 from mlp_core.model.preprocess import center
 from mlp_core.registry import store
 from mlp_core.service.evaluation import evaluate_drawings
@@ -72,6 +74,20 @@ def test_a_new_letter_grows_the_output_layer_and_keeps_the_rest(parent):
     X, y = dataset(cfg, seed=99)
     before = np.mean(registry.load_model(parent).predict(center(X)) == y)
     assert np.mean(model.predict(center(X)) == y) >= before - 0.03
+
+
+def test_fine_tuning_on_letters_only_keeps_rejecting_non_letters(parent):
+    """The replay holds the parent's non-letters (generated and from fonts), and the
+    margins are chosen again: no more than 3 points of rejection are lost."""
+    examples = [{"label": k, "pattern": as_bits(d)} for k in "bdf" for d in DRAWINGS[k]] * 4
+    result = run(finetune_steps(parent, {}, samples=examples))
+    before = registry.load_recognizer(parent)
+    after = registry.load_recognizer({**parent, "model": result.model_dict()})
+    assert (open_set_report(after)["reject_rate"]
+            >= open_set_report(before)["reject_rate"] - 0.03)
+    fonts = [font_report(r, "evaluation")["others"]["all"]["rejected"] for r in (before, after)]
+    assert fonts[1] >= fonts[0] - 0.03, fonts
+    assert result.metrics["calibration"]["none_margins"] == result.model.none_margins_
 
 
 def test_it_starts_from_the_parent_weights(parent):

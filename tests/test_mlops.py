@@ -204,6 +204,10 @@ def test_fine_tuning_improves_production_with_my_examples_in_seconds(context):
     assert entry["dataset_info"]["user_samples"] == trained
     assert entry["classes"] == ["b", "d", "f"] and not entry["is_production"]
     assert "model" not in entry  # the summary, without weights
+    # Trained on letters only, it rejects non-letters as its parent did (held-out set).
+    rejects = [page.evaluate("v => window.mlp.registry.get(v)", v)["metrics"]["open_set"]
+               ["reject_rate"] for v in (production, entry["version"])]
+    assert rejects[1] >= rejects[0] - 0.03, rejects
 
     # A new letter: the page's button, gated promotion, and the child predicts it.
     x = [1 if r == c or r + c == 9 else 0 for r in range(10) for c in range(10)]

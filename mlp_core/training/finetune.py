@@ -18,7 +18,16 @@ from ..model.preprocess import center
 from ..model.split import train_val_split
 from ..registry import Entry, load_model
 from .lineage import data_sha256, lineage
-from .train import TrainResult, check_data_config, dataset, describe, letters, training_drawings
+from .train import (
+    TrainResult,
+    check_data_config,
+    dataset,
+    describe,
+    letters,
+    rejection_rows,
+    training_drawings,
+    validation_fonts,
+)
 
 
 def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
@@ -53,6 +62,8 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
     X_tr, X_val, y_tr, y_val = train_val_split(
         prepare(X), y.astype(str), validation_fraction=hp["validation_fraction"] or 0.2,
         seed=hp["seed"])
+    # The rejection margins are chosen again, as in training, on held-out font families.
+    Xv, yv, cv = validation_fonts(data, sorted(all_templates), len(y_val), hp["seed"])
     Xs, ys = training_drawings(samples, all_templates)
     added = {k: v for k, v in all_templates.items() if k not in default_templates()}
     fingerprint = data_sha256({**hp, "finetune": cfg, "parent": parent["version"]}, data,
@@ -69,6 +80,7 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
                         extra={"finetune": cfg},
                         lineage=lineage(fingerprint, time.perf_counter() - started,
                                         parent=parent["version"]),
-                        preprocessing=preprocessing)
+                        preprocessing=preprocessing,
+                        rejection_set=rejection_rows(X_val, y_val, (prepare(Xv), yv, cv)))
 
     return run()
