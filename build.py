@@ -353,11 +353,14 @@ def build(dist: Path = DIST) -> dict:
         if f != "python_stdlib.zip":
             shutil.copy2(PYODIDE / f, dist / "pyodide" / f)
     # Only what runs: the official files cut down (STDLIB_KEEP, NUMPY_KEEP); the page
-    # fetches the default models as registry.json, so its mlp_core wheel leaves them out.
+    # fetches the default models as registry.json, and the font glyphs as fonts.npz only
+    # when it first trains, so its mlp_core wheel leaves both out.
     _rezip(PYODIDE / "python_stdlib.zip", dist / "pyodide" / "python_stdlib.zip", _stdlib_kept)
     _rezip(numpy, dist / "pyodide" / NUMPY_WHEEL, _numpy_kept)
     site_wheel = dist / "pyodide" / wheel.name
-    _rezip(wheel, site_wheel, lambda name: not name.endswith("/default_registry.json"))
+    _rezip(wheel, site_wheel,
+           lambda name: not name.endswith(("/default_registry.json", "/data/fonts.npz")))
+    shutil.copy2(ROOT / "mlp_core" / "data" / "fonts.npz", dist / "fonts.npz")
     lock = site_lock(site_wheel, dist / "pyodide" / "pyodide-lock.json")
     runtime = hashlib.sha256()
     for p in sorted((dist / "pyodide").iterdir()):

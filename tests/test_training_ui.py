@@ -81,6 +81,23 @@ def test_javascript_train_reports_every_epoch(context):
     assert "activation must be one of" in err
 
 
+def test_font_glyphs_arrive_with_the_first_training_and_a_failed_download_is_retried(context):
+    """The site's wheel leaves fonts.npz out; the first training fetches it. If that
+    fails, the training says which file and why, changes nothing, and the next one
+    fetches again."""
+    context.route("**/fonts.npz", lambda route: route.fulfill(status=404, body="Not Found"))
+    page = open_app(context)
+    before = versions(page)
+    small = {"hyperparameters": {"hidden_layer_sizes": [8], "max_epochs": 2},
+             "data": {"n_samples": 300, "fonts": 0.5}}
+    err = page.evaluate("c => window.mlp.train(c).then(() => null, (e) => e.message)", small)
+    assert "could not download fonts.npz (HTTP 404)" in err
+    assert versions(page) == before
+    context.unroute("**/fonts.npz")
+    entry = page.evaluate("c => window.mlp.train(c)", small)
+    assert entry["dataset_info"]["fonts"] == 0.5 and len(versions(page)) == len(before) + 1
+
+
 def test_cancel_stops_and_leaves_registry_unchanged(context):
     page = open_app(context, "?hidden=128&max_epochs=400&patience=400&n_samples=20000")
     before = page.evaluate("window.mlp.registry.export()")

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from .. import registry, settings
+from ..data import fonts
 from ..data.examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from ..data.synthetic import default_templates
 from ..messages import explain
@@ -239,6 +240,15 @@ class App:
         return _dump(check_new_letter(json.loads(class_json), json.loads(letters_json)))
 
     # --- training ------------------------------------------------------------------------
+
+    def install_fonts(self, data: Any) -> None:
+        """Put the font glyphs (``fonts.npz``, bytes or a JavaScript byte array) where
+        ``mlp_core.data.fonts`` reads them: the site's wheel leaves them out, and the
+        worker fetches them before its first training."""
+        raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+        fonts.PATH.write_bytes(raw)
+        fonts.shipped.cache_clear()
+        fonts.shipped()  # refuses a damaged file now, not in the middle of a training
 
     def start_training(self, config_json: str) -> str:
         """Check a training configuration and get ready to train one epoch per

@@ -19,6 +19,9 @@ self.onmessage = async ({ data: { wheels, args } }) => {
     // the suite reads them where the package keeps them.
     const bundle = await (await fetch(new URL("../registry.json", import.meta.url))).text();
     pyodide.FS.writeFile(pyodide.runPython("import mlp_core.registry.store; str(mlp_core.registry.store.DEFAULT_BUNDLE)"), bundle);
+    // ... and the font glyphs (the page fetches fonts.npz before it first trains).
+    const fonts = new Uint8Array(await (await fetch(new URL("../fonts.npz", import.meta.url))).arrayBuffer());
+    pyodide.FS.writeFile(pyodide.runPython("import mlp_core.data.fonts; str(mlp_core.data.fonts.PATH)"), fonts);
     const project = await (await fetch(new URL("./project.zip", import.meta.url))).arrayBuffer();
     pyodide.unpackArchive(project, "zip", { extractDir: "/home/pyodide/project" });
     pyodide.globals.set("ARGS", pyodide.toPy(args));

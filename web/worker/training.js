@@ -4,6 +4,10 @@ import { codedError } from "../shared/coded-error.js";
 import { gateReason } from "../shared/gate-reason.js";
 import { translatorFor } from "../shared/i18n.js";
 
+// The font glyphs training draws from (mlp_core/data/fonts.npz): the site's wheel leaves
+// them out, since most visits never train; fetched once, before the first training.
+const FONTS_URL = new URL("../fonts.npz", import.meta.url);
+
 function cancelled() {
   return codedError("worker.training_cancelled", {}, "TrainingCancelled");
 }
@@ -14,6 +18,21 @@ export class Training {
     Object.assign(this, { python, registry, storage });
     this.running = false;
     this.cancelRequested = false;
+    this.fontsReady = null;
+  }
+
+  /** Fetch fonts.npz and hand it to Python, once (again after a failure). */
+  fonts() {
+    this.fontsReady ??= fetch(FONTS_URL)
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        this.python.run("install_fonts", new Uint8Array(await response.arrayBuffer()));
+      })
+      .catch((err) => {
+        this.fontsReady = null;
+        throw codedError("worker.download_failed", { file: "fonts.npz", why: err.message }, "DownloadFailed");
+      });
+    return this.fontsReady;
   }
 
   /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
@@ -28,6 +47,7 @@ export class Training {
     this.running = true;
     this.cancelRequested = false;
     try {
+      await this.fonts();
       const { include_samples: includeSamples = true, promote = false, ...settings } = config;
       const classes = await this.storage.listClasses();
       const samples = includeSamples || kind === "finetune" ? await this.storage.listSamples() : [];
