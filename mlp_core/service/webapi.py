@@ -246,6 +246,8 @@ class App:
         ``mlp_core.data.fonts`` reads them: the site's wheel leaves them out, and the
         worker fetches them before its first training."""
         raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+        # A start from the runtime snapshot unpacks no files of packages it restored.
+        fonts.PATH.parent.mkdir(parents=True, exist_ok=True)
         fonts.PATH.write_bytes(raw)
         fonts.shipped.cache_clear()
         fonts.shipped()  # refuses a damaged file now, not in the middle of a training

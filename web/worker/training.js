@@ -23,15 +23,20 @@ export class Training {
 
   /** Fetch fonts.npz and hand it to Python, once (again after a failure). */
   fonts() {
-    this.fontsReady ??= fetch(FONTS_URL)
-      .then(async (response) => {
+    this.fontsReady ??= (async () => {
+      let bytes;
+      try {
+        const response = await fetch(FONTS_URL);
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        this.python.run("install_fonts", new Uint8Array(await response.arrayBuffer()));
-      })
-      .catch((err) => {
-        this.fontsReady = null;
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch (err) {
         throw codedError("worker.download_failed", { file: "fonts.npz", why: err.message }, "DownloadFailed");
-      });
+      }
+      this.python.run("install_fonts", bytes);
+    })().catch((err) => {
+      this.fontsReady = null;
+      throw err;
+    });
     return this.fontsReady;
   }
 
