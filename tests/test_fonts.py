@@ -39,7 +39,9 @@ def test_the_shipped_grids_come_only_from_the_listed_packages_split_by_family():
 
 def test_font_rows_never_use_another_role_or_a_letter_name():
     fonts, rng = shipped(), np.random.default_rng(0)
-    X, chars = font_rows(300, 600, ["b", "d", "f", "x"], "validation", noise_max=0.0, rng=rng)
+    X, labels, chars = font_rows(300, 600, ["b", "d", "f", "x"], "validation", noise_max=0.0,
+                                 rng=rng)
+    assert list(labels) == [*chars[:300], *[NONE_LABEL] * 600]
     assert len(X) == 900 and set(chars[:300]) == {"b", "d", "f", "x"}  # fonts back an x too
     assert not {"x", "X", "b", "d", "f"} & set(chars[300:])
     # Each grid drawn (moved, unflipped) is one of that character's validation grids.

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..limits import GRID, N_PIXELS
+from ..limits import GRID, N_PIXELS, NONE_LABEL
 
 #: Lowercase letters (b, d and f among them), then the other characters: uppercase letters
 #: but B, D and F (people draw those for the letters), digits and a few symbols.
@@ -117,13 +117,15 @@ def shipped() -> Fonts:
 
 
 def font_rows(n_letters: int, n_others: int, letters: Sequence[str], role: str, *,
-              noise_max: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+              noise_max: float, rng: np.random.Generator
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``n_letters`` grids of the model's ``letters`` that fonts have (lowercase) and
     ``n_others`` of the other characters (none named like a letter, case-insensitively),
     from families in ``role``, moved anywhere they fit and with up to ``noise_max`` of
-    their pixels flipped. Returns the grids and their characters."""
+    their pixels flipped. Returns the grids, their labels (the letter, or ``NONE_LABEL``)
+    and their characters."""
     if not n_letters and not n_others:
-        return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str)
+        return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str), np.zeros(0, dtype=str)
     fonts = shipped()
     drawable = [c for c in letters if c in LOWERCASE]
     taken = {c.casefold() for c in letters}
@@ -133,7 +135,8 @@ def font_rows(n_letters: int, n_others: int, letters: Sequence[str], role: str, 
                           {c: LOWERCASE_WEIGHT for c in others if c in LOWERCASE})
     X = place(np.vstack([X1, X2]), rng)
     flip = rng.random(X.shape) < rng.uniform(0.0, noise_max, (len(X), 1))
-    return np.where(flip, 1.0 - X, X), np.concatenate([c1, c2])
+    chars = np.concatenate([c1, c2])
+    return np.where(flip, 1.0 - X, X), np.where(np.isin(chars, letters), chars, NONE_LABEL), chars
 
 
 def place(grids: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -82,13 +82,14 @@ def choose_margins(margin: np.ndarray, best: np.ndarray, truth: np.ndarray,
     k = np.zeros(n_letters, dtype=int)  # MARGINS[0] = 0: a letter beats "none of these"
     floor = kept(k) - np.array([(max_loss or {}).get(int(g), MAX_LETTER_LOSS) for g, _ in sets])
     while (short := shortfall(k)) > 0:
-        steps = []
+        now, steps = kept(k), []
         for i in range(n_letters):
             if k[i] + 1 < len(MARGINS):
                 up = k.copy()
                 up[i] += 1
-                gain, cost = short - shortfall(up), float(np.sum(kept(k) - kept(up)))
-                if gain > 0 and np.all(kept(up) >= floor):
+                after = kept(up)
+                gain, cost = short - shortfall(up), float(np.sum(now - after))
+                if gain > 0 and np.all(after >= floor):
                     steps.append((gain / (cost + 1e-3), i))
         if not steps:
             break

@@ -58,9 +58,8 @@ def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None, 
     n_letters = cfg["n_samples"] - n_none
     share = cfg.get("fonts", 0.0)
     rng = np.random.default_rng([seed, 2])
-    Xf, cf = font_rows(round(n_letters * share), round(n_none * share), letters, role,
-                       noise_max=cfg["augment_noise_max"], rng=rng)
-    yf = np.where(np.isin(cf, letters), cf, NONE_LABEL)
+    Xf, yf, _ = font_rows(round(n_letters * share), round(n_none * share), letters, role,
+                          noise_max=cfg["augment_noise_max"], rng=rng)
     n_none -= int(np.sum(yf == NONE_LABEL))  # the rest: generated
     X, y = make_dataset(n_letters - int(np.sum(yf != NONE_LABEL)), templates=templates,
                         clean_fraction=cfg["clean_fraction"],
@@ -83,9 +82,8 @@ def validation_fonts(cfg: Mapping[str, Any], letters: list[str], n_val: int,
     if not cfg.get("fonts", 0.0):
         return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str), np.zeros(0, dtype=str)
     n_none = round(n_val * cfg["negatives"])
-    X, c = font_rows(n_val - n_none, n_none, letters, "validation",
+    return font_rows(n_val - n_none, n_none, letters, "validation",
                      noise_max=cfg["augment_noise_max"], rng=np.random.default_rng([seed, 3]))
-    return X, np.where(np.isin(c, letters), c, NONE_LABEL), c
 
 
 @dataclass
