@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,6 @@ CHARACTERS = (LOWERCASE + "ACEGHIJKLMNOPQRSTUVWXYZ" + "0123456789" + "+=#%&?@")
 #: Font styles, as the evaluation reports them.
 STYLES = ("text", "display", "handwriting")
 ROLES = ("train", "validation", "evaluation")
-#: Lowercase letters are drawn this many times as often as other non-letters: they are
-#: the ones most like the letters (h and b, t and f), so the ones rejection must learn.
-LOWERCASE_WEIGHT = 1.0
-#: A package of a style is drawn this many times as often as others.
-STYLE_WEIGHT = {"handwriting": 1.0}
 PATH = Path(__file__).with_name("fonts.npz")
 
 
@@ -74,11 +69,10 @@ class Fonts:
         in_role = np.array([r == role for r in self.roles])[self.family]
         return np.flatnonzero(in_role & np.isin(self.chars, list(chars)))
 
-    def sample(self, n: int, chars: Sequence[str], role: str, rng: np.random.Generator,
-               weight: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, n: int, chars: Sequence[str], role: str,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """``n`` grids of ``chars`` from families in ``role``, balanced (module doc), and
-        their characters; a character is drawn ``weight[c]`` (default 1) times as often as
-        others. Characters without a grid in ``role`` are skipped."""
+        their characters. Characters without a grid in ``role`` are skipped."""
         groups: dict[str, dict[str, dict[int, np.ndarray]]] = {}
         for i in self.rows(role, chars):
             f = int(self.family[i])
@@ -88,14 +82,11 @@ class Fonts:
         if not present or n <= 0:
             return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str)
         picks = np.empty(n, dtype=np.intp)
-        w = np.array([(weight or {}).get(c, 1.0) for c in present])
-        which = rng.choice(len(present), n, p=w / w.sum())
+        which = rng.choice(len(present), n, p=uniform(len(present)))
         for k, char in enumerate(present):
             slots = np.flatnonzero(which == k)
             packages = [list(fams.values()) for fams in groups[char].values()]
-            w = np.array([STYLE_WEIGHT.get(self.styles[next(iter(fams))], 1.0)
-                          for fams in groups[char].values()])
-            p = rng.choice(len(packages), len(slots), p=w / w.sum())
+            p = rng.choice(len(packages), len(slots), p=uniform(len(packages)))
             for j, slot in enumerate(slots):
                 fams = packages[p[j]]
                 rows = fams[rng.integers(0, len(fams))]
@@ -108,6 +99,12 @@ class Fonts:
         counts = {r: int(np.sum(role == r)) for r in ROLES}
         fams = {r: self.roles.count(r) for r in ROLES}
         return ", ".join(f"{r}: {counts[r]} grids of {fams[r]} families" for r in ROLES)
+
+
+def uniform(k: int) -> np.ndarray:
+    """Equal probabilities of ``k`` choices (``Generator.choice`` draws these differently
+    from ``p=None``: kept so that the shipped model's data stays reproducible)."""
+    return np.full(k, 1.0 / k)
 
 
 @functools.cache
@@ -131,8 +128,7 @@ def font_rows(n_letters: int, n_others: int, letters: Sequence[str], role: str, 
     taken = {c.casefold() for c in letters}
     others = [c for c in CHARACTERS if c.casefold() not in taken]
     X1, c1 = fonts.sample(n_letters if drawable else 0, drawable, role, rng)
-    X2, c2 = fonts.sample(n_others, others, role, rng,
-                          {c: LOWERCASE_WEIGHT for c in others if c in LOWERCASE})
+    X2, c2 = fonts.sample(n_others, others, role, rng)
     X = place(np.vstack([X1, X2]), rng)
     flip = rng.random(X.shape) < rng.uniform(0.0, noise_max, (len(X), 1))
     chars = np.concatenate([c1, c2])
