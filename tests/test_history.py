@@ -214,7 +214,9 @@ def test_promotion_is_gated_on_the_test_drawings(three, drawn):
     gate = json.loads(app.compare(b, json.dumps(samples)))
     assert gate["champion"]["version"] == a and gate["challenger"]["version"] == b
     assert gate["verdict"] == "equal"  # the same weights: no better, no worse
-    assert gate["difference"] == {"validation": pytest.approx(0.01), "test": 0.0}
+    assert gate["difference"] == {"validation": pytest.approx(0.01), "test": 0.0,
+                                  "rejection": 0.0, "gate_validation": 0.0}
+    assert gate["promote"] is False  # as good is not better
     assert json.loads(app.compare(b, "[]"))["verdict"] == "untested"
 
     # A model that barely trained is worse than production: "if_better" keeps production.

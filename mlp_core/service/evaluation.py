@@ -1,5 +1,5 @@
-"""How a model does on the person's own test drawings: the judge of "is it better on
-real drawings?", beside the validation accuracy measured on synthetic samples."""
+"""How a model does on the person's own test drawings (the gate, ``gate.py``, pairs two
+models on them)."""
 
 from __future__ import annotations
 
@@ -30,33 +30,3 @@ def evaluate_drawings(recognizer: Recognizer, X: np.ndarray,
     m = evaluate(y, np.where(recognized, letters, NONE_LABEL), labels=labels)
     return {"accuracy": m["accuracy"], "n": m["total"], "labels": m["labels"],
             "confusion": m["confusion_matrix"], "per_class": m["per_class"]}
-
-
-#: What a comparison concludes about the challenger, judged on the test drawings.
-VERDICTS = ("better", "equal", "worse", "untested")
-
-
-def _difference(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else b - a
-
-
-def compare(champion: dict[str, Any], challenger: dict[str, Any]) -> dict[str, Any]:
-    """Production (``champion``) against a ``challenger``, each as ``Service.evaluate``
-    returns them: ``{"champion", "challenger", "difference": {"validation", "test"}
-    (challenger minus champion), "verdict", "reason"}``. The verdict (one of
-    ``VERDICTS``) comes from the person's test drawings only: validation accuracy is
-    measured on each model's own synthetic samples, so it does not decide."""
-    a, b = champion["test"], challenger["test"]
-    diff = {"validation": _difference(champion["validation"]["accuracy"],
-                                      challenger["validation"]["accuracy"]),
-            "test": _difference(a["accuracy"], b["accuracy"])}
-    if not b["n"]:
-        verdict, reason = "untested", ("there are no test drawings to judge by: mark some "
-                                       "examples as test drawings (My data)")
-    else:
-        verdict = ("better" if diff["test"] > 0 else "worse" if diff["test"] < 0
-                   else "equal")
-        reason = (f"on {b['n']} test drawings the challenger is right on "
-                  f"{b['accuracy']:.1%} and production on {a['accuracy']:.1%}")
-    return {"champion": champion, "challenger": challenger, "difference": diff,
-            "verdict": verdict, "reason": reason}

@@ -19,6 +19,7 @@ from ..limits import GRID, N_PIXELS
 from ..messages import coded, explain
 from ..model.recognizer import Recognizer
 from .evaluation import evaluate_drawings
+from .gate import compare
 
 
 def as_bits(x: np.ndarray) -> str:
@@ -60,9 +61,10 @@ class Service:
             self._production = registry.get_production(self._get_registry())
         return self._production, self._recognizer(self._production)
 
-    def _readable(self, entry: registry.Entry) -> Recognizer:
-        """The entry's recognizer, or ``ValueError`` if it cannot read a drawing."""
-        recognizer = self._recognizer(entry)
+    def _readable(self, entry: registry.Entry, keep: bool = True) -> Recognizer:
+        """The entry's recognizer (kept loaded if ``keep``), or ``ValueError`` if it
+        cannot read a drawing."""
+        recognizer = self._recognizer(entry) if keep else registry.load_recognizer(entry)
         if recognizer.n_features != N_PIXELS:
             raise coded(ValueError, "model_inputs", version=entry["version"],
                         count=recognizer.n_features, grid=GRID)
@@ -116,6 +118,17 @@ class Service:
                       "n": entry["dataset_info"].get("val_samples")}
         return {"version": entry["version"], "validation": validation,
                 "test": evaluate_drawings(recognizer, X, y)}
+
+    def gate(self, challenger: str | registry.Entry, X: np.ndarray,
+             y: np.ndarray) -> dict[str, Any]:
+        """Production against ``challenger`` (a registered version, or an entry not
+        registered yet, which is not kept loaded) on test drawings ``X`` labelled ``y``:
+        ``gate.compare``."""
+        champion = self._load()[0]
+        entry = (registry.get(self._get_registry(), challenger)
+                 if isinstance(challenger, str) else challenger)
+        return compare((champion, self._readable(champion)),
+                       (entry, self._readable(entry, keep=isinstance(challenger, str))), X, y)
 
     def model_info(self) -> dict[str, Any]:
         """Version, accuracy, created_at, hyperparameters, architecture, dataset_info,

@@ -17,7 +17,6 @@ from ..messages import coded, explain
 from ..registry import Document, RegistryError, history
 from ..registry.project import check_project
 from ..training.trainer import Trainer
-from .evaluation import compare
 from .serving import Service
 
 
@@ -35,9 +34,10 @@ class _Change:
 
 def _register(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]:
     """Register the model training just finished. ``promote``: true, false, or
-    "if_better": only if it beats production on the test drawings among ``samples``
-    (the result's ``gate`` says what was decided and why; the promotion's note is that
-    reason, worded by the page's ``words`` when ``plan`` was given them)."""
+    "if_better": only if it passes the gate (``gate.compare``) on the test drawings
+    among ``samples`` (the result's ``gate`` says what was decided and why; the
+    promotion's note is that reason, worded by the page's ``words`` when ``plan`` was
+    given them)."""
     if not reg.trainer.finished:
         raise coded(RegistryError, "nothing_to_register")
     promote = args.get("promote", False)
@@ -51,9 +51,8 @@ def _register(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]
     if promote != "if_better":
         return doc, registry.summary(entry)
     X, y = drawings(args.get("samples") or [], "test")
-    gate = compare(reg.service.evaluate(None, X, y),
-                   reg.service.evaluate_entry(entry, X, y, registered=False))
-    gate["promoted"] = gate["verdict"] == "better"
+    gate = reg.service.gate(entry, X, y)
+    gate["promoted"] = gate["promote"]
     if gate["promoted"]:
         words = args.get("words")
         note = (gate["reason"] if words is None

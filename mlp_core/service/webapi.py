@@ -21,7 +21,6 @@ from ..registry import Document
 from ..registry.model_card import model_card
 from ..registry.project import make_project
 from . import monitoring
-from .evaluation import compare
 from .stored import StoredRegistry
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once: cheaper
@@ -181,10 +180,9 @@ class App:
 
     def compare(self, version: str, samples_json: str) -> str:
         """Production against model ``version`` on validation and on the test drawings
-        among ``samples`` (``evaluation.compare``), before a promotion."""
+        among ``samples`` (``gate.compare``), before a promotion."""
         X, y = drawings(json.loads(samples_json), "test")
-        return _dump(compare(self.service.evaluate(None, X, y),
-                             self.service.evaluate(version, X, y)))
+        return _dump(self.service.gate(version, X, y))
 
     def project(self, letters_json: str, examples_json: str, saved_at: str) -> str:
         """Everything to save as a project file (``project.make_project``)."""
