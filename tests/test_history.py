@@ -219,7 +219,7 @@ def test_promotion_is_gated_on_the_test_drawings(three, drawn):
     assert gate["promote"] is False  # as good is not better
     assert json.loads(app.compare(b, "[]"))["verdict"] == "untested"
 
-    # A model that barely trained is worse than production: "if_better" keeps production.
+    # A model that barely trained is not better than production: "if_better" keeps it.
     app.start_training(json.dumps({"hyperparameters": {"hidden_layer_sizes": [2],
                                                        "max_epochs": 1},
                                    "data": {"n_samples": 60}}))
@@ -227,7 +227,8 @@ def test_promotion_is_gated_on_the_test_drawings(three, drawn):
         pass
     out = change(app, "register", {"promote": "if_better", "samples": samples})
     gate = out["result"]["gate"]
-    assert gate["verdict"] == "worse" and gate["promoted"] is False
+    assert gate["difference"]["test"] < 0 and gate["verdict"] in ("worse", "unsure")
+    assert gate["promoted"] is False
     assert gate["champion"]["version"] == a
     assert gate["challenger"]["version"] == out["result"]["version"]
     assert out["result"]["is_production"] is False and "history" not in out
