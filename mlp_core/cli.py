@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from . import registry
+from .data.examples import drawings, with_splits
 from .data.fonts import ROLES, font_report, report_markdown
 from .registry import store
+from .service.gate import promotion_warning
 from .service.serving import Service
 from .settings import DEFAULT_PRESET, FINETUNE, PRESETS, SETTINGS, Setting
 from .training.finetune import finetune_steps
@@ -53,9 +55,19 @@ def _cmd_train(args: argparse.Namespace) -> None:
         if getattr(args, s.name) is not None:
             config[s.section][s.name] = getattr(args, s.name)
 
-    result = train_model(config["hyperparameters"], config["data"],
+    samples = _samples(args)
+    result = train_model(config["hyperparameters"], config["data"], samples=samples,
                          callback=None if args.quiet else _progress)
-    _register(args, _read(args), result)
+    _register(args, _read(args), result, samples)
+
+
+def _samples(args: argparse.Namespace) -> list[Any] | None:
+    """The ``--samples`` file's examples, each with its split (``examples.with_splits``:
+    without one, a stable 30% of each letter's are test drawings), or None."""
+    if not args.samples:
+        return None
+    samples = _read_json(args.samples)
+    return with_splits(samples) if isinstance(samples, list) else samples
 
 
 def _progress(info: dict[str, Any]) -> None:
@@ -65,15 +77,34 @@ def _progress(info: dict[str, Any]) -> None:
           f"{info['train_loss']:.4f}{val}", file=sys.stderr, flush=True)
 
 
-def _register(args: argparse.Namespace, doc: registry.Document, result: TrainResult) -> None:
+def _register(args: argparse.Namespace, doc: registry.Document, result: TrainResult,
+              samples: list[Any] | None) -> None:
+    """Register the result; promote it with ``--promote``, or with
+    ``--promote-if-better`` if it passes the gate on the test drawings among
+    ``samples``. With samples, the output has the gate's ``verdict``, ``criteria``,
+    ``evidence`` and ``reason``; a ``--promote`` that the gate would not have made keeps
+    a warning in the production history."""
     doc, entry = registry.register(doc, result.model_dict(), accuracy=result.accuracy,
                                    metrics=result.metrics, dataset_info=result.dataset_info,
-                                   lineage=result.lineage, promote=args.promote)
+                                   lineage=result.lineage)
+    gate = None
+    if samples is not None or args.promote_if_better:
+        X, y = drawings(samples or [], "test")
+        gate = Service(lambda: doc).gate(entry["version"], X, y)
+    if args.promote or (gate and args.promote_if_better and gate["promote"]):
+        note = (gate["reason"] if args.promote_if_better
+                else promotion_warning(gate) if gate else None)
+        doc = registry.set_production(doc, entry["version"], note=note)
+        entry = registry.get(doc, entry["version"])
     store.write_registry(_path(args), doc)
-    _emit({"version": entry["version"], "accuracy": entry["accuracy"],
+    out = {"version": entry["version"], "accuracy": entry["accuracy"],
            "is_production": entry["is_production"], "parent": result.lineage["parent"],
            "epochs": len(result.model.history_["train_loss"]),
-           "fit_seconds": round(result.model.fit_seconds_, 3)})
+           "fit_seconds": round(result.model.fit_seconds_, 3)}
+    if gate:
+        out["gate"] = {k: gate[k] for k in ("verdict", "promote", "criteria", "evidence",
+                                            "reason", "difference")}
+    _emit(out)
 
 
 def _read_json(path: str) -> Any:
@@ -87,14 +118,15 @@ def _cmd_finetune(args: argparse.Namespace) -> None:
     doc = _read(args)
     config = {s.name: getattr(args, s.name) for s in FINETUNE
               if getattr(args, s.name) is not None}
+    samples = _samples(args)
     steps = finetune_steps(registry.get_production(doc), config,
                            templates=_read_json(args.templates) if args.templates else None,
-                           samples=_read_json(args.samples))
+                           samples=samples)
     while True:
         try:
             info = next(steps)
         except StopIteration as done:
-            return _register(args, doc, done.value)
+            return _register(args, doc, done.value, samples)
         if not args.quiet:
             _progress(info)
 
@@ -166,6 +198,23 @@ def _add_setting(parser: argparse.ArgumentParser, s: Setting) -> None:
                         help=f"{s.help} {s.section}: {s.describe()}; default {default}")
 
 
+SAMPLES_HELP = ('JSON list of {"label": a letter or "(none)", "pattern": 100 zeros and '
+                'ones, "split"?: "train"|"test"}; without a split, a stable 30%% of each '
+                "label's are test drawings, which judge the model (the gate) and are not "
+                "trained on")
+
+
+def _add_promotion(parser: argparse.ArgumentParser) -> None:
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--promote", action="store_true", help="make it the production model "
+                     "(with --samples, a promotion the gate would not make keeps a warning "
+                     "in the history)")
+    how.add_argument("--promote-if-better", action="store_true", help="make it the "
+                     "production model only if it passes the gate on the test drawings "
+                     "among --samples: better at p < 0.05, rejection and validation kept")
+    parser.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and --help)."""
     p = argparse.ArgumentParser(prog="python -m mlp_core", description=__doc__.split("\n")[0])
@@ -182,23 +231,21 @@ def build_parser() -> argparse.ArgumentParser:
                    + f" ({DEFAULT_PRESET} made the default model)")
     for s in SETTINGS:
         _add_setting(t, s)
-    t.add_argument("--promote", action="store_true", help="make it the production model")
-    t.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    t.add_argument("--samples", metavar="FILE", help=SAMPLES_HELP + "; train drawings are "
+                   "trained on beside the synthetic data")
+    _add_promotion(t)
     t.set_defaults(func=_cmd_train)
 
     f = sub.add_parser("finetune", help="fine-tune the production model on drawn examples",
                        description="Train the production model further on drawn examples "
                        "plus a replay of synthetic letters; registers a new model whose "
                        "parent is production. New letters grow the output layer.")
-    f.add_argument("--samples", required=True, metavar="FILE", help='JSON list of '
-                   '{"label", "pattern": 100 zeros and ones, "split"?: "train"|"test"}; '
-                   'test drawings are not trained on')
+    f.add_argument("--samples", required=True, metavar="FILE", help=SAMPLES_HELP)
     f.add_argument("--templates", metavar="FILE",
                    help='JSON object {letter: pattern} of letters the model does not know')
     for s in FINETUNE:
         _add_setting(f, s)
-    f.add_argument("--promote", action="store_true", help="make it the production model")
-    f.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+    _add_promotion(f)
     f.set_defaults(func=_cmd_finetune)
 
     pr = sub.add_parser("predict", help="predict letters; one JSON line per pattern")

@@ -27,7 +27,7 @@ MESSAGES: dict[str, str] = {
                        "choose another name",
     "template_cells": "template for '{letter}' needs at least 3 inked cells",
     "unknown_label": "sample {n} is labelled '{label}', which is not one of the classes "
-                     "{letters}",
+                     "{letters} nor '(none)' (none of them)",
     "too_many_letters": "at most {limit} letters can be trained",
     "pattern_text": "pattern must be a list of {size} numbers (0 or 1), not a string",
     "pattern_type": "pattern must be a list of {size} values or {grid} rows of {grid}, got "

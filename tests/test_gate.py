@@ -3,11 +3,16 @@ drawings, and what must not be lost (rejection, the gate's own validation set)."
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
+from drawings import DRAWINGS, as_bits
 
-from mlp_core import registry
+from mlp_core import cli, registry
+from mlp_core.data.heldout import heldout_set
 from mlp_core.limits import NONE_LABEL
+from mlp_core.registry import store
 from mlp_core.service import gate
 from mlp_core.service.gate import compare, drawings_needed, sign_test, wilson
 from mlp_core.training.train import train_model
@@ -149,3 +154,64 @@ def test_a_model_that_stops_rejecting_or_loses_validation_fails_those_criteria(m
     # The same set for both: the gate draws it itself, whatever the models' own figures.
     again = compare(weak, good, X, y)
     assert again["champion"]["gate_validation"] == out["challenger"]["gate_validation"]
+
+
+# --- the same gate from the command line ---------------------------------------------
+
+
+def cli_run(tmp_path, capsys, doc, *args) -> tuple[dict, registry.Document]:
+    path = tmp_path / "r.json"
+    if not path.exists():
+        path.write_text(registry.dumps(doc))
+    assert cli.main(["--registry", str(path), *args]) == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out), store.read_registry(path)
+
+
+def samples_file(tmp_path, samples) -> str:
+    path = tmp_path / "samples.json"
+    path.write_text(json.dumps(samples))
+    return str(path)
+
+
+def test_finetune_with_four_test_drawings_never_promotes_if_better(tmp_path, capsys):
+    doc = store.read_registry(store.DEFAULT_BUNDLE)
+    production = registry.get_production(doc)["version"]
+    samples = [{"label": k, "pattern": as_bits(d), "split": "train"}
+               for k in "bdf" for d in DRAWINGS[k]]
+    samples += [{"label": k, "pattern": as_bits(DRAWINGS[k][0]), "split": "test"}
+                for k in "bdfb"]
+    out, doc = cli_run(tmp_path, capsys, doc, "finetune", "--samples",
+                       samples_file(tmp_path, samples), "--epochs", "2", "--quiet",
+                       "--promote-if-better")
+    assert out["gate"]["evidence"]["n"] == 4
+    assert out["gate"]["verdict"] != "better" and out["gate"]["promote"] is False
+    assert [c["name"] for c in out["gate"]["criteria"]] == list(gate.CRITERIA)
+    assert out["is_production"] is False
+    assert registry.get_production(doc)["version"] == production
+
+
+def test_train_promotes_if_better_and_a_forced_promotion_keeps_a_warning(
+        tmp_path, capsys, models):
+    weak_entry = models[2][0]
+    doc, _ = registry.register(registry.empty_registry(), weak_entry["model"],
+                               accuracy=0.3, promote=True)
+    X, y, Xo, _ = heldout_set()
+    picks = np.random.default_rng(0).choice(len(y), 36, replace=False)
+    samples = [{"label": str(y[i]), "pattern": X[i].astype(int).tolist(), "split": "test"}
+               for i in picks]
+    samples += [{"label": NONE_LABEL, "pattern": Xo[i].astype(int).tolist(), "split": "test"}
+                for i in range(4)]
+    file = samples_file(tmp_path, samples)
+    out, doc = cli_run(tmp_path, capsys, doc, "train", "--preset", "quick", "--samples", file,
+                       "--quiet", "--promote-if-better")
+    g = out["gate"]
+    assert g["evidence"]["n"] == 40 and g["verdict"] == "better" and g["promote"] is True
+    assert g["evidence"]["p_value"] < gate.ALPHA and out["is_production"] is True
+    assert doc["history"][-1]["note"] == g["reason"]
+
+    # The weak model again, forced: promoted, and the history says what the gate said.
+    out, doc = cli_run(tmp_path, capsys, doc, "train", "--hidden-layer-sizes", "2",
+                       "--max-epochs", "1", "--n-samples", "60", "--samples", file,
+                       "--quiet", "--promote")
+    assert out["is_production"] is True and out["gate"]["promote"] is False
+    assert doc["history"][-1]["note"].startswith("promoted without passing the gate: ")

@@ -1,5 +1,7 @@
 """The person's own data, checked before it is stored or trained on: drawn examples
-``{"label", "pattern", "split"}`` and new letters ``{"letter", "template"}``.
+``{"label", "pattern", "split"}`` and new letters ``{"letter", "template"}``. An example's
+label is a letter, or ``NONE_LABEL`` for a drawing that is none of the letters: such
+examples train and test rejection.
 
 Each example is for training or for testing (``split``). By default a stable 30% of each
 letter's examples are test drawings: they judge models and are never trained on.
@@ -13,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..limits import MAX_USER_SAMPLES, N_PIXELS
+from ..limits import MAX_USER_SAMPLES, N_PIXELS, NONE_LABEL
 from ..messages import coded, within
 from .drawing import validate_pattern
 from .synthetic import check_template
@@ -52,14 +54,14 @@ def with_splits(samples: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def check_samples(samples: Any, classes: Sequence[str],
                   where: str | None = "samples") -> tuple[np.ndarray, np.ndarray]:
     """A person's drawn examples ``[{"label", "pattern"}, ...]`` as ``(X, y)``; every
-    label must be one of ``classes``. A bad drawing is named by its place under
-    ``where``."""
+    label must be one of ``classes`` or ``NONE_LABEL`` (a drawing of none of them). A bad
+    drawing is named by its place under ``where``."""
     if not isinstance(samples, list) or len(samples) > MAX_USER_SAMPLES:
         raise coded(ValueError, "field_list", where=where, limit=MAX_USER_SAMPLES)
     X, y = [], []
     for i, s in enumerate(samples):
         label = s.get("label") if isinstance(s, dict) else None
-        if label not in classes:
+        if label not in classes and label != NONE_LABEL:
             raise coded(ValueError, "unknown_label", n=i + 1, label=label,
                         letters=list(classes))
         try:

@@ -203,3 +203,11 @@ def compare(champion: tuple[dict[str, Any], Recognizer],
     return {**sides, "difference": difference, "evidence": evidence, "verdict": verdict,
             "criteria": criteria, "promote": not failed,
             "reason": _reason(verdict, evidence, failed)}
+
+
+def promotion_warning(gate: dict[str, Any]) -> str | None:
+    """The note a promotion the gate would not have made keeps in the history (English;
+    the page words its own), or None when the gate passed."""
+    if gate["promote"]:
+        return None
+    return f"promoted without passing the gate: {gate['reason']}"
