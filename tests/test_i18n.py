@@ -261,5 +261,6 @@ def test_a_promotion_by_the_gate_is_noted_in_spanish(chromium, server):
         assert entry["gate"]["challenger"]["version"] == entry["version"]
         last = page.evaluate("window.mlp.registry.history()")[-1]
         assert (last["how"], last["to"]) == ("promote", entry["version"])
-        assert re.fullmatch(r"en 12 dibujos de prueba el candidato acierta el \d+,\d\s% y "
-                            r"producción el \d+,\d\s%", last["note"]), last["note"]
+        assert re.fullmatch(r"de 12 dibujos de prueba, solo el candidato acierta en \d+ y "
+                            r"solo el de producción en \d+ \(p = 0,\d+\)", last["note"]), \
+            last["note"]

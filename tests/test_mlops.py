@@ -8,6 +8,8 @@ import pytest
 from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 
+from mlp_core.settings import PRESETS
+
 pytestmark = pytest.mark.browser
 
 
@@ -95,11 +97,16 @@ def test_promotion_is_gated_on_the_test_drawings(context):
     page.get_by_role("button", name=f"promote {weak['version']}").click()
     dialog = page.locator("#ask")
     expect(dialog.get_by_test_id("gate-table")).to_contain_text("Your test drawings")
+    expect(dialog.get_by_test_id("gate-table")).to_contain_text("Non-letters rejected")
     expect(dialog.get_by_test_id("gate-table")).to_contain_text("points")
     expect(dialog.get_by_test_id("gate-verdict")).to_contain_text("worse than production")
-    right = f"{gate['challenger']['test']['accuracy']:.1%}"
+    losses = gate["evidence"]["champion_only"]
     expect(dialog.get_by_test_id("gate-verdict")).to_contain_text(
-        f"on {n} test drawings the candidate is right on {right} and production on 100.0%")
+        f"of {n} test drawings, only the candidate is right on 0 and only production on "
+        f"{losses}")
+    criteria = dialog.get_by_test_id("gate-criteria")
+    expect(criteria.locator("[data-criterion=test]")).to_contain_text("✗ failed")
+    expect(dialog.get_by_test_id("gate-warning")).to_be_visible()
     dialog.get_by_role("button", name="Cancel").click()
     assert page.evaluate("window.mlp.health()")["model_version"] == champion
 
@@ -108,8 +115,36 @@ def test_promotion_is_gated_on_the_test_drawings(context):
     dialog.get_by_role("button", name="Promote anyway").click()
     expect(page.locator("#models-status")).to_contain_text("is now in production")
     last = page.evaluate("window.mlp.registry.history()")[-1]
-    assert (last["from"], last["to"], last["how"], last["note"]) == (
-        champion, weak["version"], "promote", "testing a tiny model")
+    assert (last["from"], last["to"], last["how"]) == (champion, weak["version"], "promote")
+    assert last["note"].startswith("testing a tiny model — Promoted without passing the gate: "
+                                   f"of {n} test drawings"), last["note"]
+
+
+def test_four_test_drawings_are_not_enough_evidence(context):
+    """Even when the candidate alone is right on every test drawing, 4 cannot tell two
+    models apart: the gate says how many would, and does not promote."""
+    page = open_app(context)
+    page.evaluate("c => window.mlp.train({...c, promote: true})", WEAK)  # a weak production
+    weak = page.evaluate("window.mlp.health()")["model_version"]
+    for k in "bdfb":
+        page.evaluate("([l, p]) => window.mlp.samples.add(l, p, {split: 'test'})",
+                      [k, as_bits(DRAWINGS[k][0])])
+    entry = page.evaluate("c => window.mlp.train({...c, promote: 'if_better'})",
+                          PRESETS["quick"].config())
+    gate = entry["gate"]
+    assert gate["evidence"]["n"] == 4 and gate["verdict"] != "better"
+    assert not gate["promoted"] and page.evaluate("window.mlp.health()")["model_version"] == weak
+    if gate["evidence"]["challenger_only"] == 4:  # all one way: one more would decide it
+        assert gate["evidence"]["needed"] == 5
+
+    page.get_by_role("tab", name="Models").click()
+    page.get_by_role("button", name=f"promote {entry['version']}").click()
+    dialog = page.locator("#ask")
+    expect(dialog.get_by_test_id("gate-verdict")).to_contain_text("Not enough evidence")
+    expect(dialog.get_by_test_id("gate-verdict")).to_contain_text("of 4 test drawings")
+    expect(dialog.get_by_test_id("gate-warning")).to_contain_text("does not recommend")
+    expect(dialog.get_by_role("button", name="Promote anyway")).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
 
 
 def test_training_can_promote_only_if_it_beats_production(context):

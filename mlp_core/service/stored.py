@@ -17,6 +17,7 @@ from ..messages import coded, explain
 from ..registry import Document, RegistryError, history
 from ..registry.project import check_project
 from ..training.trainer import Trainer
+from .gate import promotion_warning
 from .serving import Service
 
 
@@ -33,11 +34,12 @@ class _Change:
 
 
 def _register(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]:
-    """Register the model training just finished. ``promote``: true, false, or
-    "if_better": only if it passes the gate (``gate.compare``) on the test drawings
-    among ``samples`` (the result's ``gate`` says what was decided and why; the
-    promotion's note is that reason, worded by the page's ``words`` when ``plan`` was
-    given them)."""
+    """Register the model training just finished. ``promote``: false; true (the person
+    decides); or "if_better": only if it passes the gate (``gate.compare``) on the test
+    drawings among ``samples``. With ``samples`` given, the result's ``gate`` says what
+    the gate found; the promotion's note is its reason ("if_better") or, for a promotion
+    it did not recommend, its warning, worded by the page's ``words`` when ``plan`` was
+    given them (``gate_reason``, ``gate_warning``)."""
     if not reg.trainer.finished:
         raise coded(RegistryError, "nothing_to_register")
     promote = args.get("promote", False)
@@ -46,19 +48,24 @@ def _register(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]
     t = reg.trainer.result
     doc, entry = registry.register(reg.doc, t.model_dict(), accuracy=t.accuracy,
                                    metrics=t.metrics, dataset_info=t.dataset_info,
-                                   lineage=t.lineage, promote=promote is True,
-                                   note=args.get("note"))
-    if promote != "if_better":
-        return doc, registry.summary(entry)
-    X, y = drawings(args.get("samples") or [], "test")
-    gate = reg.service.gate(entry, X, y)
-    gate["promoted"] = gate["promote"]
-    if gate["promoted"]:
-        words = args.get("words")
-        note = (gate["reason"] if words is None
-                else str(words.gate_reason(json.dumps(gate, allow_nan=False))))
-        doc = registry.set_production(doc, entry["version"], note=args.get("note") or note)
+                                   lineage=t.lineage, note=args.get("note"))
+    gate = None
+    if promote == "if_better" or (promote and args.get("samples") is not None):
+        gate = reg.service.gate(entry, *drawings(args.get("samples") or [], "test"))
+    if promote is True or (gate and gate["promote"]):
+        note = args.get("note")
+        if gate and not note:
+            words, text = args.get("words"), json.dumps(gate, allow_nan=False)
+            if promote == "if_better":
+                note = gate["reason"] if words is None else str(words.gate_reason(text))
+            else:
+                note = (promotion_warning(gate) if words is None
+                        else str(words.gate_warning(text)) or None)
+        doc = registry.set_production(doc, entry["version"], note=note)
         entry = registry.get(doc, entry["version"])
+    if gate is None:
+        return doc, registry.summary(entry)
+    gate["promoted"] = entry["is_production"]
     return doc, {**registry.summary(entry), "gate": gate}
 
 

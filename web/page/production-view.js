@@ -3,7 +3,7 @@
 import { el, pct } from "./dom.js";
 import { MAX_NOTE_CHARS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
-import { gateReason } from "../shared/gate-reason.js";
+import { gateReason, gateWarning } from "../shared/gate-reason.js";
 import { ask } from "./ask.js";
 
 /** How production changed (the history's "how", mlp_core/registry/history.py HOW,
@@ -18,10 +18,22 @@ function points(d) {
   return i18n.t("gate.points", { points: `${d > 0 ? "+" : "−"}${size}` });
 }
 
-const figure = (m) => (m.accuracy === null || m.accuracy === undefined ? "—"
-  : `${pct(m.accuracy)}${m.n ? ` (n=${m.n})` : ""}`);
+/** A share with its count and 95% interval: "91.7% (n=12, 64.6–98.5%)". */
+function figure(share) {
+  if (share.rate === null || share.rate === undefined) return "—";
+  const interval = share.interval ? `, ${pct(share.interval[0])}–${pct(share.interval[1])}` : "";
+  return `${pct(share.rate)} (n=${share.n}${interval})`;
+}
 
-/** Champion against challenger on validation data and test drawings, with the difference. */
+/** The rows of the gate table: what each model did, as {rate, n, interval} shares. */
+const ROWS = [
+  ["gate.test", (side) => ({ ...side.test, rate: side.test.accuracy }), "test"],
+  ["gate.rejection", (side) => side.rejection, "rejection"],
+  ["gate.validation", (side) => side.gate_validation, "gate_validation"],
+];
+
+/** Champion against challenger on the test drawings, non-letters and the gate's
+ * validation set, with the difference. */
 export function gateTable({ champion, challenger, difference }) {
   const table = el("table", undefined, "metrics gate");
   table.dataset.testid = "gate-table";
@@ -34,32 +46,58 @@ export function gateTable({ champion, challenger, difference }) {
     head.append(th);
   }
   const body = table.createTBody();
-  const rows = [
-    [i18n.t("gate.validation"), champion.validation, challenger.validation, difference.validation],
-    [i18n.t("gate.test"), champion.test, challenger.test, difference.test],
-  ];
-  for (const [name, a, b, d] of rows) {
+  for (const [name, share, key] of ROWS) {
     const tr = body.insertRow();
-    const th = el("th", name);
+    const th = el("th", i18n.t(name));
     th.scope = "row";
     tr.append(th);
-    for (const text of [figure(a), figure(b), points(d)]) tr.insertCell().textContent = text;
+    const d = difference[key];
+    for (const text of [figure(share(champion)), figure(share(challenger)), points(d)]) tr.insertCell().textContent = text;
     if (d < 0) tr.className = "worse";
   }
   return table;
 }
 
+/** Each criterion's message (mlp_core/service/gate.py CRITERIA). */
+const CRITERION = { test: "gate.criterion.test", rejection: "gate.criterion.rejection",
+  validation: "gate.criterion.validation" };
+/** Each verdict's lead (gate.py VERDICTS). */
+const VERDICT = { better: "gate.better", equal: "gate.equal", unsure: "gate.unsure",
+  worse: "gate.worse", untested: "gate.untested" };
+
+/** Each criterion of the gate, passed or failed, as a list. */
+export function gateCriteria(gate) {
+  const list = el("ul", undefined, "criteria");
+  list.dataset.testid = "gate-criteria";
+  list.setAttribute("aria-label", i18n.t("gate.criteria"));
+  const n = { test: gate.evidence.n, rejection: gate.challenger.rejection.n,
+    validation: gate.challenger.gate_validation.n };
+  for (const c of gate.criteria) {
+    const limit = i18n.number(c.limit * 100, { maximumFractionDigits: 1 });
+    const alpha = i18n.number(c.limit, { maximumFractionDigits: 3 });
+    const item = el("li", `${c.passed ? "✓" : "✗"} ${i18n.t(c.passed ? "gate.passed" : "gate.failed")}: `
+      + i18n.t(CRITERION[c.name], { points: limit, alpha, n: n[c.name] }), c.passed ? "passed" : "failed");
+    item.dataset.criterion = c.name;
+    list.append(item);
+  }
+  return list;
+}
+
 /** What the gate concluded, in a sentence. */
 export function verdictText(gate) {
-  const lead = { better: "gate.better", equal: "gate.equal", worse: "gate.worse", untested: "gate.untested" }[gate.verdict];
-  return i18n.t("gate.verdict", { lead: i18n.t(lead), reason: gateReason(i18n, gate) });
+  return i18n.t("gate.verdict", { lead: i18n.t(VERDICT[gate.verdict]), reason: gateReason(i18n, gate) });
 }
 
 /** Ask with a note for the production history. */
 const askWithNote = (question) => ask({ ...question, note: MAX_NOTE_CHARS });
 
-/** Promote `version` after showing it against production (mlp.registry.compare); when it
- * is worse on the test drawings the page says so and asks again. Resolves true if done. */
+/** The person's note, then the gate's warning when it did not recommend the promotion,
+ * within the history's limit. */
+const withWarning = (note, warning) => [note, warning].filter(Boolean).join(" — ").slice(0, MAX_NOTE_CHARS) || null;
+
+/** Promote `version` after showing it against production (mlp.registry.compare): the
+ * figures, each criterion and the verdict. A promotion the gate does not recommend is
+ * still possible, after a warning the history keeps. Resolves true if done. */
 export async function promoteWithGate(registry, version) {
   let gate;
   try {
@@ -78,20 +116,22 @@ export async function promoteWithGate(registry, version) {
     return ok;
   }
   if (gate.champion.version === version) return true; // already production
-  // Without test drawings, a lower validation accuracy is the only warning there is.
-  const lower = gate.verdict === "untested" && gate.difference.validation < 0;
-  const worse = gate.verdict === "worse" || lower;
-  const message = el("p", verdictText(gate) + (lower ? ` ${i18n.t("gate.lower_validation")}` : ""),
-    worse ? "error" : "note");
+  const message = el("p", verdictText(gate), gate.promote ? "note" : "error");
   message.dataset.testid = "gate-verdict";
+  const body = [gateTable(gate), gateCriteria(gate), message];
+  if (!gate.promote) {
+    const warning = el("p", i18n.t("gate.warning"), "warning");
+    warning.dataset.testid = "gate-warning";
+    body.push(warning);
+  }
   const { ok, note } = await askWithNote({
     title: i18n.t("gate.title", { version }),
-    body: [gateTable(gate), message],
-    confirm: i18n.t(worse ? "gate.promote_anyway" : "gate.promote"),
-    danger: worse,
+    body,
+    confirm: i18n.t(gate.promote ? "gate.promote" : "gate.promote_anyway"),
+    danger: !gate.promote,
   });
   if (!ok) return false;
-  await registry.setProduction(version, note);
+  await registry.setProduction(version, withWarning(note, gateWarning(i18n, gate)));
   return true;
 }
 

@@ -36,7 +36,7 @@ export const OPERATIONS = {
   settings: {},
   /** Train a model: `config` {hyperparameters, data, include_samples, promote: true,
    * false or "if_better"}; `onProgress` per epoch; resolves with the registered
-   * model's summary (with `gate` for "if_better": what was decided and why). */
+   * model's summary (with `gate` when it promotes: what the gate found). */
   train: { params: [["config", {}]], progress: true, sent: { lang: PAGE_LANG } },
   /** Fine-tune the production model on the training drawings (plus a replay of
    * synthetic data): `config` {finetune: {epochs, replay, repeat, learning_rate_scale},
@@ -55,9 +55,11 @@ export const OPERATIONS = {
   "registry.history": {},
   /** Change a model's notes (text) and/or tags (list of text); resolves with its summary. */
   "registry.update": { params: ["version", { notes: null, tags: null }] },
-  /** Production against `version`, before promoting it: {champion, challenger,
-   * difference: {validation, test}, verdict: "better"|"equal"|"worse"|"untested",
-   * reason (in English; the page words it from the figures)}. */
+  /** Production against `version`, before promoting it (mlp_core/service/gate.py):
+   * {champion, challenger, difference, evidence: {n, challenger_only, champion_only,
+   * p_value, needed}, verdict: "better"|"equal"|"unsure"|"worse"|"untested",
+   * criteria: [{name, passed, limit}], promote, reason (in English; the page words it
+   * from the figures)}. */
   "registry.compare": { params: ["version"] },
   "registry.delete": { params: ["version"] },
   "registry.export": { params: [["versions", null]] },

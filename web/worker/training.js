@@ -1,7 +1,7 @@
 // One training at a time, an epoch per turn of the worker's event loop so that
 // predictions and Cancel get in between; the model is registered only at the end.
 import { codedError } from "../shared/coded-error.js";
-import { gateReason } from "../shared/gate-reason.js";
+import { gateReason, gateWarning } from "../shared/gate-reason.js";
 import { translatorFor } from "../shared/i18n.js";
 
 // The font glyphs training draws from (mlp_core/data/fonts.npz): the site's wheel leaves
@@ -42,8 +42,8 @@ export class Training {
 
   /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
    * or "if_better"}); calls `progress` per epoch; resolves with the registered model's
-   * summary (with `gate` when promote is "if_better": what was decided and why, the
-   * why kept in `lang` as the promotion's note). `kind` "finetune" fine-tunes the
+   * summary (with `gate` when it promotes: what the gate found; the promotion's note
+   * is its reason, or its warning when it did not recommend it, in `lang`). `kind` "finetune" fine-tunes the
    * production model instead: `config` is {finetune: {settings}, promote}, and the
    * person's examples are always included. */
   async run(config, progress, { kind = "train", lang = "en" } = {}) {
@@ -72,12 +72,15 @@ export class Training {
         progress(step);
         if (step.done) break;
       }
-      if (promote !== "if_better") return await this.registry.change("register", { promote });
+      if (!promote) return await this.registry.change("register", { promote });
       // The gate judges on every test drawing, whether or not examples were trained on,
       // inside the registry change (on the production every tab sees); a promotion keeps
-      // its reason in the page's language.
+      // its reason, or the gate's warning, in the page's language.
       const tr = translatorFor(lang);
-      const words = { gate_reason: (gate) => gateReason(tr, JSON.parse(gate)) };
+      const words = {
+        gate_reason: (gate) => gateReason(tr, JSON.parse(gate)),
+        gate_warning: (gate) => gateWarning(tr, JSON.parse(gate)),
+      };
       return await this.registry.change("register", { promote, samples: await this.storage.listSamples() }, { words });
     } finally {
       this.running = false;
