@@ -33,9 +33,13 @@ def test_summary_per_model():
     assert s["low_confidence_share"] == 0.25  # only the 55% b
     assert sum(s["confidence_histogram"]["counts"]) == 4
     assert s["confidence_histogram"]["counts"][5] == 1  # 0.5-0.6
+    assert s["rejected_share"] == 0.25
     assert s["over_time"] == [
-        {"day": "2026-11-01", "predictions": 3, "low_confidence_share": 1 / 3},
-        {"day": "2026-11-02", "predictions": 1, "low_confidence_share": 0.0}]
+        {"day": "2026-11-01", "predictions": 3, "low_confidence_share": 1 / 3,
+         "rejected_share": 0.0},
+        {"day": "2026-11-02", "predictions": 1, "low_confidence_share": 0.0,
+         "rejected_share": 1.0}]
+    assert s["reviewed"] == {"labelled": 0, "dismissed": 0} and s["shadow"] == []
     assert monitoring.summary(LOG)["predictions"] == 5
     empty = monitoring.summary([], "m1")
     assert empty["predictions"] == 0 and empty["low_confidence_share"] is None
@@ -48,10 +52,47 @@ def test_unsure_drawings_newest_first():
     assert monitoring.unsure(LOG, "m1", limit=1)[0]["id"] == 2
 
 
+def review(label: str | None) -> dict:
+    return {"review": {"label": label, "at": "2026-11-03T09:00:00+00:00"}}
+
+
+def test_a_review_is_recorded_beside_the_counts():
+    reviewed = [{**LOG[0]}, {**LOG[1], **review("d")}, {**LOG[2]},
+                {**LOG[3], **review("(none)")}, {**LOG[4], **review(None)}]
+    assert monitoring.check_log(reviewed) == reviewed
+    before, after = monitoring.summary(LOG), monitoring.summary(reviewed)
+    assert {k: v for k, v in after.items() if k != "reviewed"} == {
+        k: v for k, v in before.items() if k != "reviewed"}  # what was seen stays
+    assert after["reviewed"] == {"labelled": 2, "dismissed": 1}
+    assert monitoring.unsure(reviewed) == []  # each was labelled or dismissed
+
+
+def test_shadow_disagreements_are_counted_and_offered_for_review():
+    def shadow(letter: str, recognized: bool = True) -> dict:
+        return {"shadow": {"model": "m2", "letter": letter, "recognized": recognized,
+                           "confidence": 0.9, "none_probability": 0.1}}
+    log = [{**LOG[0], **shadow("b")},  # agrees
+           {**LOG[1], **shadow("d")},  # b against d
+           {**LOG[2], **shadow("d", recognized=False)},  # d against "none of these"
+           {**LOG[3], **shadow("f", recognized=False)},  # both: none of these
+           LOG[4]]  # no shadow then
+    s = monitoring.summary(log, "m1")
+    assert s["shadow"] == [{"model": "m2", "compared": 4, "disagreements": 2,
+                            "disagreement_share": 0.5}]
+    picked = monitoring.disagreements(log)
+    assert [(d["id"], d["answer"], d["shadow"]["answer"]) for d in picked] == [
+        (3, "d", "(none)"), (2, "b", "d")]
+    log[2] = {**log[2], **review("d")}
+    assert [d["id"] for d in monitoring.disagreements(log)] == [2]
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"confidence": 1.5}, "from 0 to 1"), ({"bits": "012"}, "100"),
     ({"at": "now"}, "ISO 8601"), ({"recognized": "yes"}, "true or false"),
     ({"extra": 1}, "exactly the keys"), ({"id": 0}, "positive integer"),
+    ({"review": {"label": "b"}}, "exactly the keys"),
+    ({"review": {"label": 3, "at": "2026-11-03T09:00:00+00:00"}}, "text"),
+    ({"shadow": {"model": "m2"}}, "exactly the keys"),
 ])
 def test_a_damaged_log_is_refused_with_the_reason(change, message):
     with pytest.raises(ValueError, match=message) as refused:

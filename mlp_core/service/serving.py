@@ -87,6 +87,10 @@ class Service:
         latency path (one NumPy call to read it, centering on the string)."""
         return self._answer(self._load()[0], bits)
 
+    def predict_with_bits(self, version: str, bits: str) -> dict[str, Any]:
+        """``predict_bits`` by model ``version`` rather than production (shadow mode)."""
+        return self._answer(registry.get(self._get_registry(), version), bits)
+
     def predict_all(self, pattern: Any) -> list[dict[str, Any]]:
         """The drawing through every model, in registry order, each answer as
         ``predict``'s; a model that cannot read it is listed as ``{"model_version",

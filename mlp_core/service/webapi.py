@@ -96,6 +96,10 @@ class App:
         """``predict`` for the compact form: 100 characters "0" or "1", row-major."""
         return _dump(self.service.predict_bits(bits))
 
+    def predict_with_bits(self, version: str, bits: str) -> str:
+        """``predict_bits`` by model ``version`` (the shadow of shadow mode)."""
+        return _dump(self.service.predict_with_bits(version, bits))
+
     def predict_all(self, pattern_json: str) -> str:
         """The drawing through every model (``Service.predict_all``)."""
         return _dump(self.service.predict_all(json.loads(pattern_json)))
@@ -208,6 +212,12 @@ class App:
         """The drawings model ``version`` (default: production; ``"*"``: any) was unsure
         about, newest first (``monitoring.unsure``)."""
         return _dump(monitoring.unsure(*self._log_of(log_json, version), int(limit)))
+
+    def monitoring_disagreements(self, log_json: str, limit: int = 24) -> str:
+        """The drawings production and its shadow answered differently, not reviewed
+        yet, newest first (``monitoring.disagreements``)."""
+        return _dump(monitoring.disagreements(monitoring.check_log(json.loads(log_json)),
+                                              int(limit)))
 
     # --- the person's own data -----------------------------------------------------------
 
