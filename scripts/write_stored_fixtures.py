@@ -2,7 +2,8 @@
 
 Drives the built site (dist/) in Chromium the way a person would use it: two models
 trained, one promoted with a note and tags and then rolled back, a letter of their own
-("x") with examples, examples of b, d and f, and predictions logged. Then it dumps
+("x") with examples, examples of b, d and f and one of "none of these", and predictions
+logged with the other model in shadow mode, one labelled and one dismissed. Then it dumps
 every IndexedDB store as stored (db.json), the project file (project.json) and an
 exported bundle of every model (bundle.json). N is the database's DB_VERSION.
 
@@ -47,11 +48,17 @@ USE = """async ({ drawings, x }) => {
             await m.samples.add(label, p, { split: i % 3 === 2 ? "test" : "train" });
         }
     }
+    const dash = Array.from({ length: 100 }, (_, i) => (i >= 40 && i < 50 ? 1 : 0));
+    await m.samples.add("(none)", dash, { split: "test" });  // "none of these" (DB 5)
+    const production = (await m.health()).model_version;
+    await m.monitoring.setShadow(production === first.version ? second.version : first.version);
     for (const patterns of Object.values(drawings)) {
         await m.predict(patterns[0]);
         await m.monitoring.settle();
     }
-    await m.monitoring.summary(); // writes the pending log entries
+    await m.monitoring.summary(); // writes the pending log entries (with the shadow's answers)
+    await m.monitoring.label(1, "b");  // reviewed: labelled, and kept in the log (DB 5)
+    await m.monitoring.dismiss(2);     // reviewed: dismissed
     return { first: first.version, second: second.version };
 }"""
 

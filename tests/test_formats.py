@@ -71,7 +71,9 @@ def test_what_the_browser_stored_loads_whole(folder):
     assert [e["how"] for e in stored_history] == ["promote", "promote", "rollback"]
     samples = records(db, "samples")
     split = json.loads(App.with_splits(json.dumps(samples)))
-    assert [(s["label"], s["split"]) for s in split] == [(s["label"], s["split"]) for s in samples]
+    assert [(s["label"], s["split"]) for s in split] == [
+        (s["label"], s.get("split", t["split"])) for s, t in zip(samples, split, strict=True)]
+    assert {s["split"] for s in split} <= set(examples.SPLITS)
     letters = [c["letter"] for c in records(db, "classes")]
     for sample in samples:
         App.check_sample(json.dumps({k: sample[k] for k in ("label", "pattern")}),
@@ -207,6 +209,11 @@ FINGERPRINTS[4] = {
     "calibration_keys": ["none_margins", "temperature"],
 }
 
+# 5: logged predictions may carry a shadow answer and a review; examples may be labelled
+# "(none)" (project format 2).
+FINGERPRINTS[5] = {**FINGERPRINTS[4], "project_format": 2,
+                   "log_optional_keys": ["review", "shadow"]}
+
 
 def fingerprint() -> dict:
     stores = re.findall(r'createObjectStore\("(\w+)"', STORAGE_JS.read_text())
@@ -220,6 +227,7 @@ def fingerprint() -> dict:
             "calibration_keys": sorted(serialize.CALIBRATION_KEYS),
             "event_keys": sorted(history.EVENT_KEYS),
             "log_keys": sorted(monitoring.LOG_KEYS),
+            "log_optional_keys": sorted(monitoring.OPTIONAL_LOG_KEYS),
             "splits": sorted(examples.SPLITS),
             "stores": sorted(stores)}
 

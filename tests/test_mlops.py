@@ -289,6 +289,10 @@ def test_monitoring_logs_locally_and_unsure_drawings_become_examples(context):
     examples = page.evaluate("window.mlp.samples.list()")
     assert [(s["label"], s["pattern"]) for s in examples] == [("d", vague)]
     assert page.evaluate("window.mlp.monitoring.unsure()") == []
+    # The log still counts what was seen; the review is recorded beside it.
+    after = page.evaluate("window.mlp.monitoring.summary()")
+    assert after["predictions"] == 3 and after["reviewed"] == {"labelled": 1, "dismissed": 0}
+    expect(page.get_by_test_id("monitoring-reviewed")).to_contain_text("1 labelled")
 
     # Off: nothing more is logged, and it stays off after a reload. Clear empties it.
     page.get_by_label("Keep a log of my predictions").uncheck()
@@ -297,9 +301,74 @@ def test_monitoring_logs_locally_and_unsure_drawings_become_examples(context):
     page.reload()
     page.evaluate("window.mlp.ready")
     assert page.evaluate("window.mlp.monitoring.enabled()") is False
-    assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 2
+    assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 3
     page.evaluate("window.mlp.monitoring.clear()")
     assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 0
+
+
+def test_review_none_of_these_dismiss_and_shadow_mode(context):
+    """Unsure drawings can be labelled "none of these" or dismissed with 44 px buttons;
+    a model in shadow mode reads each drawing silently, and where it disagrees with
+    production the person's label becomes a test drawing."""
+    page = open_app(context)
+    production = page.evaluate("window.mlp.health()")["model_version"]
+    weak = page.evaluate("c => window.mlp.train(c)", WEAK)["version"]
+    page.get_by_role("tab", name="Monitoring").click()
+    page.get_by_label("Model in shadow mode").select_option(weak)
+    expect(page.locator("#monitoring-status")).to_contain_text("silently")
+    assert page.evaluate("window.mlp.monitoring.shadow()") == weak
+
+    scribble = [1 if (r * 7 + c * 3) % 5 == 0 else 0 for r in range(10) for c in range(10)]
+    vague = as_bits(DRAWINGS["b"][0])[:80] + [0] * 20
+    answers = [page.evaluate("p => window.mlp.predict(p)", p)
+               for p in (as_bits(DRAWINGS["d"][0]), vague, scribble)]
+    assert {a["model_version"] for a in answers} == {production}  # the person sees these
+    summary = page.evaluate("window.mlp.monitoring.summary()")
+    assert summary["rejected_share"] == pytest.approx(
+        sum(not a["recognized"] for a in answers) / 3)
+    page.locator("#monitoring-model").select_option("")
+    expect(page.get_by_test_id("monitoring-days")).to_contain_text("None of these")
+    shadow = summary["shadow"]
+    assert [(x["model"], x["compared"]) for x in shadow] == [(weak, 3)]
+    disagreements = page.evaluate("window.mlp.monitoring.disagreements()")
+    assert len(disagreements) == shadow[0]["disagreements"] >= 1
+    expect(page.get_by_test_id("monitoring-shadow-count")).to_contain_text(
+        f"{weak} read 3 drawings beside production")
+
+    # Touch targets: every review button is at least 44 x 44 CSS px.
+    buttons = page.locator("#monitoring-unsure button, #monitoring-disagreements button")
+    assert buttons.count() >= 5
+    for box in (buttons.nth(i).bounding_box() for i in range(buttons.count())):
+        assert box["width"] >= 44 and box["height"] >= 44, box
+
+    # A disagreement, labelled, is a test drawing for the gate.
+    d = disagreements[0]
+    page.locator("#monitoring-disagreements").get_by_role(
+        "button", name=f"label drawing {d['id']} as d").click()
+    expect(page.locator("#monitoring-status")).to_contain_text("test drawing of d")
+    examples = page.evaluate("window.mlp.samples.list()")
+    assert [(e["label"], e["split"], e["pattern"]) for e in examples] == [
+        ("d", "test", d["pattern"])]
+
+    # An unsure drawing: "none of these" makes it a negative example; the log keeps it.
+    unsure = page.evaluate("window.mlp.monitoring.unsure()")
+    assert unsure, "the vague b and the scribble are unsure"
+    first = unsure[0]
+    page.locator("#monitoring-unsure").get_by_role(
+        "button", name=f"label drawing {first['id']} as none of these").click()
+    expect(page.locator("#monitoring-status")).to_contain_text("example of none of these")
+    examples = page.evaluate("window.mlp.samples.list()")
+    assert (examples[-1]["label"], examples[-1]["pattern"]) == ("(none)", first["pattern"])
+    for u in unsure[1:]:
+        page.locator("#monitoring-unsure").get_by_role(
+            "button", name=f"dismiss drawing {u['id']}").click()
+        expect(page.locator("#monitoring-status")).to_contain_text("Dismissed")
+    assert page.evaluate("window.mlp.monitoring.unsure()") == []
+    assert page.evaluate("window.mlp.monitoring.summary()")["predictions"] == 3
+    page.get_by_label("Model in shadow mode").select_option("")
+    expect(page.locator("#monitoring-status")).to_contain_text("Shadow mode is off")
+    page.evaluate("p => window.mlp.predict(p)", scribble)
+    assert page.evaluate("window.mlp.monitoring.summary()")["shadow"][0]["compared"] == 3
 
 
 def test_a_saved_project_opens_elsewhere_exactly_and_a_broken_one_changes_nothing(

@@ -48,8 +48,8 @@ def test_a_project_restores_exactly_what_was_saved(project):
 
 @pytest.mark.parametrize(("path", "value", "message"), [
     (("format",), "letter-recognizer/bundle", "not a project file"),
-    (("format_version",), 2, "^format_version: made by a newer version"),
-    (("format_version",), 0, "^format_version: this version of the app reads version 1"),
+    (("format_version",), 3, "^format_version: made by a newer version"),
+    (("format_version",), 0, "^format_version: this version of the app reads version 2"),
     (("registry", "history", 0, "how"), "Magic!", "registry: history"),
     (("registry", "models", 0, "is_production"), False, "no production model"),
     (("letters", 0, "letter"), "b", "already a letter"),

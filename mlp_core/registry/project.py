@@ -19,7 +19,9 @@ from . import document
 from .history import HistoryError, parse_time
 
 FORMAT = "letter-recognizer/project"
-FORMAT_VERSION = 1
+#: 2: an example may be labelled ``NONE_LABEL`` (a drawing of none of the letters).
+#: Version 1 files read as they are.
+FORMAT_VERSION = 2
 KEYS = ("format", "format_version", "saved_at", "registry", "letters", "examples")
 LETTER_KEYS = ("letter", "template", "created_at")
 EXAMPLE_KEYS = ("id", "label", "pattern", "split", "created_at")
@@ -66,7 +68,7 @@ def check_project(project: Any) -> dict[str, Any]:
                     expected=repr(FORMAT))
     # The version first: a newer version's project may have other keys.
     found = project.get("format_version", FORMAT_VERSION) if isinstance(project, dict) else None
-    if found not in (None, FORMAT_VERSION):
+    if found is not None and found not in range(1, FORMAT_VERSION + 1):
         raise unreadable_version(ProjectError, "format_version", FORMAT_VERSION, found)
     _exact(project, KEYS, "project")
     _time(project["saved_at"], "saved_at")

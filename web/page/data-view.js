@@ -3,7 +3,8 @@
 import { patternThumb } from "./thumbs.js";
 import { confirmAction } from "./registry-view.js";
 import { $, el } from "./dom.js";
-import { i18n } from "./strings.js";
+import { i18n, labelName } from "./strings.js";
+import { NONE_LABEL } from "../shared/limits.generated.js";
 
 /** A Delete button for screen readers as `label`, doing `onClick`. */
 function deleteButton(label, onClick) {
@@ -14,12 +15,14 @@ function deleteButton(label, onClick) {
   return del;
 }
 
-/** The letters an example can be of, keeping the one chosen. */
+/** The labels an example can have: a letter, or "none of these" (a drawing the model
+ * should reject); keeping the one chosen. */
 function renderLetterChoice(letters) {
   const select = $("sample-label");
   const previous = select.value;
-  select.replaceChildren(...letters.map((l) => new Option(l, l)));
-  if (letters.includes(previous)) select.value = previous;
+  const labels = [...letters, NONE_LABEL];
+  select.replaceChildren(...labels.map((l) => new Option(labelName(l), l)));
+  if (labels.includes(previous)) select.value = previous;
 }
 
 /** The built-in letters, then the person's (each with Delete, asking first). */
@@ -51,7 +54,7 @@ function renderCounts(letters, samples) {
   samples.forEach((s) => { counts[s.label] = (counts[s.label] ?? 0) + 1; });
   const tests = samples.filter((s) => s.split === "test").length;
   $("sample-count").textContent = samples.length
-    ? `${i18n.t("data.count", { count: samples.length, letters: Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(", ") })} ` +
+    ? `${i18n.t("data.count", { count: samples.length, letters: Object.entries(counts).map(([l, n]) => `${labelName(l)} ${n}`).join(", ") })} ` +
       i18n.t("data.tests", { count: tests, include: i18n.t("train.include_samples") })
     : i18n.t("data.none", { add: i18n.t("sample.add") });
 }
@@ -63,15 +66,16 @@ function renderExamples(samples, { call, safely }) {
   for (const s of samples.slice().reverse()) {
     const li = el("li");
     li.dataset.id = String(s.id);
-    const del = deleteButton(i18n.t("data.delete_example", { id: s.id, letter: s.label }),
+    const name = labelName(s.label);
+    const del = deleteButton(i18n.t("data.delete_example", { id: s.id, letter: name }),
       safely(() => call("samples.delete", { id: s.id })));
     const split = el("select");
-    split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: s.label }));
+    split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: name }));
     split.append(new Option(i18n.t("data.split_train"), "train"), new Option(i18n.t("data.split_test"), "test"));
     split.value = s.split;
     split.addEventListener("change", safely(() => call("samples.setSplit", { id: s.id, split: split.value })));
     li.dataset.split = s.split;
-    li.append(patternThumb(s.pattern, { label: i18n.t("data.example_of", { letter: s.label }) }), el("span", s.label), split, del);
+    li.append(patternThumb(s.pattern, { label: i18n.t("data.example_of", { letter: name }) }), el("span", name), split, del);
     items.append(li);
   }
 }
@@ -114,7 +118,7 @@ export function setupData({ call, currentPattern }) {
 
   fromTheGrid("add-sample", "data.grid_empty", async (pattern) => {
     const s = await call("samples.add", { label: $("sample-label").value, pattern });
-    return i18n.t(s.split === "test" ? "data.added_test" : "data.added", { letter: s.label });
+    return i18n.t(s.split === "test" ? "data.added_test" : "data.added", { letter: labelName(s.label) });
   });
   fromTheGrid("add-class", "data.draw_letter_first", async (template) => {
     const input = $("class-name");

@@ -1,13 +1,13 @@
 // The Monitoring tab: what the local prediction log says about a model (predictions per
-// letter, a confidence histogram, the low-confidence share per day) and the drawings it
-// was unsure about, each labelled into an example in one click.
+// letter, a confidence histogram, the low-confidence and rejected shares per day), the
+// drawings it was unsure about, each labelled (a letter or "none of these") into an
+// example or dismissed in one click, and shadow mode: a model run silently beside
+// production, and the drawings where the two disagree.
 import { $, alertLine, el, pct } from "./dom.js";
-import { MAX_PREDICTION_LOG } from "../shared/limits.generated.js";
-import { i18n } from "./strings.js";
+import { MAX_PREDICTION_LOG, NONE_LABEL } from "../shared/limits.generated.js";
+import { i18n, labelName as answerName } from "./strings.js";
 import { patternThumb } from "./thumbs.js";
 
-const NONE = "(none)";
-const answerName = (a) => (a === NONE ? i18n.t("result.none_of_these") : a);
 
 function table(caption, headers, rows, testid) {
   const t = el("table", undefined, "metrics");
@@ -54,11 +54,49 @@ function renderSummary(box, s) {
   const { edges, counts } = s.confidence_histogram;
   const most = Math.max(...counts, 1);
   const bins = counts.map((n, i) => [`${pct(edges[i])}–${pct(edges[i + 1])}`, barCell(n, n / most)]);
-  const days = s.over_time.map((d) => [i18n.day(d.day), String(d.predictions), pct(d.low_confidence_share)]);
+  const days = s.over_time.map((d) => [i18n.day(d.day), String(d.predictions), pct(d.low_confidence_share), pct(d.rejected_share)]);
   box.append(head,
     table(i18n.t("monitoring.answers"), [i18n.t("monitoring.answer"), i18n.t("monitoring.predictions")], letters, "monitoring-letters"),
     table(i18n.t("monitoring.histogram"), [i18n.t("compare.confidence"), i18n.t("monitoring.predictions")], bins, "monitoring-histogram"),
-    table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low")], days, "monitoring-days"));
+    table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low"), i18n.t("monitoring.rejected")], days, "monitoring-days"));
+  const { labelled, dismissed } = s.reviewed;
+  if (labelled || dismissed) {
+    const reviewed = el("p", i18n.t("monitoring.reviewed", { labelled, dismissed }), "note");
+    reviewed.dataset.testid = "monitoring-reviewed";
+    box.append(reviewed);
+  }
+}
+
+/** How often each shadow model disagreed with production. */
+function renderShadow(box, s) {
+  box.replaceChildren(...s.shadow.map((x) => {
+    const p = el("p", i18n.t("monitoring.shadow_summary", { model: x.model, count: x.compared, disagreements: x.disagreements, share: pct(x.disagreement_share) }));
+    p.dataset.testid = "monitoring-shadow-count";
+    return p;
+  }));
+}
+
+/** One drawing to review: its thumbnail, what was answered, and a button per letter,
+ * "none of these" and "dismiss", each a 44 px touch target. */
+function reviewItem(u, known, { label, dismiss }) {
+  const li = el("li");
+  const when = i18n.date(u.at);
+  li.append(patternThumb(u.pattern, { label: i18n.t("monitoring.drawing", { answer: answerName(u.answer), when }) }),
+    el("span", `${answerName(u.answer)}, ${pct(u.confidence)}`));
+  if (u.shadow) li.append(el("span", i18n.t("monitoring.shadow_answer", { model: u.shadow.model, answer: answerName(u.shadow.answer) }), "note"));
+  const buttons = el("div", undefined, "label-buttons");
+  const button = (text, name, onClick) => {
+    const b = el("button", text);
+    b.type = "button";
+    b.setAttribute("aria-label", name);
+    b.addEventListener("click", onClick);
+    buttons.append(b);
+  };
+  for (const letter of known) button(letter, i18n.t("monitoring.label_as", { id: u.id, letter }), () => label(u, letter));
+  button(i18n.t("monitoring.none_button"), i18n.t("monitoring.label_none", { id: u.id }), () => label(u, NONE_LABEL));
+  button(i18n.t("monitoring.dismiss_button"), i18n.t("monitoring.dismiss_as", { id: u.id }), () => dismiss(u));
+  li.append(buttons);
+  return li;
 }
 
 /** Wire the Monitoring tab. `monitoring` is window.mlp.monitoring; `letters()` the
@@ -76,34 +114,45 @@ export function setupMonitoring({ monitoring, letters, models }) {
       ...list.map((m) => new Option(m.version, m.version)));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
     const version = select.value || null;
-    const [enabled, summary, unsure, known] = await Promise.all([
-      monitoring.enabled(), monitoring.summary(version), monitoring.unsure(version), letters()]);
+    const [enabled, summary, unsure, known, shadow, disagreements, shadowSummary] = await Promise.all([
+      monitoring.enabled(), monitoring.summary(version), monitoring.unsure(version), letters(),
+      monitoring.shadow(), monitoring.disagreements(), monitoring.summary(null)]);
     $("monitoring-enabled").checked = enabled;
     renderSummary($("monitoring-summary"), summary);
+    const actions = {
+      // A disagreement, once labelled, is a test drawing: evidence for the gate.
+      label: guard(async (u, letter) => {
+        await monitoring.label(u.id, letter, { split: u.shadow ? "test" : null });
+        status(i18n.t(u.shadow ? "monitoring.labelled_test" : "monitoring.labelled", { letter: answerName(letter) }));
+        await refresh();
+      }),
+      dismiss: guard(async (u) => {
+        await monitoring.dismiss(u.id);
+        status(i18n.t("monitoring.dismissed"));
+        await refresh();
+      }),
+    };
     const items = $("monitoring-unsure");
-    items.replaceChildren();
+    items.replaceChildren(...unsure.map((u) => reviewItem({ ...u, shadow: undefined }, known, actions)));
     if (!unsure.length) items.append(el("li", i18n.t("monitoring.none_unsure")));
-    for (const u of unsure) {
-      const li = el("li");
-      const when = i18n.date(u.at);
-      li.append(patternThumb(u.pattern, { label: i18n.t("monitoring.drawing", { answer: answerName(u.answer), when }) }),
-        el("span", `${answerName(u.answer)}, ${pct(u.confidence)}`));
-      const buttons = el("div", undefined, "label-buttons");
-      for (const letter of known) {
-        const b = el("button", letter);
-        b.type = "button";
-        b.setAttribute("aria-label", i18n.t("monitoring.label_as", { id: u.id, letter }));
-        b.addEventListener("click", guard(async () => {
-          await monitoring.label(u.id, letter);
-          status(i18n.t("monitoring.labelled", { letter }));
-          await refresh();
-        }));
-        buttons.append(b);
-      }
-      li.append(buttons);
-      items.append(li);
-    }
+
+    const shadowSelect = $("monitoring-shadow");
+    const production = list.find((m) => m.is_production)?.version;
+    shadowSelect.replaceChildren(new Option(i18n.t("monitoring.shadow_off"), ""),
+      ...list.filter((m) => m.version !== production).map((m) => new Option(m.version, m.version)));
+    shadowSelect.value = shadow && [...shadowSelect.options].some((o) => o.value === shadow) ? shadow : "";
+    renderShadow($("monitoring-shadow-summary"), shadowSummary);
+    const disagreeing = $("monitoring-disagreements");
+    disagreeing.replaceChildren(...disagreements.map((u) => reviewItem(u, known, actions)));
+    if (!disagreements.length) disagreeing.append(el("li", i18n.t("monitoring.no_disagreements")));
   }
+
+  $("monitoring-shadow").addEventListener("change", guard(async (e) => {
+    const version = e.target.value || null;
+    await monitoring.setShadow(version);
+    status(version ? i18n.t("monitoring.shadow_on", { version }) : i18n.t("monitoring.shadow_stopped"));
+    await refresh();
+  }));
 
   $("monitoring-model").addEventListener("change", guard(refresh));
   $("monitoring-enabled").addEventListener("change", guard(async (e) => {

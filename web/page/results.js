@@ -1,9 +1,6 @@
 // Metrics display shared by the training and comparison views.
 import { el, pct } from "./dom.js";
-import { i18n } from "./strings.js";
-
-/** A class label as people read it: the model's "(none)" output is "none of these". */
-const labelName = (label) => (label === "(none)" ? i18n.t("result.none_of_these") : label);
+import { i18n, labelName } from "./strings.js";
 
 /** Per-class precision / recall / F1 / support as a table. */
 export function perClassTable(metrics, where = i18n.t("results.validation_set")) {

@@ -84,14 +84,27 @@ export const OPERATIONS = {
   modelCard: { params: ["version", { lang: PAGE_LANG }] },
 
   /** Model `version` (default production; "*" every model): {version, predictions,
-   * per_letter, low_confidence_share, confidence_histogram: {edges, counts},
-   * over_time: [{day, predictions, low_confidence_share}], threshold}. */
+   * per_letter, low_confidence_share, rejected_share, confidence_histogram: {edges,
+   * counts}, over_time: [{day, predictions, low_confidence_share, rejected_share}],
+   * threshold, reviewed: {labelled, dismissed}, shadow: [{model, compared,
+   * disagreements, disagreement_share}]}. */
   "monitoring.summary": { params: [["version", null]] },
-  /** Drawings the model answered with low confidence, newest first:
-   * [{id, at, model, answer, confidence, pattern}]. */
+  /** Drawings the model answered with low confidence, not reviewed yet, newest first:
+   * [{id, at, model, answer, confidence, pattern, shadow?}]. */
   "monitoring.unsure": { params: [["version", null], ["limit", 24]] },
-  /** Make logged drawing `id` an example of `label` (and drop it from the log). */
+  /** Drawings production and its shadow answered differently, not reviewed yet, newest
+   * first (as monitoring.unsure, each with shadow: {model, answer, confidence}). */
+  "monitoring.disagreements": { params: [["limit", 24]] },
+  /** Make logged drawing `id` an example of `label` (a letter or "(none)"); the log
+   * keeps the drawing, marked reviewed. Resolves {id: the example's, label}. */
   "monitoring.label": { params: ["id", "label", { split: null }] },
+  /** Mark logged drawing `id` reviewed without making it an example. */
+  "monitoring.dismiss": { params: ["id"] },
+  /** The model run silently beside production on every logged drawing (shadow mode),
+   * or null. */
+  "monitoring.shadow": {},
+  /** Run model `version` in shadow mode (null: none); resolves the new setting. */
+  "monitoring.setShadow": { params: [["version", null]] },
   /** Log now the prediction waiting to settle (predict with log: "settle"), if any. */
   "monitoring.settle": {},
   "monitoring.clear": {},

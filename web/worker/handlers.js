@@ -49,8 +49,12 @@ function predictions(python, registry, monitor, { query }) {
     predict: query(({ pattern, log = true }) => {
       const bits = asBits(pattern);
       const result = bits ? python.call("predict_bits", bits) : python.call("predict", JSON.stringify(pattern));
-      if (log === "settle") monitor.settling(result, bits);
-      else if (log) monitor.record(result, bits);
+      // Shadow mode: the other model reads the drawing when the entry is written, after
+      // this answer has gone, so the person never waits for it.
+      const shadow = monitor.shadow && monitor.shadow !== result.model_version && bits
+        ? ((version) => () => python.call("predict_with_bits", version, bits))(monitor.shadow) : null;
+      if (log === "settle") monitor.settling(result, bits, shadow);
+      else if (log) monitor.record(result, bits, shadow);
       return result;
     }),
     predictAll: query(({ pattern }) => {
@@ -111,16 +115,31 @@ function monitoring(python, registry, monitor, { query, knownLetters, saving, an
       if (on !== null) await monitor.setEnabled(on);
       return monitor.enabled;
     },
-    // One click: a logged drawing becomes an example with the person's label.
+    "monitoring.disagreements": query(async ({ limit = 24 }) =>
+      python.call("monitoring_disagreements", JSON.stringify(await monitor.log()), limit)),
+    // One click: a logged drawing becomes an example with the person's label, and the
+    // log marks it reviewed (one transaction).
     "monitoring.label": announced(async ({ id, label, split = null }) => {
       registry.requireStorage();
+      await monitor.flush();
       const logged = await storage.getPrediction(id);
-      if (!logged) throw codedError("worker.no_logged_prediction", { id });
+      if (!logged || logged.review) throw codedError("worker.no_logged_prediction", { id });
       const pattern = [...logged.bits].map(Number);
       const sample = python.call("check_sample", JSON.stringify({ label, pattern, split }), JSON.stringify(await knownLetters()));
-      const { id: sampleId } = await saving(() => storage.addSample(sample));
-      await storage.deletePrediction(id);
-      return { id: sampleId, label: sample.label };
+      const record = await saving(() => storage.reviewPrediction(id, sample.label, sample));
+      return { id: record.id, label: sample.label };
+    }),
+    "monitoring.dismiss": async ({ id }) => {
+      registry.requireStorage();
+      await monitor.flush();
+      await saving(() => storage.reviewPrediction(id, null));
+      return { id };
+    },
+    "monitoring.shadow": () => monitor.shadow,
+    "monitoring.setShadow": query(async ({ version = null }) => {
+      if (version !== null) python.call("get", String(version)); // a model there is
+      await monitor.setShadow(version === null ? null : String(version));
+      return monitor.shadow;
     }),
   };
 }

@@ -7,6 +7,11 @@ const FLUSH_AFTER_MS = 500;
 /** A drawing has settled when no other prediction replaced it for this long. */
 const SETTLE_MS = 2000;
 
+/** The part of a prediction the log keeps (monitoring.py ANSWER_KEYS, model first). */
+function answer({ model_version: model, letter, recognized, confidence, none_probability }) {
+  return { model, letter, recognized, confidence, none_probability };
+}
+
 export class Monitor {
   /** `storage`: worker/storage.js; `onError(err)`: a batch could not be written;
    * `onLogged()`: a prediction was logged. */
@@ -16,7 +21,8 @@ export class Monitor {
     this.available = false;    // false when storage cannot be used
     this.pending = [];         // predictions not written yet
     this.timer = null;
-    this.unsettled = null;     // {result, bits, timer}: the drawing being drawn
+    this.unsettled = null;     // {result, bits, shadow, timer}: the drawing being drawn
+    this.shadow = null;        // the version run in shadow mode, or null
   }
 
   /** Read whether monitoring is on (it is, unless the person turned it off). A failure
@@ -24,18 +30,18 @@ export class Monitor {
   async open(available) {
     try {
       this.enabled = available && (await this.storage.getSetting("monitoring")) !== false;
+      this.shadow = (available && (await this.storage.getSetting("shadow"))) || null;
       this.available = available;
     } catch (err) {
       this.onError(err);
     }
   }
 
-  /** Note one prediction `result` (Python's answer) for the drawing `bits`. */
-  record(result, bits) {
+  /** Note one prediction `result` (Python's answer) for the drawing `bits`; `shadow`,
+   * when given, gives the shadow model's answer when the entry is written. */
+  record(result, bits, shadow = null) {
     if (!this.enabled || !bits) return;
-    const { model_version: model, letter, recognized, confidence, none_probability: none } = result;
-    this.pending.push({ at: new Date().toISOString(), model, letter, recognized, confidence,
-      none_probability: none, bits });
+    this.pending.push({ at: new Date().toISOString(), ...answer(result), bits, shadow });
     this.timer ??= setTimeout(() => this.flush().catch(this.onError), FLUSH_AFTER_MS);
     this.onLogged();
   }
@@ -43,9 +49,9 @@ export class Monitor {
   /** Note prediction `result` for `bits` once the person stops drawing: after
    * SETTLE_MS, or at `settle()`, unless another drawing replaces it first. So a drawing
    * is predicted once per stroke and logged once when it is done. */
-  settling(result, bits) {
+  settling(result, bits, shadow = null) {
     clearTimeout(this.unsettled?.timer);
-    this.unsettled = bits ? { result, bits, timer: setTimeout(() => this.settle(), SETTLE_MS) } : null;
+    this.unsettled = bits ? { result, bits, shadow, timer: setTimeout(() => this.settle(), SETTLE_MS) } : null;
   }
 
   /** Log the drawing waiting to settle now, if there is one. */
@@ -54,7 +60,7 @@ export class Monitor {
     this.unsettled = null;
     if (!waiting) return false;
     clearTimeout(waiting.timer);
-    this.record(waiting.result, waiting.bits);
+    this.record(waiting.result, waiting.bits, waiting.shadow);
     return true;
   }
 
@@ -62,8 +68,27 @@ export class Monitor {
   async flush() {
     clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending.splice(0);
+    const batch = this.pending.splice(0).map(({ shadow, ...entry }) => {
+      if (!shadow) return entry;
+      try {
+        return { ...entry, shadow: answer(shadow()) };
+      } catch (err) {
+        // The shadow model cannot answer (e.g. it was deleted): shadow mode stops, and
+        // the entry is logged without it.
+        this.shadow = null;
+        this.storage.setSetting("shadow", null).catch(this.onError);
+        this.onError(err);
+        return entry;
+      }
+    });
     if (batch.length) await this.storage.logPredictions(batch, MAX_PREDICTION_LOG);
+  }
+
+  /** Run model `version` beside production on every logged drawing (null: none). */
+  async setShadow(version) {
+    if (!this.available) throw codedError("worker.no_log");
+    await this.storage.setSetting("shadow", version);
+    this.shadow = version;
   }
 
   /** The whole log, oldest first, including what was pending. */

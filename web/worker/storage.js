@@ -11,7 +11,10 @@ const DB_NAME = "letter-recognizer";
 // instead of reading records it would take for damaged.
 // 4: the data setting `fonts` and the model's `calibration.none_margins` (records written
 // before lack them and mean 0: no store changes).
-const DB_VERSION = 4;
+// 5: a logged prediction may carry `shadow` (shadow mode's answer) and `review` (the
+// person's label, or a dismissal: it stays in the log), and an example may be labelled
+// "(none)"; no store changes.
+const DB_VERSION = 5;
 
 let dbPromise = null;
 let onNewerVersion = () => {};
@@ -138,9 +141,14 @@ export async function listSamples() {
 
 /** Store one example (already validated); resolves with the stored record. */
 export async function addSample({ label, pattern, split }) {
+  const record = sampleRecord({ label, pattern, split });
+  record.id = await (await db()).add("samples", record);
+  return record;
+}
+
+function sampleRecord({ label, pattern, split }) {
   const record = { label, pattern, created_at: new Date().toISOString() };
   if (split) record.split = split;
-  record.id = await (await db()).add("samples", record);
   return record;
 }
 
@@ -206,8 +214,20 @@ export async function getPrediction(id) {
   return (await db()).get("predictions", id);
 }
 
-export async function deletePrediction(id) {
-  await (await db()).delete("predictions", id);
+/** Mark logged prediction `id` reviewed: `label` (a letter, "(none)", or null when
+ * dismissed); with `sample` (already validated), also add it as an example, in the same
+ * transaction. Resolves the example's record, if any. */
+export async function reviewPrediction(id, label, sample = null) {
+  const stores = sample ? ["predictions", "samples"] : ["predictions"];
+  const tx = (await db()).transaction(stores, "readwrite");
+  const logged = await tx.objectStore("predictions").get(id);
+  if (!logged) throw codedError("worker.no_logged_prediction", { id });
+  const review = { label, at: new Date().toISOString() };
+  const writes = [tx.objectStore("predictions").put({ ...logged, review }), tx.done];
+  const record = sample ? sampleRecord(sample) : null;
+  if (record) writes.push(tx.objectStore("samples").add(record).then((key) => { record.id = key; }));
+  await Promise.all(writes);
+  return record;
 }
 
 export async function clearPredictions() {
