@@ -50,6 +50,22 @@ ROUND_TRIPS = """async ([bits, n, batch]) => {
     }
     return out;
 }"""
+# Shadow mode must add no visible delay: predictions timed with a model in shadow mode
+# and without, batch by batch in turn (same conditions). The shadow reads each drawing
+# when the log is written (every 0.5 s), so batches span those writes.
+SHADOW_TRIPS = """async ([bits, n, batch, shadow]) => {
+    const out = { off: [], on: [] };
+    for (let i = 0; i < n / batch; i++) {
+        for (const mode of ["off", "on"]) {
+            await window.mlp.monitoring.setShadow(mode === "on" ? shadow : null);
+            const t = performance.now();
+            for (let j = 0; j < batch; j++) await window.mlp.predict(bits);
+            out[mode].push((performance.now() - t) / batch);
+        }
+    }
+    await window.mlp.monitoring.setShadow(null);
+    return out;
+}"""
 TRAIN = """async (config) => {
     const t = performance.now();
     const result = await window.mlp.train(config);
@@ -146,6 +162,23 @@ def bare_site(folder: Path) -> Path:
     return folder
 
 
+def time_shadow(browser, url: str, calls: int) -> dict[str, list[float]]:
+    """Per-call prediction times (ms, batches of BATCH) with shadow mode off and on, the
+    shadow a 128-unit model trained in the page; logging on, as a person's page has it."""
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.evaluate("window.mlp.ready")
+        shadow = page.evaluate("c => window.mlp.train(c)", {
+            "hyperparameters": {"hidden_layer_sizes": [128], "max_epochs": 3},
+            "data": {"n_samples": 600}})["version"]
+        page.evaluate(SHADOW_TRIPS, [B_BITS, 40, BATCH, shadow])  # warm up
+        return page.evaluate(SHADOW_TRIPS, [B_BITS, calls, BATCH, shadow])
+    finally:
+        ctx.close()
+
+
 def percentile(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(q * len(s)))]
@@ -199,6 +232,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
             page.evaluate("window.mlp.ready")
             page.evaluate(ROUND_TRIPS, [B_BITS, 50, BATCH])  # warm up
             trips = page.evaluate(ROUND_TRIPS, [B_BITS, calls, BATCH])
+            shadow = time_shadow(browser, server.url, calls // 2)
             finetune = [time_finetune(browser, server.url) for _ in range(runs)]
             epoch = time_epoch(browser, server.url, runs)
             train, cpython_train = [], []
@@ -227,6 +261,8 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
         "echo_tiny_p50_ms": percentile(trips["echo_tiny"], 0.5),
         "predict_p50_ms": percentile(trips["predict"], 0.5),
         "predict_p95_ms": percentile(trips["predict"], 0.95),
+        "predict_shadow_off_p50_ms": percentile(shadow["off"], 0.5),
+        "predict_shadow_on_p50_ms": percentile(shadow["on"], 0.5),
         "finetune_seconds": statistics.median(finetune),
         **{f"first_visit_{name}_ms": v for name, v in visits.items()},
         **epoch,
@@ -238,5 +274,7 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
     out["samples"] = {"bare": bare, "app": app, "train": train, "finetune": finetune,
                       "cpython_train": cpython_train,
                       "echo_ms": trips["echo"],
-                      "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"]}
+                      "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"],
+                      "predict_shadow_off_ms": shadow["off"],
+                      "predict_shadow_on_ms": shadow["on"]}
     return out

@@ -86,6 +86,9 @@ TARGETS = [
      _ratio("browser", "ready_warm_ms", "bare_ready_warm_ms"), lambda v: v <= 0.45),
     ("predict_p50 <= 2 x echo_p50",
      _ratio("browser", "predict_p50_ms", "echo_p50_ms"), lambda v: v <= 2.0),
+    ("shadow mode adds no visible delay: predict_p50 with a shadow <= 1.25 x without",
+     _ratio("browser", "predict_shadow_on_p50_ms", "predict_shadow_off_p50_ms"),
+     lambda v: v <= 1.25),
     ("browser epoch <= 1.3 x its matrix products (median of paired runs)",
      lambda r: r["browser"]["epoch_over_products"], lambda v: v <= 1.3),
     ("browser fine-tuning on 50 examples <= 5 s (finetune_seconds)",
@@ -182,6 +185,8 @@ def report(results: dict, figures: list[str]) -> str:
         f" / {b['echo_tiny_p50_ms']:.2f} ms |",
         f"| predict round trip p50 / p95 | {b['predict_p50_ms']:.2f} ms / "
         f"{b['predict_p95_ms']:.2f} ms |",
+        f"| predict round trip p50, shadow mode off / on (logging on) | "
+        f"{b['predict_shadow_off_p50_ms']:.2f} ms / {b['predict_shadow_on_p50_ms']:.2f} ms |",
         f"| default training, browser / CPython | {b['train_seconds']:.1f} s / "
         f"{b['cpython_train_seconds']:.1f} s |",
         f"| an epoch of the default recipe / its matrix products alone, browser | "
