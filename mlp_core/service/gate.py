@@ -23,6 +23,7 @@ Everything here is pure: models and drawings in, a JSON-ready verdict out.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -96,12 +97,21 @@ def _rejection(recognizer: Recognizer, X_none: np.ndarray, exclude: set[str]
     return _share(int(np.sum(~recognized)), len(X))
 
 
-def _validation(recognizer: Recognizer, letters: list[str]) -> dict[str, Any]:
-    """Accuracy (rejection counts as wrong) on the gate's synthetic validation set."""
-    if not letters:
-        return _share(0, 0)
+@functools.lru_cache(maxsize=8)
+def gate_validation_set(letters: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The gate's synthetic validation set of the built-in ``letters`` (fixed seed)."""
     templates = {k: v for k, v in default_templates().items() if k in letters}
     X, y = make_dataset(GATE_VALIDATION_SAMPLES, templates=templates, seed=GATE_SEED)
+    X.flags.writeable = y.flags.writeable = False
+    return X, y
+
+
+def _validation(recognizer: Recognizer, letters: list[str]) -> dict[str, Any]:
+    """Accuracy (rejection counts as wrong) on the gate's synthetic validation set."""
+    letters = [c for c in letters if c in default_templates()]
+    if not letters:
+        return _share(0, 0)
+    X, y = gate_validation_set(tuple(sorted(letters)))
     letter, recognized, _ = recognizer.predict_many(X)
     return _share(int(np.sum(recognized & (letter == y))), len(y))
 

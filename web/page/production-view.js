@@ -118,7 +118,8 @@ export async function promoteWithGate(registry, version) {
   if (gate.champion.version === version) return true; // already production
   const message = el("p", verdictText(gate), gate.promote ? "note" : "error");
   message.dataset.testid = "gate-verdict";
-  const body = [gateTable(gate), gateCriteria(gate), message];
+  const body = [el("div", undefined, "table-wrap"), gateCriteria(gate), message];
+  body[0].append(gateTable(gate)); // a wide table scrolls in its own box
   if (!gate.promote) {
     const warning = el("p", i18n.t("gate.warning"), "warning");
     warning.dataset.testid = "gate-warning";
