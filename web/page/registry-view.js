@@ -93,12 +93,17 @@ function addModelRow(body, m, { isPicked, picked, actions }) {
   for (const t of m.tags) th.append(" ", el("span", t, "tag"));
   if (m.notes) th.title = m.notes;
   tr.append(th);
-  tr.insertCell().textContent = i18n.date(m.created_at);
-  tr.insertCell().textContent = pct(m.accuracy);
-  const test = tr.insertCell();
-  test.textContent = testCell(m.test);
-  test.dataset.testid = "test-accuracy";
-  tr.insertCell().textContent = architecture(m);
+  // Each cell names its column (data-label): on a phone the rows become cards.
+  const cell = (labelKey, text) => {
+    const td = tr.insertCell();
+    td.textContent = text;
+    td.dataset.label = i18n.t(labelKey);
+    return td;
+  };
+  cell("models.col.created", i18n.date(m.created_at));
+  cell("models.col.validation", pct(m.accuracy));
+  cell("models.col.test", testCell(m.test)).dataset.testid = "test-accuracy";
+  cell("models.col.architecture", architecture(m));
   tr.insertCell().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
   tr.insertCell().append(actions);
 }
