@@ -68,3 +68,38 @@ def test_every_tab_and_the_dialog_fit_the_screen(chromium, server, size, lang):
 
 def promote_label(lang: str, version: str) -> str:
     return {"en": f"promote {version}", "es": f"pasar {version} a producción"}[lang]
+
+
+def test_on_a_phone_the_hint_speaks_touch_and_a_language_switch_keeps_the_drawing(
+        chromium, server):
+    with app_page(chromium, server.url, locale="en-US", **SIZES["phone"]) as page:
+        hint = page.locator("#draw-hint")
+        expect(hint).to_contain_text("tap Erase")
+        expect(hint).not_to_contain_text("right-click")
+
+        # Switching the language reloads the page; the drawing stays, and is read again.
+        for i, v in enumerate(as_bits(DRAWINGS["b"][0])):
+            if v:
+                page.get_by_label(f"row {i // 10 + 1} column {i % 10 + 1}", exact=True).tap()
+        drawn = page.evaluate("[...document.querySelectorAll('#grid button')]"
+                              ".map((b) => b.getAttribute('aria-pressed') === 'true' ? 1 : 0)")
+        with page.expect_navigation():
+            page.locator("#language").select_option("es")
+        page.evaluate("window.mlp.ready")
+        expect(page.locator("#draw-hint")).to_contain_text("toca Goma")
+        kept = page.evaluate("[...document.querySelectorAll('#grid button')]"
+                             ".map((b) => b.getAttribute('aria-pressed') === 'true' ? 1 : 0)")
+        assert kept == drawn == as_bits(DRAWINGS["b"][0])
+        expect(page.get_by_test_id("prediction-letter")).to_have_text("b")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_training_progress_comes_into_view(chromium, server, size):
+    viewport = SIZES[size]["viewport"]
+    setup = "?hidden_layer_sizes=8&max_epochs=400&patience=400&n_samples=300"
+    with app_page(chromium, server.url + setup, **SIZES[size]) as page:
+        page.locator("#train-start").click()  # scrolled just into view, at the bottom
+        status = page.locator("#train-status")
+        expect(status).to_contain_text("Epoch", timeout=60_000)
+        assert inside(status.bounding_box(), viewport), status.bounding_box()
+        page.locator("#train-cancel").click()

@@ -54,6 +54,12 @@ export class Grid extends EventTarget {
     this.#emit("change");
   }
 
+  /** Show `pattern` (100 numbers, 0/1), as if drawn. */
+  setPattern(pattern) {
+    pattern.forEach((v, i) => this.#set(i, v ? 1 : 0));
+    this.#emit("change");
+  }
+
   #set(i, v) {
     if (this.values[i] === v) return false;
     this.values[i] = v;

@@ -43,6 +43,7 @@ function setupLanguage(select) {
   select.addEventListener("change", () => {
     const switchTo = () => {
       saveLanguage(select.value);
+      keepDrawing();
       location.reload();
     };
     if (!trainingUnderWay()) return switchTo();
@@ -66,6 +67,33 @@ const call = async (op, args, onProgress) => {
 
 const grid = new Grid($("grid"), { isErasing: () => $("erase").checked });
 const currentPattern = () => (grid.isEmpty() ? null : grid.pattern());
+
+// A reload the page makes itself (a language switch) keeps the drawing: it waits in this
+// tab's sessionStorage for one load.
+const KEPT_DRAWING = "kept-drawing";
+function keepDrawing() {
+  try {
+    if (!grid.isEmpty()) sessionStorage.setItem(KEPT_DRAWING, JSON.stringify(grid.pattern()));
+  } catch (err) {
+    console.warn("the drawing could not be kept across the reload:", err);
+  }
+}
+function restoreDrawing() {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(KEPT_DRAWING));
+    sessionStorage.removeItem(KEPT_DRAWING);
+  } catch (err) {
+    console.warn("the kept drawing could not be read:", err);
+  }
+  if (Array.isArray(kept) && kept.length === grid.pattern().length) grid.setPattern(kept);
+}
+restoreDrawing();
+
+// The drawing hint follows the input in use: touch has no right-click or arrow keys.
+const hintFor = (coarse) => { $("draw-hint").textContent = i18n.t(coarse ? "draw.hint_touch" : "draw.hint"); };
+hintFor(matchMedia("(pointer: coarse)").matches);
+$("grid").addEventListener("pointerdown", (e) => hintFor(e.pointerType === "touch"));
 let latest = 0;
 // One prediction per stroke; the monitoring log keeps the drawing a person settles on
 // (worker/monitoring.js), and the Predict button and Clear settle it at once.
@@ -227,6 +255,7 @@ function start() {
       views.showLoadResult(null);
       views.showHealth(health);
       $("predict").disabled = false;
+      if (!grid.isEmpty()) predict(); // a drawing kept across a reload
       startTraining().catch((err) => views.showError(i18n.t("error.training_unavailable", { error: err.message })));
       refreshModel();
       data.start().catch((err) => views.showError(i18n.t("error.read_examples", { error: err.message })));

@@ -76,6 +76,9 @@ function trainingProgress() {
       $("train-progress").hidden = false;
       $("train-bar").value = 0;
       $("train-status").textContent = i18n.t("train.preparing");
+      // Progress shows where the person is looking: below the form, which may have
+      // scrolled it off-screen (a phone, or the fine-tune button at the bottom).
+      $("train-progress").scrollIntoView({ block: "nearest" });
       // uPlot keeps a plot (and its listeners) until it is destroyed: free the last run's.
       loss?.destroy();
       acc?.destroy();
