@@ -496,3 +496,16 @@ def test_a_model_that_cannot_be_compared_can_still_be_promoted_after_a_warning(c
     expect(dialog).to_contain_text("reads 3 inputs")
     dialog.get_by_role("button", name="Promote anyway").click()
     expect(page.locator("#models-status")).to_contain_text("is now in production")
+
+
+def test_a_row_with_no_examples_shows_a_dash_and_why(context):
+    page = open_app(context)
+    add_test_drawings(page)  # b, d and f: no "none of these" drawing among them
+    production = page.evaluate("window.mlp.health()")["model_version"]
+    page.get_by_role("tab", name="Models").click()
+    page.get_by_role("button", name=f"test results of {production}").click()
+    box = page.locator("#test-result")
+    row = box.get_by_role("row", name="none of these")
+    expect(row.first).to_contain_text("—")
+    expect(row.first).not_to_contain_text("0.0%")
+    expect(box).to_contain_text("no examples of that letter here")

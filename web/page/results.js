@@ -13,14 +13,27 @@ export function perClassTable(metrics, where = i18n.t("results.validation_set"))
     head.append(th);
   }
   const body = table.createTBody();
+  // A share of nothing is no figure: "—", with the reason under the table.
+  const { labels = [], confusion_matrix: cm = [] } = metrics;
+  const readAs = (letter) => cm.reduce((n, row) => n + (row[labels.indexOf(letter)] ?? 0), 0);
+  const reasons = new Set();
+  const dash = (reason) => (reasons.add(reason), "—");
   for (const [letter, m] of Object.entries(metrics.per_class)) {
     const row = body.insertRow();
     const th = el("th", labelName(letter));
     th.scope = "row";
     row.append(th);
-    for (const v of [pct(m.precision), pct(m.recall), pct(m.f1), String(m.support)]) row.insertCell().textContent = v;
+    const noExamples = m.support === 0;
+    const neverRead = labels.includes(letter) && readAs(letter) === 0;
+    const cells = [neverRead ? dash("results.never_read") : pct(m.precision),
+      noExamples ? dash("results.no_examples") : pct(m.recall),
+      noExamples || neverRead ? "—" : pct(m.f1), String(m.support)];
+    for (const v of cells) row.insertCell().textContent = v;
   }
-  return table;
+  if (!reasons.size) return table;
+  const box = el("div");
+  box.append(table, ...[...reasons].map((key) => el("p", i18n.t(key), "note")));
+  return box;
 }
 
 /** The confusion matrix as a heat-map table: rows are true letters, columns predictions. */
