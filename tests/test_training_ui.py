@@ -170,6 +170,18 @@ def test_own_examples_and_a_new_letter(context):
     expect(page.locator("#sample-list canvas").first).to_be_visible()
     page.get_by_role("button", name="delete example 4 (b)").click()
     expect(page.locator("#sample-list li")).to_have_count(3)
+    # Undo brings it back (the same drawing and use); deleting again sticks.
+    before = page.evaluate("window.mlp.samples.list()")
+    status = page.locator("#examples-status")
+    expect(status).to_contain_text("Deleted an example of b.")
+    status.get_by_role("button", name="Undo").click()
+    expect(status).to_contain_text("The example of b is back.")
+    expect(page.locator("#sample-list li")).to_have_count(4)
+    back = page.evaluate("window.mlp.samples.list()")[-1]
+    assert (back["label"], back["pattern"]) == ("b", as_bits(DRAWINGS["b"][1]))
+    page.get_by_role("button", name=f"delete example {back['id']} (b)").click()
+    expect(page.locator("#sample-list li")).to_have_count(3)
+    assert page.evaluate("window.mlp.samples.list()") == before
     listed = page.evaluate("window.mlp.samples.list()")
     assert [s["label"] for s in listed] == ["x"] * 3
     assert [s["split"] for s in listed].count("test") == 1  # 30% of 3, held out

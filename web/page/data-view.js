@@ -2,7 +2,7 @@
 // letters (templates) and labelled examples, kept in IndexedDB by the worker.
 import { patternThumb } from "./thumbs.js";
 import { confirmAction } from "./registry-view.js";
-import { $, el } from "./dom.js";
+import { $, el, statusLine } from "./dom.js";
 import { i18n, labelName } from "./strings.js";
 import { NONE_LABEL } from "../shared/limits.generated.js";
 
@@ -60,15 +60,14 @@ function renderCounts(letters, samples) {
 }
 
 /** The examples, newest first, each with its use (training or test) and Delete. */
-function renderExamples(samples, { call, safely }) {
+function renderExamples(samples, { call, safely, remove }) {
   const items = $("sample-list");
   items.replaceChildren();
   for (const s of samples.slice().reverse()) {
     const li = el("li");
     li.dataset.id = String(s.id);
     const name = labelName(s.label);
-    const del = deleteButton(i18n.t("data.delete_example", { id: s.id, letter: name }),
-      safely(() => call("samples.delete", { id: s.id })));
+    const del = deleteButton(i18n.t("data.delete_example", { id: s.id, letter: name }), remove(s));
     const split = el("select");
     split.setAttribute("aria-label", i18n.t("data.use_of", { id: s.id, letter: name }));
     split.append(new Option(i18n.t("data.split_train"), "train"), new Option(i18n.t("data.split_test"), "test"));
@@ -84,13 +83,26 @@ function renderExamples(samples, { call, safely }) {
  * `refresh`), which every change of examples or letters sends. */
 export function setupData({ call, currentPattern }) {
   let builtIn = [];
-  const safely = (fn) => async (...args) => {
+  const say = statusLine("sample-status");
+  const sayOfExamples = statusLine("examples-status");
+  const safely = (fn, line = say) => async (...args) => {
     try {
       await fn(...args);
     } catch (err) {
-      $("sample-status").textContent = i18n.t("data.failed", { error: err.message });
+      line(i18n.t("data.failed", { error: err.message }));
     }
   };
+  // Deleting an example can be undone: the same drawing, label and use come back.
+  const remove = (s) => safely(async () => {
+    await call("samples.delete", { id: s.id });
+    sayOfExamples(i18n.t("data.deleted", { letter: labelName(s.label) }), [{
+      label: i18n.t("action.undo"),
+      onClick: safely(async () => {
+        await call("samples.add", { label: s.label, pattern: s.pattern, split: s.split });
+        sayOfExamples(i18n.t("data.restored", { letter: labelName(s.label) }));
+      }, sayOfExamples),
+    }]);
+  }, sayOfExamples);
 
   async function refresh() {
     const [classes, samples] = await Promise.all([call("classes.list"), call("samples.list")]);
@@ -98,7 +110,7 @@ export function setupData({ call, currentPattern }) {
     renderLetterChoice(letters);
     renderLetters(builtIn, classes, samples, { call, safely });
     renderCounts(letters, samples);
-    renderExamples(samples, { call, safely });
+    renderExamples(samples, { call, safely, remove });
   }
 
   /** Form `id` sends the drawing on the grid to `save(pattern)`, which returns what the
@@ -107,11 +119,10 @@ export function setupData({ call, currentPattern }) {
     $(id).addEventListener("submit", async (e) => {
       e.preventDefault();
       const pattern = currentPattern();
-      const note = $("sample-status");
       try {
-        note.textContent = pattern ? await save(pattern) : i18n.t(emptyKey);
+        say(pattern ? await save(pattern) : i18n.t(emptyKey));
       } catch (err) {
-        note.textContent = i18n.t("data.not_added", { error: err.message });
+        say(i18n.t("data.not_added", { error: err.message }));
       }
     });
   }

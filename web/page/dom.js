@@ -30,6 +30,28 @@ export function alertLine(id) {
   return { show, guard };
 }
 
+/** How long a status message stays before it goes (the next action replaces it sooner). */
+export const STATUS_MS = 15_000;
+
+/** A panel's status line (the live element `id`): `say(text, actions)` shows `text`,
+ * with a button per `{label, onClick}` (e.g. Undo), until the next message or STATUS_MS,
+ * so no message outlives what it was about. */
+export function statusLine(id) {
+  let timer = null;
+  return function say(text, actions = []) {
+    clearTimeout(timer);
+    const line = $(id);
+    line.replaceChildren(text ?? "");
+    for (const { label, onClick } of actions) {
+      const b = el("button", label, "inline-action");
+      b.type = "button";
+      b.addEventListener("click", () => { say(null); onClick(); });
+      line.append(" ", b);
+    }
+    if (text) timer = setTimeout(() => say(null), STATUS_MS);
+  };
+}
+
 /** Offer `text` as a file download called `name`. */
 export function download(text, name, type = "application/json") {
   const url = URL.createObjectURL(new Blob([text], { type }));

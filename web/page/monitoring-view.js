@@ -3,7 +3,7 @@
 // drawings it was unsure about, each labelled (a letter or "none of these") into an
 // example or dismissed in one click, and shadow mode: a model run silently beside
 // production, and the drawings where the two disagree.
-import { $, alertLine, el, pct } from "./dom.js";
+import { $, statusLine, alertLine, el, pct } from "./dom.js";
 import { MAX_PREDICTION_LOG, NONE_LABEL } from "../shared/limits.generated.js";
 import { i18n, labelName as answerName } from "./strings.js";
 import { patternThumb } from "./thumbs.js";
@@ -103,7 +103,7 @@ function reviewItem(u, known, { label, dismiss }) {
  * letters an example can have; `models()` the registry's models (summaries). */
 export function setupMonitoring({ monitoring, letters, models }) {
   $("monitoring-privacy").textContent = i18n.t("monitoring.privacy", { max: i18n.number(MAX_PREDICTION_LOG) });
-  const status = (text) => { $("monitoring-status").textContent = text; };
+  const status = statusLine("monitoring-status");
   const { guard } = alertLine("monitoring-error");
 
   async function refresh() {

@@ -1,6 +1,6 @@
 // Projects: everything the person made, saved to one file and opened again (all or
 // nothing); and whether the browser keeps this site's storage (persistent storage).
-import { $, alertLine, download } from "./dom.js";
+import { $, statusLine, alertLine, download } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 
@@ -23,7 +23,7 @@ async function askPersistence() {
 /** Wire Save project / Open project (`project` is window.mlp.project; `confirm(text)`
  * asks first). */
 export function setupProject({ project, confirm }) {
-  const status = (text) => { $("project-status").textContent = text; };
+  const status = statusLine("project-status");
   const { show: fail } = alertLine("project-error");
   $("project-save").addEventListener("click", async () => {
     fail(null);

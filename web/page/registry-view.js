@@ -2,7 +2,7 @@
 // delete, details, compare, export/import/reset, and the production timeline.
 import { answersTable, renderComparison } from "./compare-view.js";
 import { ask } from "./ask.js";
-import { $, alertLine, download as offer, el, pct } from "./dom.js";
+import { $, statusLine, alertLine, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { editDetails } from "./model-details.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
@@ -157,7 +157,7 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
   let sortKey = "created_at";
   let ascending = false;
   const selected = new Set();
-  const status = (text) => { $("models-status").textContent = text; };
+  const status = statusLine("models-status");
   const { guard } = alertLine("models-error");
   const sortValue = (m) => (sortKey === "architecture" ? architecture(m)
     : sortKey === "test_accuracy" ? m.test?.accuracy ?? -1 : m[sortKey]);
