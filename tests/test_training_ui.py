@@ -40,6 +40,12 @@ def test_train_in_the_page_with_live_progress(context):
     expect(page.locator("#train-status")).to_contain_text("Done", timeout=60_000)
     expect(page.get_by_test_id("chart-loss")).to_have_attribute("data-points", "6")
     expect(page.get_by_test_id("chart-accuracy")).to_have_attribute("data-points", "6")
+    # Whole epochs on the x axis; the legend shows the last epoch's values, never "--".
+    ticks = page.get_by_test_id("chart-loss").get_attribute("data-x-ticks").split()
+    assert ticks and all(float(t) == int(float(t)) for t in ticks), ticks
+    legend = page.get_by_test_id("chart-loss").locator(".u-legend")
+    expect(legend).to_contain_text("6")
+    expect(legend).not_to_contain_text("--")
     # Each chart's text alternative: the last epoch in words, every epoch in a table.
     loss_data = page.get_by_test_id("chart-loss").locator("details.chart-data")
     expect(loss_data.locator("summary")).to_contain_text(

@@ -28,9 +28,18 @@ function size(el) {
   return { width: Math.max(240, el.clientWidth || 320), height: 180 };
 }
 
+/** Epochs are whole numbers: x ticks step by one of these, never by a fraction. */
+const EPOCH_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000];
+
 /** A line chart in `el` with named series; returns {set(xs, ...ys), el}. */
 export function lineChart(el, names, { yRange = null } = {}) {
   el.replaceChildren();
+  const data = [[], ...names.map(() => [])];
+  // The legend shows the hovered epoch's values, else the last epoch's (never "--").
+  const legendValue = (column, format) => (u, value, sidx, idx) => {
+    const shown = idx === null ? data[column].at(-1) : value;
+    return shown === null || shown === undefined ? "–" : format(shown);
+  };
   const opts = {
     ...size(el),
     legend: { show: true },
@@ -38,11 +47,19 @@ export function lineChart(el, names, { yRange = null } = {}) {
     // The sync group also lists the live plots (uPlot.sync(SYNC_KEY).plots).
     cursor: { sync: { key: SYNC_KEY } },
     scales: { x: { time: false }, y: yRange ? { range: yRange } : {} },
-    axes: [axis(i18n.t("chart.epoch")), axis()],
-    series: [{}, ...names.map((label, i) => ({ label, stroke: colour(seriesColour(i)), width: 2 }))],
+    axes: [{
+      ...axis(i18n.t("chart.epoch")),
+      incrs: EPOCH_STEPS,
+      values: (u, ticks) => {
+        el.dataset.xTicks = ticks.join(" "); // what the axis shows, for tests and inspection
+        return ticks.map(String);
+      },
+    }, axis()],
+    series: [{ label: i18n.t("chart.epoch"), value: legendValue(0, String) },
+      ...names.map((label, i) => ({ label, stroke: colour(seriesColour(i)), width: 2,
+        value: legendValue(i + 1, num) }))],
   };
   const plot = new uPlot(opts, [[], ...names.map(() => [])], el);
-  const data = [[], ...names.map(() => [])];
   const alternative = dataTable(names);
   el.append(alternative.el);
   const show = () => {
