@@ -262,7 +262,12 @@ def test_compare_run_all_delete_and_reset(context):
     for cb in page.locator("#models-table tbody input[type=checkbox]").all():
         cb.check()
     page.get_by_role("button", name="Compare selected").click()
-    expect(page.get_by_role("table", name="Side by side")).to_contain_text("Hidden layers8128")
+    side = page.get_by_role("table", name="Side by side")
+    expect(side).to_contain_text("Hidden layers8128")
+    # Data settings and the test drawings too: every setting that may differ.
+    expect(side.get_by_role("row", name="Samples")).to_contain_text("300")
+    expect(side.get_by_role("row", name="Font share")).to_contain_text("0.5")
+    expect(side.get_by_role("row", name="Test drawings")).to_contain_text("no test drawings")
     # The longer history of the two: the default model's.
     epochs = len(store.read_registry(store.DEFAULT_BUNDLE)["models"][0]["model"]["history"][
         "train_loss"])

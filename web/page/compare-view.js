@@ -29,6 +29,13 @@ export function answersTable(results) {
 const setting = (v) => (Array.isArray(v) ? v.map(setting).join(", ")
   : typeof v === "number" ? i18n.number(v, { maximumFractionDigits: 6 }) : String(v));
 
+/** "97.3% (n=12)" for a model's accuracy on the test drawings; why not, otherwise. */
+export function testFigure(t) {
+  if (!t) return "…";
+  if (t.error) return i18n.t("models.unavailable", { error: i18n.error(t.error) });
+  return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
+}
+
 /** Show models `a` and `b` (summaries) and their training histories side by side;
  * returns the chart (to destroy when replaced). */
 export function renderComparison(a, b, ha, hb) {
@@ -49,12 +56,20 @@ export function renderComparison(a, b, ha, hb) {
     if (x !== y) tr.className = "differs";
   };
   row(i18n.t("compare.accuracy"), pct(a.accuracy), pct(b.accuracy));
+  row(i18n.t("models.col.test"), testFigure(a.test), testFigure(b.test));
   row(i18n.t("compare.macro_f1"), pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));
   row(i18n.t("compare.letters"), a.classes.join(" "), b.classes.join(" "));
   row(i18n.t("compare.layers"), a.architecture.layer_sizes.join("→"), b.architecture.layer_sizes.join("→"));
-  for (const k of Object.keys(a.hyperparameters)) {
+  const settingRow = (k, x, y) => {
     const label = `setting.${k}.label`;
-    row(label in i18n.messages ? i18n.t(label) : k, setting(a.hyperparameters[k]), setting(b.hyperparameters[k]));
+    row(label in i18n.messages ? i18n.t(label) : k, x === undefined ? "—" : setting(x), y === undefined ? "—" : setting(y));
+  };
+  for (const k of Object.keys(a.hyperparameters)) settingRow(k, a.hyperparameters[k], b.hyperparameters[k]);
+  // The data settings, as each model's dataset_info records them (the settings table's
+  // names: every one the page has a label for).
+  const data = new Set([...Object.keys(a.dataset_info ?? {}), ...Object.keys(b.dataset_info ?? {})]);
+  for (const k of data) {
+    if (`setting.${k}.label` in i18n.messages && !(k in a.hyperparameters)) settingRow(k, a.dataset_info?.[k], b.dataset_info?.[k]);
   }
   row(i18n.t("compare.epochs"), String(ha.train_loss.length), String(hb.train_loss.length));
   const figure = el("figure");

@@ -1,6 +1,6 @@
 // The Models tab: sortable registry table filtered by tag, promote (gated)/roll back/
 // delete, details, compare, export/import/reset, and the production timeline.
-import { answersTable, renderComparison } from "./compare-view.js";
+import { answersTable, renderComparison, testFigure } from "./compare-view.js";
 import { ask } from "./ask.js";
 import { $, statusLine, alertLine, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
@@ -19,12 +19,6 @@ const download = (data, name) => offer(JSON.stringify(data), name);
 
 const architecture = (m) => `${m.architecture.layer_sizes.join("→")} ${m.architecture.activation}`;
 
-/** "97.3% (n=12)" for a model's accuracy on the test drawings; why not, otherwise. */
-function testCell(t) {
-  if (!t) return "…";
-  if (t.error) return i18n.t("models.unavailable", { error: i18n.error(t.error) });
-  return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
-}
 
 /** A model on the test drawings: accuracy, per letter and the confusion matrix. */
 function showTestResults({ version, test }) {
@@ -102,7 +96,7 @@ function addModelRow(body, m, { isPicked, picked, actions }) {
   };
   cell("models.col.created", i18n.date(m.created_at));
   cell("models.col.validation", pct(m.accuracy));
-  cell("models.col.test", testCell(m.test)).dataset.testid = "test-accuracy";
+  cell("models.col.test", testFigure(m.test)).dataset.testid = "test-accuracy";
   cell("models.col.architecture", architecture(m));
   tr.insertCell().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
   tr.insertCell().append(actions);
