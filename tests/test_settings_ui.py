@@ -59,10 +59,9 @@ def test_form_fields_follow_the_schema(context):
         expect(field).to_have_attribute("title", f"{s.help} Allowed: {s.describe()}.")
         assert float(field.input_value()) == float(start[s.name]) if s.type in (
             "int", "float") else field.input_value() == start[s.name]
-        if s.type in ("int", "float"):
-            assert float(field.get_attribute("min")) == s.min
-            assert float(field.get_attribute("max")) == s.max
-            assert field.get_attribute("step") == ("1" if s.type == "int" else "any")
+        if s.type in ("int", "float"):  # text in the page's language, a number keypad
+            assert field.get_attribute("inputmode") == ("numeric" if s.type == "int"
+                                                        else "decimal")
         if s.type == "choice":
             assert field.locator("option").all_inner_texts() == list(s.choices)
         expect(page.locator("#train-form label", has=inner)).to_contain_text(s.label)
@@ -109,3 +108,21 @@ def test_every_setting_travels_in_the_url_and_is_recorded_as_submitted(context):
                            CHANGED[s.name] if s.type == "choice" else float(CHANGED[s.name]))
         got = recorded[s.name]
         assert (tuple(got) if isinstance(got, list) else got) == expected, s.name
+
+
+def test_numbers_in_the_form_speak_the_page_language(chromium, server):
+    """In Spanish the form shows and reads decimal commas; the URL keeps decimal points."""
+    from browser import app_page
+    with app_page(chromium, server.url, locale="es-ES") as page:
+        page.get_by_role("tab", name="Entrenar").click()
+        rate = page.locator("#train-form [name=learning_rate]")
+        start = start_values()["learning_rate"]
+        expect(rate).to_have_value(str(start).replace(".", ","))
+        rate.fill("0,2")
+        expect(page).to_have_url(re.compile(r"learning_rate=0\.2(&|$)"))
+        assert page.evaluate("() => document.querySelector('#train-form [name=learning_rate]')"
+                             ".checkValidity()")
+        rate.fill("0.3")  # a decimal point reads too
+        expect(page).to_have_url(re.compile(r"learning_rate=0\.3(&|$)"))
+    with app_page(chromium, server.url + "?learning_rate=0.25", locale="es-ES") as page:
+        expect(page.locator("#train-form [name=learning_rate]")).to_have_value("0,25")

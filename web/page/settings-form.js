@@ -10,13 +10,23 @@ const RENAMED = { hidden: "hidden_layer_sizes", validation_ratio: "validation_fr
 /** A message-key part for `text` (as build.py's slug): "Fine-tuning" -> "fine_tuning". */
 const slug = (text) => text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "_");
 
-export const text = (s, v) => (s.type === "int_list" ? v.join(", ") : String(v));
+/** Setting `s`'s value `v` as its field shows it: numbers in the page's language
+ * ("0,05" in Spanish), lists as "64, 32". */
+export function text(s, v) {
+  if (s.type === "int_list") return v.join(", ");
+  if (s.type === "int" || s.type === "float") return i18n.number(v, { useGrouping: false, maximumFractionDigits: 12 });
+  return String(v);
+}
 
+/** A field's text as setting `s`'s value: a decimal point or comma both read as the
+ * decimal separator, whatever the language. */
 export function parse(s, raw) {
   if (s.type === "choice") return raw;
   if (s.type === "int_list") return raw.split(",").map((part) => Number(part.trim()));
-  return Number(raw);
+  return Number(raw.trim().replace(",", "."));
 }
+
+const isNumber = (s) => s.type === "int" || s.type === "float";
 
 // A setting's words: mlp_core states them in English (the schema, and the English
 // catalogue, which `python build.py generate` writes from it); the page's language may
@@ -45,10 +55,10 @@ export function field(s) {
   } else if (s.type === "int_list") {
     input.pattern = "\\s*\\d+(\\s*,\\s*\\d+)*\\s*";
   } else {
-    input.type = "number";
-    input.min = String(s.min);
-    input.max = String(s.max);
-    input.step = s.type === "int" ? "1" : "any";
+    // Text, not type=number: a number field shows the browser's decimals, not the page's.
+    input.inputMode = s.type === "int" ? "numeric" : "decimal";
+    input.pattern = s.type === "int" ? "\\s*-?\\d+\\s*" : "\\s*-?\\d*[.,]?\\d+([eE][\\-+]?\\d+)?\\s*";
+    input.size = 8;
   }
   label.append(`${labelOf(s)} `, input);
   return label;
@@ -132,11 +142,14 @@ export function settingsForm(container, form, schema) {
       for (const s of settings) out[s.section][s.name] = parse(s, form.elements[s.name].value);
       return out;
     },
-    /** The URL parameters: every setting that differs from the starting preset. */
+    /** The URL parameters: every setting that differs from the starting preset, written
+     * as a URL writes numbers (a field that does not read as one goes as typed). */
     query() {
       const params = new URLSearchParams();
       for (const [name, v] of Object.entries(current())) {
-        if (v !== text(byName[name], start[name])) params.set(name, v);
+        if (v === text(byName[name], start[name])) continue;
+        const value = isNumber(byName[name]) ? parse(byName[name], v) : NaN;
+        params.set(name, Number.isFinite(value) ? String(value) : v); // numbers with a point
       }
       return params;
     },
@@ -146,7 +159,9 @@ export function settingsForm(container, form, schema) {
       for (const [key, value] of params) {
         const name = RENAMED[key] ?? key;
         if (!byName[name] || (key !== name && params.has(name))) continue;
-        form.elements[name].value = value;
+        const s = byName[name];
+        const number = isNumber(s) && value.trim() !== "" && Number.isFinite(Number(value));
+        form.elements[name].value = number ? text(s, Number(value)) : value;
         any = true;
       }
       matchPreset();
