@@ -249,9 +249,9 @@ _RECIPE_NETWORK = {"hidden_layer_sizes": [128], "activation": "relu", "learning_
                    "momentum": 0.9}
 _SYNTHETIC = {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.35}
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("recipe", "Default model recipe: generated and font letters (about 30 s)",
+    Preset("recipe", "Default model recipe (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03}, {**_SYNTHETIC, "n_samples": 60000, "fonts": 0.5}),
-    Preset("synthetic", "First recipe: generated letters only (about 30 s)",
+    Preset("synthetic", "First recipe, no fonts (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03}, _SYNTHETIC),
     Preset("quick", "Quick (about 3 s)",
            {**_RECIPE_NETWORK, "hidden_layer_sizes": [64], "max_epochs": 30},

@@ -26,6 +26,19 @@ OVERFLOW = """() => {
 }"""
 
 
+# The preset menu's longest choice against the room its box has for it (less the arrow).
+PRESET_FITS = """() => {
+    const select = document.querySelector("#train-form [name=preset]");
+    const style = getComputedStyle(select);
+    const context = document.createElement("canvas").getContext("2d");
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const widths = [...select.options].map((o) => context.measureText(o.text).width);
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return { text: Math.ceil(Math.max(...widths)), room: select.clientWidth - padding - 20,
+             labels: [...select.options].map((o) => o.text) };
+}"""
+
+
 def inside(box: dict, viewport: dict) -> bool:
     return (box["x"] >= -0.5 and box["y"] >= -0.5
             and box["x"] + box["width"] <= viewport["width"] + 0.5
@@ -52,6 +65,9 @@ def test_every_tab_and_the_dialog_fit_the_screen(chromium, server, size, lang):
             page.wait_for_timeout(100)  # let the panel render its content
             width = page.evaluate(OVERFLOW)
             assert width["scroll"] <= width["width"], f"{tab} scrolls the page sideways: {width}"
+            if tab == "tab-train":  # the preset menu shows any choice whole
+                fits = page.evaluate(PRESET_FITS)
+                assert fits["text"] <= fits["room"], fits
 
         # The promote dialog (the widest one): inside the viewport, its button in view.
         page.locator("#tab-models").click()

@@ -93,15 +93,21 @@ function buildFields(container, { settings, presets }) {
   preset.name = "preset";
   preset.append(...presets.map((p) => new Option(i18n.t(`preset.${p.name}`), p.name)),
     new Option(i18n.t("settings.custom"), ""));
+  choose.className = "preset";
   choose.append(`${i18n.t("settings.preset")} `, preset);
-  container.replaceChildren(choose);
-  for (const group of new Set(settings.map((s) => s.group))) {
+  container.replaceChildren(choose, ...fieldsets(settings));
+  return preset;
+}
+
+/** A fieldset per group of `settings` (legend, a field each, their help): the one way
+ * the Train form and the fine-tuning form lay out settings. */
+export function fieldsets(settings) {
+  return [...new Set(settings.map((s) => s.group))].map((group) => {
     const fieldset = el("fieldset");
     const members = settings.filter((s) => s.group === group);
     fieldset.append(el("legend", i18n.t(`group.${slug(group)}`)), ...members.map(field), help(members));
-    container.append(fieldset);
-  }
-  return preset;
+    return fieldset;
+  });
 }
 
 /**

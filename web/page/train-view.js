@@ -3,7 +3,7 @@ import { lineChart } from "./charts.js";
 import { $, el, pct } from "./dom.js";
 import { verdictText } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
-import { field, help, parse, settingsForm, text } from "./settings-form.js";
+import { fieldsets, parse, settingsForm, text } from "./settings-form.js";
 import { i18n } from "./strings.js";
 
 const CHECKS = ["include_samples", "promote", "gate"]; // page options beside the settings
@@ -134,7 +134,7 @@ export function setupTraining({ schema, train, fineTune, cancel, promote }) {
 
   // Fine-tuning: its own few settings, from the schema; the promote options are shared.
   const tune = $("finetune-form");
-  $("finetune-settings").replaceChildren(...schema.finetune.map(field), help(schema.finetune));
+  $("finetune-settings").replaceChildren(...fieldsets(schema.finetune));
   for (const s of schema.finetune) tune.elements[s.name].value = text(s, s.default);
   const tuneConfig = () => Object.fromEntries(schema.finetune.map((s) => [s.name, parse(s, tune.elements[s.name].value)]));
   const starts = [$("train-start"), $("finetune-start")];
