@@ -16,7 +16,7 @@ from . import registry
 from .data.examples import drawings, with_splits
 from .data.fonts import ROLES, font_report, report_markdown
 from .registry import store
-from .service.gate import promotion_warning
+from .service.gate import promotion, promotion_warning
 from .service.serving import Service
 from .settings import DEFAULT_PRESET, FINETUNE, PRESETS, SETTINGS, Setting
 from .training.finetune import finetune_steps
@@ -91,9 +91,10 @@ def _register(args: argparse.Namespace, doc: registry.Document, result: TrainRes
     if samples is not None or args.promote_if_better:
         X, y = drawings(samples or [], "test")
         gate = Service(lambda: doc).gate(entry["version"], X, y)
-    if args.promote or (gate and args.promote_if_better and gate["promote"]):
-        note = (gate["reason"] if args.promote_if_better
-                else promotion_warning(gate) if gate else None)
+    how = promotion("if_better" if args.promote_if_better else args.promote, gate)
+    if how:
+        note = {"passed": gate and gate["reason"],
+                "forced": gate and promotion_warning(gate)}.get(how)
         doc = registry.set_production(doc, entry["version"], note=note)
         entry = registry.get(doc, entry["version"])
     store.write_registry(_path(args), doc)

@@ -73,6 +73,10 @@ def test_statistics():
     assert drawings_needed(4, 1, 0) == 20  # one disagreement in 4 drawings: 5 needed
     assert drawings_needed(10, 3, 3) is None and drawings_needed(10, 0, 2) is None
     assert drawings_needed(0, 0, 0) is None
+    assert drawings_needed(4, 3, 1) == 16  # 17 would not decide it, 16 and 18 would
+    # Near ties need thousands of drawings, or more than there can be: found at once.
+    assert drawings_needed(40, 11, 10) == 2360
+    assert drawings_needed(3000, 201, 199) is None
 
 
 @pytest.mark.parametrize("n", [0, 1, 4, 40])

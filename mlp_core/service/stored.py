@@ -17,7 +17,7 @@ from ..messages import coded, explain
 from ..registry import Document, RegistryError, history
 from ..registry.project import check_project
 from ..training.trainer import Trainer
-from .gate import promotion_warning
+from .gate import promotion, promotion_warning
 from .serving import Service
 
 
@@ -52,15 +52,15 @@ def _register(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]
     gate = None
     if promote == "if_better" or (promote and args.get("samples") is not None):
         gate = reg.service.gate(entry, *drawings(args.get("samples") or [], "test"))
-    if promote is True or (gate and gate["promote"]):
-        note = args.get("note")
-        if gate and not note:
-            words, text = args.get("words"), json.dumps(gate, allow_nan=False)
-            if promote == "if_better":
+    how = promotion(promote, gate)
+    if how:
+        note, words = args.get("note"), args.get("words")
+        if not note and how in ("passed", "forced"):
+            text = json.dumps(gate, allow_nan=False)
+            if how == "passed":
                 note = gate["reason"] if words is None else str(words.gate_reason(text))
             else:
-                note = (promotion_warning(gate) if words is None
-                        else str(words.gate_warning(text)) or None)
+                note = promotion_warning(gate) if words is None else str(words.gate_warning(text))
         doc = registry.set_production(doc, entry["version"], note=note)
         entry = registry.get(doc, entry["version"])
     if gate is None:
