@@ -156,6 +156,27 @@ def test_setup_is_shared_as_a_link(context):
     expect(other.locator("[name=learning_rate]")).to_have_value("0.2")
 
 
+def test_a_status_line_gives_way_to_the_next_and_expires(context):
+    # The page's clock is Playwright's: it runs as usual until the test jumps it ahead.
+    context.clock.install()
+    page = open_app(context)
+    page.get_by_role("tab", name="My data").click()
+    status = page.locator("#sample-status")
+    draw(page, DRAWINGS["b"][0])
+    page.locator("#sample-label").select_option("b")
+    page.get_by_role("button", name="Add example").click()
+    expect(status).to_contain_text("Added an example of b")
+    draw(page, DRAWINGS["d"][0])
+    page.locator("#sample-label").select_option("d")
+    page.get_by_role("button", name="Add example").click()
+    expect(status).to_contain_text("Added an example of d")  # the next message replaces it
+    expect(status).not_to_contain_text("of b")
+    page.clock.fast_forward("00:14")
+    expect(status).to_contain_text("Added an example of d")
+    page.clock.fast_forward("00:02")  # STATUS_MS (15 s) after the message
+    expect(status).to_have_text("")
+
+
 def test_own_examples_and_a_new_letter(context):
     page = open_app(context)
     page.get_by_role("tab", name="My data").click()
