@@ -22,6 +22,11 @@ export default [
     languageOptions: { globals: { ...globals.worker, ...globals.serviceworker } },
   },
   {
+    // The exported predictor runs in browsers and in Node (16+: atob is global there too).
+    files: ["mlp_core/export/shipped/*.js"],
+    languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.browser, ...globals.node } },
+  },
+  {
     files: ["eslint.config.mjs", "tests/pyodide/*.js", "tests/*.mjs"],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -15,6 +15,7 @@ from typing import Any
 from . import registry
 from .data.examples import drawings, with_splits
 from .data.fonts import ROLES, font_report, report_markdown
+from .export import FORMATS, export_model, import_sklearn
 from .registry import store
 from .service.gate import promotion, promotion_warning
 from .service.serving import Service
@@ -165,6 +166,8 @@ def _cmd_registry(args: argparse.Namespace) -> None:
         for event in doc["history"]:
             _emit(event)
         return
+    if args.action == "export" and args.format:
+        return _export_as(args, doc)
     if args.action == "export":
         bundle = registry.export_bundle(doc, args.versions or None)
         text = registry.dumps(bundle)
@@ -176,7 +179,11 @@ def _cmd_registry(args: argparse.Namespace) -> None:
         return
     if args.action == "import":
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-        doc, report = registry.import_bundle(doc, raw)
+        if raw.startswith(ZIP_MAGIC) or args.file.endswith(".skops"):  # a bundle is JSON
+            doc, entry = import_sklearn(doc, raw, Path(args.file).name)
+            report = {"imported": [entry["version"]], "skipped": [], "from": "sklearn"}
+        else:
+            doc, report = registry.import_bundle(doc, raw)
     elif args.action == "promote":
         doc = registry.set_production(doc, args.version, note=args.note)
         report = {"production": args.version}
@@ -187,6 +194,45 @@ def _cmd_registry(args: argparse.Namespace) -> None:
         doc, report = registry.delete(doc, args.version), {"deleted": args.version}
     store.write_registry(_path(args), doc)
     _emit(report)
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _export_as(args: argparse.Namespace, doc: registry.Document) -> None:
+    """``registry export [VERSION] --format F [-o OUT]``: one model (production by
+    default) in format F. A single file goes to OUT, or to stdout; several files (mlflow,
+    sklearn) go into the folder OUT (made; it must be empty), or a zip when OUT ends in
+    .zip."""
+    if len(args.versions) > 1:
+        raise ValueError(f"--format exports one model; {len(args.versions)} versions were "
+                         "given (without --format, export writes a bundle of several)")
+    entry = registry.get(doc, args.versions[0]) if args.versions else \
+        registry.get_production(doc)
+    out = export_model(entry, args.format)
+    target = Path(args.output) if args.output else None
+    if target is None or target.suffix == ".zip" or len(out.files) == 1:
+        if target is None and len(out.files) > 1:
+            raise ValueError(f"--format {args.format} writes several files: give -o FOLDER "
+                             "or -o FILE.zip")
+        data = out.single()
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        target.write_bytes(data)
+        written = [str(target)]
+    else:
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise ValueError(f"{target} exists and is not an empty folder; nothing was "
+                             "written")
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, data in out.files.items():
+            (target / name).write_bytes(data)
+            written.append(str(target / name))
+    _emit({"exported": entry["version"], "format": args.format, "files": written,
+           "bytes": sum(Path(f).stat().st_size for f in written)})
 
 
 def _add_setting(parser: argparse.ArgumentParser, s: Setting) -> None:
@@ -285,10 +331,17 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_parser("history", help="every change of the production model, oldest first, "
                   "one JSON line each")
     rs.add_parser("delete").add_argument("version")
-    ex = rs.add_parser("export")
-    ex.add_argument("versions", nargs="*", help="versions to export (default: all)")
-    ex.add_argument("-o", "--output", help="file to write (default: stdout)")
-    rs.add_parser("import").add_argument("file", help="bundle JSON file, or '-' for stdin")
+    ex = rs.add_parser("export", help="a JSON bundle of models, or one model in another "
+                       "format (--format)")
+    ex.add_argument("versions", nargs="*", help="versions to export (default: all; with "
+                    "--format, one, production by default)")
+    ex.add_argument("--format", choices=list(FORMATS), help="; ".join(
+        f"{f.name}: {f.label}" for f in FORMATS.values()) + " (docs/export.md)")
+    ex.add_argument("-o", "--output", help="file to write (default: stdout); with --format "
+                    "mlflow or sklearn, a folder or a .zip")
+    rs.add_parser("import", help="import a bundle, or a scikit-learn MLPClassifier saved "
+                  "with skops").add_argument(
+        "file", help="bundle JSON file or .skops file, or '-' for stdin")
     r.set_defaults(func=_cmd_registry)
     return p
 

@@ -73,6 +73,22 @@ MESSAGES: dict[str, str] = {
                      "(or update mlp_core) to get the newer version, then try again.",
     "pickle": "{where} refers to pickle file {file}; pickles are never loaded (they can run "
               "code). Retrain the model or export it as JSON with mlp_core.",
+    # exports and scikit-learn imports
+    "export_format": "'{found}' is not an export format; choose one of {known}",
+    "skops_file": "this file is not a complete skops file (a zip holding schema.json); "
+                  "choose a .skops file saved by skops.io.dump or exported by this app",
+    "skops_protocol": "this skops file uses protocol {found}; the app reads protocol "
+                      "{known} (skops 0.10 or newer): save it again with a newer skops",
+    "skops_damaged": "this skops file is damaged: {where} cannot be read",
+    "skops_estimator": "the file holds {found}; the app imports a fitted MLPClassifier, "
+                       "alone or in a Pipeline after CenterDrawing (letter_centering.py)",
+    "skops_not_fitted": "the MLPClassifier in the file is not fitted (no coefs_, "
+                        "intercepts_ or classes_): fit it before saving it",
+    "skops_activation": "the MLPClassifier uses activation {found}; the app runs {known}",
+    "skops_output": "the MLPClassifier's output is {found}, not softmax or a two-class "
+                    "logistic",
+    "skops_inputs": "the MLPClassifier reads {count} features; the app's drawings are "
+                    "{size} (a 10x10 grid, row-major, 1 = ink)",
     # one field of a file (as JSON Schema validators name them)
     "field_object": "{where} must be an object",
     "field_keys": "{where} must be an object with exactly the keys {keys}",

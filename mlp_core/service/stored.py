@@ -7,12 +7,14 @@ the registry served is always one that storage holds.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any
 
 from .. import registry
 from ..data.examples import drawings
+from ..export import SkopsError, import_sklearn
 from ..messages import coded, explain
 from ..registry import Document, RegistryError, history
 from ..registry.project import check_project
@@ -95,6 +97,15 @@ def _rollback(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]
     return doc, {"production": version}
 
 
+def _import_sklearn(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]:
+    try:
+        raw = base64.b64decode(args["file"], validate=True)
+    except (ValueError, TypeError):
+        raise coded(SkopsError, "skops_file") from None
+    doc, entry = import_sklearn(reg.doc, raw, str(args.get("name") or "model.skops"))
+    return doc, {"imported": [entry["version"]], "skipped": [], "from": "sklearn"}
+
+
 def _update(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]:
     doc, entry = registry.annotate(reg.doc, args["version"], notes=args.get("notes"),
                                    tags=args.get("tags"))
@@ -109,6 +120,7 @@ OPERATIONS: dict[str, Callable[[StoredRegistry, dict[str, Any]], tuple[Any, ...]
     "delete": lambda reg, a: (registry.delete(reg.doc, a["version"]),
                               {"deleted": a["version"]}),
     "import": lambda reg, a: registry.import_bundle(reg.doc, a["bundle"]),
+    "import_sklearn": _import_sklearn,
     "register": _register,
     "repair": _repair,
     "reset": lambda reg, a: registry.reset(reg.doc, a["bundle"]),
@@ -172,7 +184,8 @@ class StoredRegistry:
 
         ``op`` is one of ``OPERATIONS``: ``set_production`` (version, note?),
         ``rollback`` (note?), ``update`` (version, notes?, tags?), ``delete`` (version),
-        ``import`` (bundle: JSON text or object), ``register`` (the model training just
+        ``import`` (bundle: JSON text or object), ``import_sklearn`` (file: a skops file
+        in base64, name), ``register`` (the model training just
         finished; promote: true, false or "if_better" with samples; note?), ``repair``
         (drop damaged records; keep one production model) or ``reset`` (bundle: replaces
         every model) or ``restore`` (project: replaces everything). Returns ``{"result",

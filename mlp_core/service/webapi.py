@@ -9,6 +9,7 @@ drive it exactly as the worker does.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -16,6 +17,7 @@ from .. import registry, settings
 from ..data import fonts
 from ..data.examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from ..data.synthetic import default_templates
+from ..export import export_model
 from ..messages import explain
 from ..registry import Document
 from ..registry.model_card import model_card
@@ -126,6 +128,13 @@ class App:
 
     def export(self, versions_json: str = "null") -> str:
         return _dump(registry.export_bundle(self.doc, json.loads(versions_json)))
+
+    def export_as(self, version: str, fmt: str) -> str:
+        """Model ``version`` in export format ``fmt`` (``export.FORMATS``): ``{"name",
+        "media_type", "data"}``, ``data`` the file in base64 (a zip for several files)."""
+        out = export_model(registry.get(self.doc, version), fmt)
+        return _dump({"name": out.file_name, "media_type": out.format.media_type,
+                      "data": base64.b64encode(out.single()).decode("ascii")})
 
     def production_history(self) -> str:
         """Every change of the production model, oldest first: ``[{"from", "to", "at",

@@ -3,6 +3,7 @@ import { setupData } from "./data-view.js";
 import { Grid } from "./grid.js";
 import { client, problem } from "./start-worker.js";
 import { setupRegistry } from "./registry-view.js";
+import { setupProductionExport } from "./export-view.js";
 import { setupTabs } from "./tabs.js";
 import { weightThumb } from "./thumbs.js";
 import { publicApi } from "./api.js";
@@ -169,6 +170,7 @@ async function startTraining() {
 }
 const models = setupRegistry({ registry, predictAll: window.mlp.predictAll, evaluate: window.mlp.evaluate, evaluateAll: window.mlp.evaluateAll,
   modelCard: window.mlp.modelCard, currentPattern });
+setupProductionExport(registry, async () => (await client.call("modelInfo")).version);
 const data = setupData({ call, currentPattern });
 const projects = setupProject({ project: window.mlp.project, confirm: confirmAction });
 

@@ -5,6 +5,7 @@ import { ask } from "./ask.js";
 import { $, statusLine, alertLine, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { editDetails } from "./model-details.js";
+import { exportModel, importSkops, isSkops } from "./export-view.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
 import { confusionTable, perClassTable } from "./results.js";
 import { i18n } from "./strings.js";
@@ -59,7 +60,7 @@ function modelActions(m, { registry, evaluate, modelCard, guard, status, deleted
   });
   act("models.test_results", "models.test_results_of", async () => showTestResults(await evaluate(m.version)));
   act("models.card", "models.card_of", async () => offer(await modelCard(m.version), `${m.version}.md`, "text/markdown"));
-  act("models.export", "models.export_one", async () => download(await registry.export([m.version]), `${m.version}.json`));
+  act("models.export", "models.export_one", () => exportModel(registry, m.version));
   if (!m.is_production) {
     act("models.delete", "models.delete_one", async () => {
       if (!(await confirmAction(i18n.t("models.delete_confirm", { version: m.version })))) return;
@@ -116,7 +117,7 @@ function wireTools({ registry, predictAll, currentPattern, guard, status, onRese
       throw new Error(i18n.t("models.too_big", { name: file.name, mb: Math.round(file.size / 1e6), max: MAX_BUNDLE_BYTES / 1e6 }));
     }
     try {
-      const report = await registry.import(await file.text());
+      const report = await ((await isSkops(file)) ? importSkops(registry, file) : registry.import(await file.text()));
       status(i18n.t("models.imported", { count: report.imported.length }) + (report.skipped.length ? ` ${i18n.t("models.skipped", { count: report.skipped.length })}` : ""));
     } catch (err) {
       throw new Error(i18n.t("models.not_imported", { name: file.name, error: err.message }), { cause: err });

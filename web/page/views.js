@@ -57,6 +57,7 @@ export function showError(message) {
 }
 
 function describeData(d) {
+  if (d.source === "imported") return t("data.imported", { file: d.file, version: d.sklearn_version });
   if (!d.n_samples) return t("data.not_recorded");
   const n = (v) => i18n.number(v);
   const whole = (p) => i18n.pct(p, 0);

@@ -64,6 +64,12 @@ export const OPERATIONS = {
   "registry.delete": { params: ["version"] },
   "registry.export": { params: [["versions", null]] },
   "registry.import": { params: ["bundle"], json: ["bundle"] },
+  /** Model `version` in an export format (EXPORT_FORMATS, mlp_core/export): {name,
+   * media_type, data (base64; a zip when the format has several files)}. */
+  "registry.exportAs": { params: ["version", "format"] },
+  /** Register the MLPClassifier in a skops file (`file`: its bytes in base64, `name`):
+   * {imported: [version], skipped: [], from: "sklearn"}. */
+  "registry.importSklearn": { params: ["file", "name"] },
   "registry.reset": {},
   /** First-layer weights: {version, inputs, units: [[weight per input] per unit], max}. */
   "registry.weights": { params: ["version"] },

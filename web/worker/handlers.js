@@ -84,6 +84,8 @@ function models(python, registry, { query, ownExamples }) {
     "registry.update": ({ version: v, notes = null, tags = null }) => registry.change("update", { version: v, notes, tags }),
     "registry.delete": ({ version: v }) => registry.change("delete", { version: v }),
     "registry.import": ({ bundle }) => (refuseHuge(bundle), registry.change("import", { bundle })),
+    "registry.exportAs": query(({ version: v, format }) => python.call("export_as", String(v), String(format))),
+    "registry.importSklearn": ({ file, name }) => (refuseHuge(file), registry.change("import_sklearn", { file, name })),
     "registry.removeDamaged": () => registry.change("repair"),
     "registry.reset": () => registry.reset(),
     evaluate: query(async ({ version: v = null }) =>
