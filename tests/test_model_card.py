@@ -31,6 +31,24 @@ def test_the_card_of_the_default_model(tmp_path):
     assert "| hidden_layer_sizes | [128] |" in card
     without = json.loads(app.model_card(entry["version"], "[]"))
     assert "No test drawings" in without
+    # how it leaves the app: the ONNX file, its opset and its input layout
+    assert "## Use elsewhere" in card.splitlines()
+    assert (f"ONNX: `{entry['version']}.onnx`, opset 13. Input `drawing`: float32 [N, 100] "
+            "(N = 1 for one drawing), the 10x10 grid row-major, 1 = ink, 0 = blank.") in card
+    assert "Centring is inside the graph" in card
+    assert "Also as MLflow, scikit-learn, JavaScript, Python" in card
+
+
+def test_the_card_of_an_imported_model_says_where_it_came_from():
+    from mlp_core.export import card_facts, export_model, import_sklearn
+
+    doc = store.read_registry(store.DEFAULT_BUNDLE)
+    raw = export_model(registry.get_production(doc), "sklearn").files["model.skops"]
+    _, entry = import_sklearn(doc, raw, "mine.skops")
+    card = model_card(entry, exports=card_facts(entry))
+    assert "Imported from mine.skops (CenterDrawing -> MLPClassifier; scikit-learn 1.6.1" in card
+    assert "Imported with mlp_core" in card and "Trained in" not in card
+    assert "the other settings are defaults" in card
 
 
 def test_a_card_for_an_old_model_says_what_was_not_recorded(two_model_registry):

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.heldout import heldout_set
+from ..limits import N_PIXELS
 from ..messages import coded, within
 from ..model.recognizer import Recognizer
 from ..model.serialize import ModelFormatError, model_from_dict
 from ..registry import document as registry
 from ..training.lineage import software
 from .mlflow_model import to_mlflow
-from .onnx_graph import to_onnx
+from .onnx_graph import INPUT, OPSET, to_onnx
 from .parts import parts
 from .predictors import template, to_javascript, to_python
 from .skops_file import SkopsError, from_skops, to_skops
@@ -36,6 +37,8 @@ class Format:
     """An export format: what the page's menu and the CLI's help call it, and its file."""
 
     name: str
+    #: What it is called everywhere (a product name: the same in every language).
+    title: str
     label: str
     #: The file name of a single-file export (``{version}`` filled in), or of the zip a
     #: several-file export downloads as.
@@ -44,14 +47,15 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("onnx", "ONNX (onnxruntime, any language)", "{version}.onnx",
+    Format("onnx", "ONNX", "ONNX (onnxruntime, any language)", "{version}.onnx",
            "application/octet-stream"),
-    Format("mlflow", "MLflow model (ONNX flavor)", "{version}-mlflow.zip", "application/zip"),
-    Format("sklearn", "scikit-learn Pipeline (skops)", "{version}-sklearn.zip",
+    Format("mlflow", "MLflow", "MLflow model (ONNX flavor)", "{version}-mlflow.zip",
            "application/zip"),
-    Format("js", "JavaScript module, no dependencies", "letter-predictor.js",
+    Format("sklearn", "scikit-learn", "scikit-learn Pipeline (skops)", "{version}-sklearn.zip",
+           "application/zip"),
+    Format("js", "JavaScript", "JavaScript module (no dependencies)", "letter-predictor.js",
            "text/javascript"),
-    Format("py", "Python file, no dependencies", "letter_predictor.py", "text/x-python"),
+    Format("py", "Python", "Python file (no dependencies)", "letter_predictor.py", "text/x-python"),
 )}
 
 
@@ -113,6 +117,15 @@ def export_model(entry: dict[str, Any], fmt: str) -> Export:
     return Export(FORMATS[fmt], p.version, files)
 
 
+def card_facts(entry: dict[str, Any]) -> dict[str, Any]:
+    """What a model card says of the exports (``model_card``'s ``exports``)."""
+    p = parts(entry)
+    return {"onnx": {"file": FORMATS["onnx"].file.format(version=p.version), "opset": OPSET,
+                     "input": INPUT, "pixels": N_PIXELS, "classes": p.classes,
+                     "centres": p.centers},
+            "others": [f.title for f in FORMATS.values() if f.name != "onnx"]}
+
+
 def import_sklearn(doc: registry.Document, raw: bytes, file_name: str
                    ) -> tuple[registry.Document, registry.Entry]:
     """Register the fitted ``MLPClassifier`` in skops file ``raw`` (named ``file_name``).
@@ -141,4 +154,5 @@ def import_sklearn(doc: registry.Document, raw: bytes, file_name: str
                              metrics={"accuracy": accuracy}, lineage=lineage)
 
 
-__all__ = ["FORMATS", "Export", "Format", "SkopsError", "export_model", "import_sklearn"]
+__all__ = ["FORMATS", "Export", "Format", "SkopsError", "card_facts", "export_model",
+           "import_sklearn"]

@@ -78,6 +78,22 @@ CARD: dict[str, str] = {
     "in_browser": "the browser",
     "in_cpython": "CPython",
     "data_sha256": "Training data SHA-256: `{sha}`",
+    "data_imported": "Imported from {file} ({estimator}; scikit-learn {sklearn}, skops "
+                     "{skops}; file SHA-256 `{sha}`). Its training data is not known.",
+    "imported_lineage": "Imported with mlp_core {mlp_core}: trained outside the app, with "
+                        "no parent here",
+    "settings_imported": "Only the layer sizes and the activation are the model's own; "
+                         "it was trained outside the app, and the other settings are "
+                         "defaults (fine-tuning uses them).",
+    "use_elsewhere": "Use elsewhere",
+    "onnx": "ONNX: `{file}`, opset {opset}. Input `{input}`: float32 [N, {pixels}] (N = 1 "
+            "for one drawing), the {grid}x{grid} grid row-major, 1 = ink, 0 = blank. "
+            "Outputs: `probabilities` [N, {n_classes}] ({classes}), `letter`, `recognized`. "
+            "{preprocessing}",
+    "onnx_centres": "Centring is inside the graph: give it the raw grid.",
+    "onnx_plain": "The drawing goes to the network as it is.",
+    "other_formats": "Also as {formats}: the page's Download, or `python -m mlp_core "
+                     "registry export {version} --format FORMAT`.",
     "history": "Production history",
     "event": "{at}: {how} {to}",
     "event_from": "{at}: {how} {to} (was {from})",
@@ -144,10 +160,12 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
 
 
 def model_card(entry: Entry, test: dict[str, Any] | None = None,
-               history: list[dict[str, Any]] = (), words: Words | None = None) -> str:
+               history: list[dict[str, Any]] = (), words: Words | None = None,
+               exports: dict[str, Any] | None = None) -> str:
     """Markdown text describing registry ``entry``; ``test`` is its result on the test
     drawings (``evaluation.evaluate_drawings``), ``history`` the production history,
-    ``words`` the language it is written in (English by default)."""
+    ``words`` the language it is written in (English by default), ``exports`` how it
+    leaves the app (``export.card_facts``)."""
     w = words or English()
 
     def say(key: str, **params: Any) -> str:
@@ -186,6 +204,10 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
                                 noise_min=pct(d.get("noise_min")),
                                 noise_max=pct(d.get("noise_max")),
                                 negatives=pct(d.get("negatives", 0))))
+    if d.get("source") == "imported":
+        lines.append("- " + say("data_imported", file=d.get("file"),
+                                estimator=d.get("estimator"), sklearn=d.get("sklearn_version"),
+                                skops=d.get("skops_version"), sha=d.get("sha256")))
     lines.append("- " + say("data_own", n=d.get("user_samples", 0)))
     if d.get("templates"):
         lines.append("- " + say("data_letters", letters=", ".join(d["templates"])))
@@ -197,6 +219,7 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     accuracy = {"n": m.get("total", d.get("val_samples")), "accuracy": pct(s["accuracy"])}
     lines += ["", f"## {say('settings')}", "",
               *_table([say("setting"), say("value")], [[k, v] for k, v in hp.items()]),
+              *([say("settings_imported"), ""] if d.get("source") == "imported" else []),
               f"## {say('metrics')}", "",
               say("validation_f1", **accuracy, f1=pct(m["macro_f1"])) if "macro_f1" in m
               else say("validation", **accuracy), ""]
@@ -227,6 +250,8 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     lin = s["lineage"]
     if lin is None:
         lines += [say("no_lineage"), ""]
+    elif d.get("source") == "imported":
+        lines += ["- " + say("imported_lineage", mlp_core=lin["mlp_core"]), ""]
     else:
         trained = {"where": say(f"in_{lin['trained_in']}") if lin["trained_in"] else "—",
                    "seconds": lin["train_seconds"], "mlp_core": lin["mlp_core"],
@@ -235,6 +260,16 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
                           else say("no_parent")),
                   "- " + say("trained_pyodide" if lin["pyodide"] else "trained", **trained),
                   "- " + say("data_sha256", sha=lin["data_sha256"]), ""]
+    if exports:
+        onnx = exports["onnx"]
+        lines += [f"## {say('use_elsewhere')}", "",
+                  "- " + say("onnx", file=onnx["file"], opset=onnx["opset"],
+                             input=onnx["input"], pixels=onnx["pixels"], grid=GRID,
+                             classes=", ".join(onnx["classes"]),
+                             n_classes=len(onnx["classes"]), preprocessing=say(
+                                 "onnx_centres" if onnx["centres"] else "onnx_plain")),
+                  "- " + say("other_formats", formats=", ".join(exports["others"]),
+                             version=s["version"]), ""]
     mine = [e for e in history if s["version"] in (e["from"], e["to"])]
     if mine:
         lines += [f"## {say('history')}", ""]

@@ -17,7 +17,7 @@ from .. import registry, settings
 from ..data import fonts
 from ..data.examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from ..data.synthetic import default_templates
-from ..export import export_model
+from ..export import card_facts, export_model
 from ..messages import explain
 from ..registry import Document
 from ..registry.model_card import model_card
@@ -189,7 +189,8 @@ class App:
         except ValueError:  # a model that cannot read a drawing has no test figures
             test = None
         return _dump(model_card(entry, test, self.doc["history"],
-                                None if words is None else _PageWords(words)))
+                                None if words is None else _PageWords(words),
+                                exports=card_facts(entry)))
 
     def compare(self, version: str, samples_json: str) -> str:
         """Production against model ``version`` on validation and on the test drawings
