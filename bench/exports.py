@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/exports.py     # prints the Markdown table of docs/export.md
 
-Drawings: the shipped held-out set (300 pen-stroke letters, 166 non-letters), 1,000
+Drawings: the shipped held-out set (300 pen-stroke letters, 314 non-letters), 1,000
 random grids and the 12 hand-drawn test letters in 4 positions. For each format: its
 size, the largest probability difference from mlp_core, and how many letters and
 "recognized" decisions differ.
