@@ -129,6 +129,11 @@ def test_a_scikit_learn_model_comes_in_and_any_model_goes_out(context, tmp_path)
     want = pipe.predict_proba(np.array(drawings, float))
     assert np.abs(as_matrix(mine, [str(c) for c in pipe.classes_]) - want).max() < 1e-9
 
+    page.get_by_role("button", name=f"details of {version}").click()
+    expect(page.locator("#ask")).to_contain_text("none here (imported)")
+    expect(page.locator("#ask")).to_contain_text("imported from mine.skops (scikit-learn 1.6.1)")
+    page.locator("#ask").get_by_role("button", name="Cancel").click()
+
     # The imported model goes out again, as scikit-learn, from its row.
     page.get_by_role("button", name=f"export {version}").click()
     dialog = page.locator("#ask")

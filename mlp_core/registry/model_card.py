@@ -86,9 +86,8 @@ CARD: dict[str, str] = {
                          "it was trained outside the app, and the other settings are "
                          "defaults (fine-tuning uses them).",
     "use_elsewhere": "Use elsewhere",
-    "onnx": "ONNX: `{file}`, opset {opset}. Input `{input}`: float32 [N, {pixels}] (N = 1 "
-            "for one drawing), the {grid}x{grid} grid row-major, 1 = ink, 0 = blank. "
-            "Outputs: `probabilities` [N, {n_classes}] ({classes}), `letter`, `recognized`. "
+    "onnx": "ONNX: {file}, opset {opset}. Input {input} (N = 1 for one drawing), the "
+            "{grid}x{grid} grid row-major, 1 = ink, 0 = blank. Outputs: {outputs}. "
             "{preprocessing}",
     "onnx_centres": "Centring is inside the graph: give it the raw grid.",
     "onnx_plain": "The drawing goes to the network as it is.",
@@ -263,11 +262,13 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     if exports:
         onnx = exports["onnx"]
         lines += [f"## {say('use_elsewhere')}", "",
-                  "- " + say("onnx", file=onnx["file"], opset=onnx["opset"],
-                             input=onnx["input"], pixels=onnx["pixels"], grid=GRID,
-                             classes=", ".join(onnx["classes"]),
-                             n_classes=len(onnx["classes"]), preprocessing=say(
-                                 "onnx_centres" if onnx["centres"] else "onnx_plain")),
+                  # names and shapes are code, the same in every language
+                  "- " + say("onnx", file=f"`{onnx['file']}`", opset=onnx["opset"],
+                             input=f"`{onnx['input']}`: float32 [N, {onnx['pixels']}]",
+                             grid=GRID, outputs=f"`probabilities` [N, {len(onnx['classes'])}] "
+                             f"({', '.join(onnx['classes'])}), `letter`, `recognized`",
+                             preprocessing=say("onnx_centres" if onnx["centres"]
+                                               else "onnx_plain")),
                   "- " + say("other_formats", formats=", ".join(exports["others"]),
                              version=s["version"]), ""]
     mine = [e for e in history if s["version"] in (e["from"], e["to"])]

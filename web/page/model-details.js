@@ -7,13 +7,18 @@ import { i18n } from "./strings.js";
 /** "a, b ,c" -> ["a", "b", "c"] (Python checks them). */
 export const parseTags = (text) => text.split(",").map((t) => t.trim()).filter(Boolean);
 
-function lineageFacts(lineage) {
+/** Where a model came from: its lineage, or for a model imported from scikit-learn, the
+ * file (`data`: its dataset_info). */
+function lineageFacts(lineage, data = {}) {
   if (!lineage) return [[i18n.t("lineage.title"), i18n.t("lineage.none")]];
   const seconds = lineage.train_seconds === null ? "—"
     : i18n.t("time.s", { s: i18n.number(lineage.train_seconds, { maximumFractionDigits: 1 }) });
+  const where = data.source === "imported"
+    ? i18n.t("data.imported", { file: data.file, version: data.sklearn_version })
+    : `${lineage.trained_in === "browser" ? i18n.t("lineage.browser") : "CPython"}, ${seconds}`;
   return [
-    [i18n.t("lineage.parent"), lineage.parent ?? i18n.t("lineage.no_parent")],
-    [i18n.t("lineage.trained_in"), `${lineage.trained_in === "browser" ? i18n.t("lineage.browser") : "CPython"}, ${seconds}`],
+    [i18n.t("lineage.parent"), lineage.parent ?? i18n.t(data.source === "imported" ? "lineage.no_parent_imported" : "lineage.no_parent")],
+    [i18n.t("lineage.trained_in"), where],
     [i18n.t("lineage.software"), [`mlp_core ${lineage.mlp_core}`, `NumPy ${lineage.numpy}`,
       lineage.pyodide && `Pyodide ${lineage.pyodide}`].filter(Boolean).join(" · ")],
     [i18n.t("model.training_data"), lineage.data_sha256 ? `SHA-256 ${lineage.data_sha256.slice(0, 16)}…` : "—", lineage.data_sha256],
@@ -35,7 +40,7 @@ function labelled(tag, labelKey, value) {
  * tags with `update(version, {notes, tags})`. Resolves true if saved. */
 export async function editDetails(model, update) {
   const facts = el("dl", undefined, "facts");
-  for (const [k, v, full] of lineageFacts(model.lineage)) {
+  for (const [k, v, full] of lineageFacts(model.lineage, model.dataset_info)) {
     const dd = el("dd", v);
     if (full) dd.title = full;
     facts.append(el("dt", k), dd);
