@@ -215,7 +215,7 @@ def _export_as(args: argparse.Namespace, doc: registry.Document) -> None:
         if target is None and len(out.files) > 1:
             raise ValueError(f"--format {args.format} writes several files: give -o FOLDER "
                              "or -o FILE.zip")
-        data = out.single()
+        data = out.zipped() if target is not None and target.suffix == ".zip" else out.single()
         if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()

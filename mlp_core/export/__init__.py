@@ -24,6 +24,7 @@ from ..messages import coded, within
 from ..model.recognizer import Recognizer
 from ..model.serialize import ModelFormatError, model_from_dict
 from ..registry import document as registry
+from ..registry.document import load_recognizer
 from ..training.lineage import software
 from .mlflow_model import to_mlflow
 from .onnx_graph import INPUT, OPSET, to_onnx
@@ -73,8 +74,10 @@ class Export:
 
     def single(self) -> bytes:
         """The one file, or a zip of the files (as the page downloads it)."""
-        if len(self.files) == 1:
-            return next(iter(self.files.values()))
+        return next(iter(self.files.values())) if len(self.files) == 1 else self.zipped()
+
+    def zipped(self) -> bytes:
+        """The files in one zip."""
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in self.files.items():
@@ -100,8 +103,9 @@ def export_model(entry: dict[str, Any], fmt: str) -> Export:
         raise coded(ValueError, "export_format", found=fmt, known=", ".join(FORMATS))
     p = parts(entry)
     version = software()["mlp_core"]
+    name = FORMATS[fmt].file.format(version=p.version)  # the name of a one-file export
     if fmt == "onnx":
-        files = {FORMATS[fmt].file.format(version=p.version): to_onnx(p, version)}
+        files = {name: to_onnx(p, version)}
     elif fmt == "mlflow":
         X, _, _, _ = heldout_set()
         files = to_mlflow(p, version, X[0].tolist())
@@ -111,18 +115,18 @@ def export_model(entry: dict[str, Any], fmt: str) -> Export:
                  "README.txt": _SKLEARN_README.format(version=p.version,
                                                       classes=", ".join(p.classes)).encode()}
     elif fmt == "js":
-        files = {FORMATS[fmt].file: to_javascript(p)}
+        files = {name: to_javascript(p)}
     else:
-        files = {FORMATS[fmt].file: to_python(p)}
+        files = {name: to_python(p)}
     return Export(FORMATS[fmt], p.version, files)
 
 
 def card_facts(entry: dict[str, Any]) -> dict[str, Any]:
     """What a model card says of the exports (``model_card``'s ``exports``)."""
-    p = parts(entry)
-    return {"onnx": {"file": FORMATS["onnx"].file.format(version=p.version), "opset": OPSET,
-                     "input": INPUT, "pixels": N_PIXELS, "classes": p.classes,
-                     "centres": p.centers},
+    r = load_recognizer(entry)
+    return {"onnx": {"file": FORMATS["onnx"].file.format(version=entry["version"]),
+                     "opset": OPSET, "input": INPUT, "pixels": N_PIXELS, "classes": r.labels,
+                     "centres": r.centers},
             "others": [f.title for f in FORMATS.values() if f.name != "onnx"]}
 
 

@@ -34,7 +34,7 @@ OUTPUTS = ("probabilities", "letter", "recognized")
 FLOAT, INT64, STRING, BOOL = 1, 7, 8, 9
 _DTYPES = {np.dtype(np.float32): FLOAT, np.dtype(np.int64): INT64, np.dtype(np.bool_): BOOL}
 #: AttributeProto.AttributeType codes.
-_ATTR_FLOAT, _ATTR_INT, _ATTR_STRING, _ATTR_INTS = 1, 2, 3, 7
+_ATTR_INT, _ATTR_INTS = 2, 7
 _ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
 
 
@@ -52,14 +52,10 @@ def _tensor(name: str, value: np.ndarray | list[str]) -> bytes:
                    field(9, data.astype(data.dtype.newbyteorder("<")).tobytes()))
 
 
-def _attribute(name: str, value: int | float | str | list[int]) -> bytes:
-    """AttributeProto: name 1, f 2, i 3, s 4, ints 8, type 20."""
+def _attribute(name: str, value: int | list[int]) -> bytes:
+    """AttributeProto: name 1, i 3, ints 8, type 20 (the graph needs no other kind)."""
     if isinstance(value, list):
         return message(field(1, name), repeated(8, value), field(20, _ATTR_INTS))
-    if isinstance(value, float):
-        return message(field(1, name), field(2, value), field(20, _ATTR_FLOAT))
-    if isinstance(value, str):
-        return message(field(1, name), field(4, value), field(20, _ATTR_STRING))
     return message(field(1, name), field(3, value), field(20, _ATTR_INT))
 
 

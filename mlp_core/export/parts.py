@@ -44,7 +44,7 @@ class Parts:
                 "none_class": NONE_LABEL if self.can_reject else None,
                 "letters": self.letters, "margins": dict(zip(self.letters, self.margins,
                                                              strict=True)),
-                "temperature": self.temperature, "activation": self.activation,
+                "temperature_in_weights": self.temperature, "activation": self.activation,
                 "preprocessing": self.preprocessing,
                 "layer_sizes": [self.weights[0].shape[0], *(W.shape[1] for W in self.weights)]}
 

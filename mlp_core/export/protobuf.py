@@ -3,17 +3,17 @@
 ONNX files are protobuf messages (``onnx.proto``). Pyodide 0.27.7 ships ``protobuf`` but
 not ``onnx``, so using protobuf would still need classes generated from ``onnx.proto``
 (``protoc``), kept in step with the runtime's protobuf version. The wire format itself is
-small and frozen: a field is a key (field number and wire type) followed by a varint, a
-fixed 32-bit value, or a length and bytes. These functions write exactly that, and the
-tests read every export back with ``onnx`` and run it in ``onnxruntime``.
+small and frozen: a field is a key (field number and wire type) followed by a varint or
+by a length and bytes (floats travel as raw little-endian arrays). These functions write
+exactly that, and the tests read every export back with ``onnx`` and run it in
+``onnxruntime``.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable
 
-VARINT, FIXED32, LENGTH = 0, 5, 2
+VARINT, LENGTH = 0, 2
 
 
 def varint(n: int) -> bytes:
@@ -33,18 +33,16 @@ def _key(number: int, wire: int) -> bytes:
     return varint(number << 3 | wire)
 
 
-def field(number: int, value: int | float | str | bytes) -> bytes:
-    """One field: an int as a varint, a float as fixed32 (protobuf ``float``), text as
-    UTF-8, bytes (strings, packed arrays or an encoded message) length-delimited."""
+def field(number: int, value: int | str | bytes) -> bytes:
+    """One field: an int as a varint, text as UTF-8, bytes (strings, raw arrays or an
+    encoded message) length-delimited."""
     if isinstance(value, bool | int):
         return _key(number, VARINT) + varint(int(value))
-    if isinstance(value, float):
-        return _key(number, FIXED32) + struct.pack("<f", value)
     data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
     return _key(number, LENGTH) + varint(len(data)) + data
 
 
-def repeated(number: int, values: Iterable[int | float | str | bytes]) -> bytes:
+def repeated(number: int, values: Iterable[int | str | bytes]) -> bytes:
     """A repeated field, one entry per value (not packed: readers accept both)."""
     return b"".join(field(number, v) for v in values)
 

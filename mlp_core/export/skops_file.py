@@ -22,13 +22,14 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import zipfile
 import zlib
 from typing import Any
 
 import numpy as np
 
-from ..limits import N_PIXELS, NONE_LABEL
+from ..limits import MAX_BUNDLE_BYTES, MAX_EPOCHS, MAX_PARAMETERS, N_PIXELS, NONE_LABEL
 from ..messages import coded
 from ..model.network import HYPERPARAMETER_DEFAULTS
 from .parts import Parts
@@ -42,8 +43,8 @@ MLP_CLASSIFIER = ("sklearn.neural_network._multilayer_perceptron", "MLPClassifie
 LABEL_BINARIZER = ("sklearn.preprocessing._label", "LabelBinarizer")
 #: scikit-learn's activation names and the app's.
 ACTIVATIONS = {"logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
-#: The largest skops file the app reads (the biggest model allowed is about 8 MB).
-MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The largest skops file the app reads, packed or unpacked (a bundle's limit).
+MAX_FILE_BYTES = MAX_BUNDLE_BYTES
 
 
 class SkopsError(ValueError):
@@ -158,23 +159,67 @@ class _Object(dict):
     where: tuple[str, str] = ("", "")
 
 
-def _read_tree(raw: bytes) -> tuple[Any, zipfile.ZipFile]:
-    if len(raw) > MAX_FILE_BYTES:
-        raise coded(SkopsError, "file_too_large", size=len(raw), limit=MAX_FILE_BYTES)
-    try:
-        z = zipfile.ZipFile(io.BytesIO(raw))
-        schema = json.loads(z.read("schema.json"))
-    except _UNREADABLE:
-        raise coded(SkopsError, "skops_file") from None
-    if not isinstance(schema, dict):
-        raise coded(SkopsError, "skops_damaged", where="schema.json")
-    if schema.get("protocol") != PROTOCOL:
-        raise coded(SkopsError, "skops_protocol", found=repr(schema.get("protocol")),
-                    known=PROTOCOL)
-    return schema, z
+class _Archive:
+    """A skops zip's members, unpacked within ``MAX_FILE_BYTES`` in all (a small zip
+    can claim gigabytes), each array read once and only if its bytes hold its shape."""
+
+    def __init__(self, raw: bytes) -> None:
+        if len(raw) > MAX_FILE_BYTES:
+            raise coded(SkopsError, "file_too_large", size=len(raw), limit=MAX_FILE_BYTES)
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(raw))
+        except _UNREADABLE:
+            raise coded(SkopsError, "skops_file") from None
+        self.left = MAX_FILE_BYTES
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def read(self, name: str, missing: str = "skops_file") -> bytes:
+        """Member ``name``, unpacked (``zipfile`` stops at the size its header gives);
+        an absent or damaged member is the coded error ``missing``."""
+        try:
+            size = self.zip.getinfo(name).file_size
+        except KeyError:
+            raise coded(SkopsError, missing, where=name[:64]) from None
+        if size > self.left:
+            raise coded(SkopsError, "file_too_large", size=MAX_FILE_BYTES - self.left + size,
+                        limit=MAX_FILE_BYTES)
+        self.left -= size
+        try:
+            return self.zip.read(name)
+        except _UNREADABLE:
+            raise coded(SkopsError, missing, where=name[:64]) from None
+
+    def array(self, name: str) -> np.ndarray:
+        if name not in self.arrays:
+            data = io.BytesIO(self.read(name, "skops_damaged"))
+            try:
+                version = np.lib.format.read_magic(data)
+                header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                          else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = header(data)
+                if dtype.hasobject or math.prod(shape) * dtype.itemsize > len(data.getvalue()):
+                    raise ValueError("not an array of numbers that its bytes hold")
+                data.seek(0)
+                self.arrays[name] = np.load(data, allow_pickle=False)
+            except (ValueError, TypeError, EOFError, OSError):  # np.load's ways to refuse
+                raise coded(SkopsError, "skops_damaged", where=name[:64]) from None
+        return self.arrays[name]
+
+    def schema(self) -> dict[str, Any]:
+        text = self.read("schema.json")
+        try:
+            schema = json.loads(text)
+        except (ValueError, RecursionError):
+            raise coded(SkopsError, "skops_file") from None
+        if not isinstance(schema, dict):
+            raise coded(SkopsError, "skops_damaged", where="schema.json")
+        if schema.get("protocol") != PROTOCOL:
+            raise coded(SkopsError, "skops_protocol", found=repr(schema.get("protocol")),
+                        known=PROTOCOL)
+        return schema
 
 
-def _data(node: Any, z: zipfile.ZipFile, depth: int = 0) -> Any:
+def _data(node: Any, archive: _Archive, depth: int = 0) -> Any:
     """A schema node as plain data. Arrays are read without pickle; node kinds an
     ``MLPClassifier`` does not need to predict (random states, functions, ...) read as
     ``None``: nothing is ever imported or called."""
@@ -188,25 +233,22 @@ def _data(node: Any, z: zipfile.ZipFile, depth: int = 0) -> Any:
     if loader == "JsonNode":
         try:
             return json.loads(content)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             raise damaged() from None
     if loader in ("ListNode", "TupleNode", "DictNode") and not isinstance(
             content, dict if loader == "DictNode" else list):
         raise damaged()
     if loader in ("ListNode", "TupleNode"):
-        return [_data(x, z, depth + 1) for x in content]
+        return [_data(x, archive, depth + 1) for x in content]
     if loader == "DictNode":
-        return {str(k): _data(v, z, depth + 1) for k, v in content.items()}
+        return {str(k): _data(v, archive, depth + 1) for k, v in content.items()}
     if loader == "ObjectNode":
-        attrs = _data(content, z, depth + 1) if content is not None else {}
+        attrs = _data(content, archive, depth + 1) if content is not None else {}
         obj = _Object(attrs if isinstance(attrs, dict) else {})
         obj.where = (str(node.get("__module__")), str(node.get("__class__")))
         return obj
     if loader == "NdArrayNode" and node.get("type") == "numpy":
-        try:
-            return np.load(io.BytesIO(z.read(node["file"])), allow_pickle=False)
-        except (*_UNREADABLE, TypeError):
-            raise coded(SkopsError, "skops_damaged", where=str(node.get("file"))[:64]) from None
+        return archive.array(str(node.get("file")))
     return None
 
 
@@ -215,12 +257,14 @@ def _estimator(tree: Any) -> tuple[_Object, bool, dict[str, float]]:
     if isinstance(tree, _Object) and tree.where == MLP_CLASSIFIER:
         return tree, False, {}
     if isinstance(tree, _Object) and tree.where == PIPELINE:
-        steps = [s[1] for s in tree.get("steps") or [] if isinstance(s, list) and len(s) == 2]
+        listed = tree.get("steps")
+        steps = [s[1] for s in listed if isinstance(s, list) and len(s) == 2] \
+            if isinstance(listed, list) else []
         kinds = [s.where if isinstance(s, _Object) else None for s in steps]
         if kinds in ([MLP_CLASSIFIER], [CENTERING, MLP_CLASSIFIER]):
             margins = tree.get("none_margins_") or {}
             return steps[-1], len(steps) == 2, margins if isinstance(margins, dict) else {}
-        found = " -> ".join(".".join(k) if k else "?" for k in kinds)
+        found = "Pipeline(" + " -> ".join(".".join(k) if k else "?" for k in kinds) + ")"
     else:
         found = ".".join(tree.where) if isinstance(tree, _Object) else type(tree).__name__
     raise coded(SkopsError, "skops_estimator", found=found)
@@ -234,6 +278,9 @@ def _layers(coefs: list[Any], intercepts: list[Any]) -> tuple[list[np.ndarray],
         raise coded(SkopsError, "skops_damaged", where="coefs_")
     weights = [W.astype(np.float64) for W in coefs]
     biases = [b.astype(np.float64) for b in intercepts]
+    if sum(a.size for a in arrays) > MAX_PARAMETERS:
+        raise coded(SkopsError, "too_many_parameters", where="file",
+                    count=sum(a.size for a in arrays), limit=MAX_PARAMETERS)
     n_in = weights[0].shape[0] if weights[0].ndim == 2 else -1
     for W, b in zip(weights, biases, strict=True):
         if W.ndim != 2 or b.ndim != 1 or W.shape[0] != n_in or W.shape[1] != b.shape[0] \
@@ -243,13 +290,23 @@ def _layers(coefs: list[Any], intercepts: list[Any]) -> tuple[list[np.ndarray],
     return weights, biases
 
 
+def _history(curve: Any) -> list[float]:
+    """``loss_curve_`` as the model's training loss history: its finite numbers, at most
+    the last ``MAX_EPOCHS`` (history is optional: a strange one never blocks an import)."""
+    values = [float(v) for v in curve if type(v) in (int, float) and math.isfinite(v)] \
+        if isinstance(curve, list) else []
+    return values[-MAX_EPOCHS:]
+
+
 def from_skops(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     """A fitted ``MLPClassifier`` (on 100 features, alone or after ``CenterDrawing``) as
     ``(model dict for the registry, facts about the file)``. Raises ``SkopsError``."""
-    schema, z = _read_tree(raw)
-    mlp, centers, margins = _estimator(_data(schema, z))
+    archive = _Archive(raw)
+    schema = archive.schema()
+    mlp, centers, margins = _estimator(_data(schema, archive))
     coefs, intercepts = mlp.get("coefs_"), mlp.get("intercepts_")
-    activation = ACTIVATIONS.get(mlp.get("activation"))
+    activation = mlp.get("activation")
+    activation = ACTIVATIONS.get(activation) if isinstance(activation, str) else None
     classes = mlp.get("classes_")
     if not (isinstance(coefs, list) and isinstance(intercepts, list) and coefs
             and len(coefs) == len(intercepts) and isinstance(classes, np.ndarray)):
@@ -284,8 +341,7 @@ def from_skops(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
         "architecture": {"layer_sizes": [N_PIXELS, *hidden, len(names)],
                          "activation": activation, "output": "softmax"},
         "weights": [W.tolist() for W in weights], "biases": [b.tolist() for b in biases],
-        "history": {"train_loss": [float(v) for v in mlp.get("loss_curve_") or []
-                                   if isinstance(v, int | float)]},
+        "history": {"train_loss": _history(mlp.get("loss_curve_"))},
         "training": {"best_epoch": 0, "stop_reason": "imported", "fit_seconds": 0.0},
     }
     facts = {"format": "sklearn", "sha256": hashlib.sha256(raw).hexdigest(),

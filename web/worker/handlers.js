@@ -17,10 +17,11 @@ function asBits(pattern) {
 }
 
 /** Refuse a file's text over the size limit before Python parses it. */
-function refuseHuge(text) {
-  if (typeof text === "string" && text.length > MAX_BUNDLE_BYTES) {
-    throw codedError("py.file_too_large", { size: text.length, limit: MAX_BUNDLE_BYTES });
-  }
+/** Refuse a file over the limit before Python copies it; `bytesPerChar` is 3/4 for a
+ * file in base64. */
+function refuseHuge(text, bytesPerChar = 1) {
+  const size = typeof text === "string" ? Math.floor(text.length * bytesPerChar) : 0;
+  if (size > MAX_BUNDLE_BYTES) throw codedError("py.file_too_large", { size, limit: MAX_BUNDLE_BYTES });
 }
 
 /** What the handlers share: `query` reads a registry fresh from storage first; the
@@ -85,7 +86,7 @@ function models(python, registry, { query, ownExamples }) {
     "registry.delete": ({ version: v }) => registry.change("delete", { version: v }),
     "registry.import": ({ bundle }) => (refuseHuge(bundle), registry.change("import", { bundle })),
     "registry.exportAs": query(({ version: v, format }) => python.call("export_as", String(v), String(format))),
-    "registry.importSklearn": ({ file, name }) => (refuseHuge(file), registry.change("import_sklearn", { file, name })),
+    "registry.importSklearn": ({ file, name }) => (refuseHuge(file, 3 / 4), registry.change("import_sklearn", { file, name })),
     "registry.removeDamaged": () => registry.change("repair"),
     "registry.reset": () => registry.reset(),
     evaluate: query(async ({ version: v = null }) =>

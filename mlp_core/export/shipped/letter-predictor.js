@@ -3,7 +3,7 @@
 //
 //   import { predict } from "./letter-predictor.js";
 //   predict("0000000000" + "0010000000" + ...);  // 100 characters 0/1, row-major, 1 = ink
-//   predict([0, 0, 1, ...]);                     // or 100 numbers, or 10 rows of 10
+//   predict([0, 0, 1, ...]);                     // or 100 numbers, or 10 rows (arrays or strings)
 //
 // The answer: { letter, recognized, probabilities, none_probability, confidence }, as
 // the app gives it. `letter` is the most probable letter; `recognized` is false when the
@@ -35,12 +35,13 @@ const ACTIVATIONS = {
 export const classes = MODEL.classes;
 export const version = MODEL.version;
 
+/** The drawing as 100 finite numbers, row-major: from a string of 0/1, 100 numbers, or
+ * 10 rows (arrays or strings). */
 function cells(drawing) {
-  const flat = typeof drawing === "string"
-    ? [...drawing.replace(/[\s,|]/g, "")].map(Number)
-    : [...drawing].flat().map(Number);
+  const rows = typeof drawing === "string" ? [drawing] : [...drawing];
+  const flat = rows.flatMap((row) => (typeof row === "string" ? [...row.replace(/[\s,|]/g, "")] : [row].flat())).map(Number);
   if (flat.length !== GRID * GRID || flat.some((v) => !Number.isFinite(v))) {
-    throw new Error(`a drawing is ${GRID * GRID} numbers (a ${GRID}x${GRID} grid), got ${flat.length}`);
+    throw new Error(`a drawing is ${GRID * GRID} finite numbers (a ${GRID}x${GRID} grid), got ${flat.length} values`);
   }
   return flat;
 }
@@ -51,8 +52,9 @@ export function center(x) {
   const rows = range.filter((r) => range.some((c) => x[r * GRID + c] !== 0));
   const cols = range.filter((c) => range.some((r) => x[r * GRID + c] !== 0));
   if (!rows.length) return [...x];
-  const dr = Math.floor((GRID - (rows.at(-1) - rows[0] + 1)) / 2) - rows[0];
-  const dc = Math.floor((GRID - (cols.at(-1) - cols[0] + 1)) / 2) - cols[0];
+  const [r0, r1, c0, c1] = [rows[0], rows[rows.length - 1], cols[0], cols[cols.length - 1]];
+  const dr = Math.floor((GRID - (r1 - r0 + 1)) / 2) - r0;
+  const dc = Math.floor((GRID - (c1 - c0 + 1)) / 2) - c0;
   const out = new Array(GRID * GRID).fill(0);
   for (const r of range) {
     for (const c of range) {

@@ -4,6 +4,7 @@ dependencies, Python 3.8 or newer.
     from letter_predictor import predict
     predict("0000000000" "0010000000" ...)    # 100 characters 0/1, row-major, 1 = ink
     predict([0, 0, 1, ...])                   # or 100 numbers, or 10 rows of 10
+                                              # (lists, strings or a NumPy array)
 
     python letter_predictor.py 00000000000010000000...   # prints the answer as JSON
 
@@ -44,13 +45,19 @@ _ACTIVATIONS = {
 
 
 def _cells(drawing):
-    """The drawing as 100 floats, row-major."""
+    """The drawing as 100 finite floats, row-major: from a string of 0/1, 100 numbers,
+    or 10 rows (lists, strings or a NumPy array's rows)."""
+    if hasattr(drawing, "tolist"):
+        drawing = drawing.tolist()
     if isinstance(drawing, str):
-        drawing = [c for c in drawing if c not in " \n\t,|"]
-    cells = [float(v) for row in drawing for v in (row if isinstance(row, (list, tuple))
-                                                    else [row])]
-    if len(cells) != GRID * GRID:
-        raise ValueError("a drawing is %d cells (a %dx%d grid), got %d"
+        drawing = [drawing]
+    cells = []
+    for row in drawing:
+        if isinstance(row, str):
+            row = [c for c in row if c not in " \n\t,|"]
+        cells += [float(v) for v in (row if isinstance(row, (list, tuple)) else [row])]
+    if len(cells) != GRID * GRID or not all(math.isfinite(v) for v in cells):
+        raise ValueError("a drawing is %d finite numbers (a %dx%d grid), got %d values"
                          % (GRID * GRID, GRID, GRID, len(cells)))
     return cells
 
