@@ -438,6 +438,7 @@ def test_a_bad_skops_file_is_refused_and_nothing_changes(case, tmp_path):
     assert reg.read_bytes() == before
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_model_on_other_features_is_refused():
     X, y = make_dataset(90, seed=1)
     clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5).fit(X[:, :50], y)
