@@ -17,7 +17,7 @@ from .data.examples import drawings, with_splits
 from .data.fonts import ROLES, font_report, report_markdown
 from .export import FORMATS, export_model, import_sklearn
 from .registry import store
-from .service.gate import promotion, promotion_warning
+from .service.gate import promotion
 from .service.serving import Service
 from .settings import DEFAULT_PRESET, FINETUNE, PRESETS, SETTINGS, Setting
 from .training.finetune import finetune_steps
@@ -92,10 +92,8 @@ def _register(args: argparse.Namespace, doc: registry.Document, result: TrainRes
     if samples is not None or args.promote_if_better:
         X, y = drawings(samples or [], "test")
         gate = Service(lambda: doc).gate(entry["version"], X, y)
-    how = promotion("if_better" if args.promote_if_better else args.promote, gate)
-    if how:
-        note = {"passed": gate and gate["reason"],
-                "forced": gate and promotion_warning(gate)}.get(how)
+    promoted, note = promotion("if_better" if args.promote_if_better else args.promote, gate)
+    if promoted:
         doc = registry.set_production(doc, entry["version"], note=note)
         entry = registry.get(doc, entry["version"])
     store.write_registry(_path(args), doc)
@@ -180,8 +178,7 @@ def _cmd_registry(args: argparse.Namespace) -> None:
     if args.action == "import":
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
         if raw.startswith(ZIP_MAGIC) or args.file.endswith(".skops"):  # a bundle is JSON
-            doc, entry = import_sklearn(doc, raw, Path(args.file).name)
-            report = {"imported": [entry["version"]], "skipped": [], "from": "sklearn"}
+            doc, report = import_sklearn(doc, raw, Path(args.file).name)
         else:
             doc, report = registry.import_bundle(doc, raw)
     elif args.action == "promote":
@@ -210,29 +207,25 @@ def _export_as(args: argparse.Namespace, doc: registry.Document) -> None:
     entry = registry.get(doc, args.versions[0]) if args.versions else \
         registry.get_production(doc)
     out = export_model(entry, args.format)
-    target = Path(args.output) if args.output else None
-    if target is None or target.suffix == ".zip" or len(out.files) == 1:
-        if target is None and len(out.files) > 1:
+    if not args.output:
+        if len(out.files) > 1:
             raise ValueError(f"--format {args.format} writes several files: give -o FOLDER "
                              "or -o FILE.zip")
-        data = out.zipped() if target is not None and target.suffix == ".zip" else out.single()
-        if target is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-            return
-        target.write_bytes(data)
-        written = [str(target)]
+        sys.stdout.buffer.write(out.single())
+        sys.stdout.buffer.flush()
+        return
+    target = Path(args.output)
+    if target.suffix == ".zip" or len(out.files) == 1:
+        files = {target: out.zipped() if target.suffix == ".zip" else out.single()}
+    elif target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ValueError(f"{target} exists and is not an empty folder; nothing was written")
     else:
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise ValueError(f"{target} exists and is not an empty folder; nothing was "
-                             "written")
         target.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, data in out.files.items():
-            (target / name).write_bytes(data)
-            written.append(str(target / name))
-    _emit({"exported": entry["version"], "format": args.format, "files": written,
-           "bytes": sum(Path(f).stat().st_size for f in written)})
+        files = {target / name: data for name, data in out.files.items()}
+    for path, data in files.items():
+        path.write_bytes(data)
+    _emit({"exported": entry["version"], "format": args.format,
+           "files": [str(p) for p in files], "bytes": sum(map(len, files.values()))})
 
 
 def _add_setting(parser: argparse.ArgumentParser, s: Setting) -> None:

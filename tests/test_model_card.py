@@ -44,7 +44,8 @@ def test_the_card_of_an_imported_model_says_where_it_came_from():
 
     doc = store.read_registry(store.DEFAULT_BUNDLE)
     raw = export_model(registry.get_production(doc), "sklearn").files["model.skops"]
-    _, entry = import_sklearn(doc, raw, "mine.skops")
+    doc, report = import_sklearn(doc, raw, "mine.skops")
+    entry = registry.get(doc, report["imported"][0])
     card = model_card(entry, exports=card_facts(entry))
     assert "Imported from mine.skops (CenterDrawing -> MLPClassifier; scikit-learn 1.6.1" in card
     assert "Imported with mlp_core" in card and "Trained in" not in card

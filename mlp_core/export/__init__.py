@@ -13,24 +13,21 @@ service.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from ..data.heldout import heldout_set
+from ..data.heldout import heldout_set, open_set_report
 from ..limits import N_PIXELS
 from ..messages import coded, within
 from ..model.recognizer import Recognizer
 from ..model.serialize import ModelFormatError, model_from_dict
 from ..registry import document as registry
-from ..registry.document import load_recognizer
 from ..training.lineage import software
 from .mlflow_model import to_mlflow
 from .onnx_graph import INPUT, OPSET, to_onnx
 from .parts import parts
 from .predictors import template, to_javascript, to_python
-from .skops_file import SkopsError, from_skops, to_skops
+from .skops_file import SkopsError, from_skops, to_skops, zip_files
 
 
 @dataclass(frozen=True)
@@ -78,11 +75,7 @@ class Export:
 
     def zipped(self) -> bytes:
         """The files in one zip."""
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in self.files.items():
-                z.writestr(name, data)
-        return out.getvalue()
+        return zip_files(self.files)
 
 
 _SKLEARN_README = """\
@@ -123,16 +116,19 @@ def export_model(entry: dict[str, Any], fmt: str) -> Export:
 
 def card_facts(entry: dict[str, Any]) -> dict[str, Any]:
     """What a model card says of the exports (``model_card``'s ``exports``)."""
-    r = load_recognizer(entry)
+    model = entry["model"]
     return {"onnx": {"file": FORMATS["onnx"].file.format(version=entry["version"]),
-                     "opset": OPSET, "input": INPUT, "pixels": N_PIXELS, "classes": r.labels,
-                     "centres": r.centers},
+                     "opset": OPSET, "input": INPUT, "pixels": N_PIXELS,
+                     "classes": model["classes"],
+                     "centres": model.get("preprocessing") == "center"},
             "others": [f.title for f in FORMATS.values() if f.name != "onnx"]}
 
 
 def import_sklearn(doc: registry.Document, raw: bytes, file_name: str
-                   ) -> tuple[registry.Document, registry.Entry]:
-    """Register the fitted ``MLPClassifier`` in skops file ``raw`` (named ``file_name``).
+                   ) -> tuple[registry.Document, dict[str, Any]]:
+    """Register the fitted ``MLPClassifier`` in skops file ``raw`` (named ``file_name``);
+    returns the new document and ``{"imported": [version], "skipped": [], "from":
+    "sklearn"}`` (as ``registry.import_bundle`` reports).
 
     Its lineage has no parent and no training data; ``dataset_info`` says where it came
     from (the file, its sha256, the scikit-learn and skops versions). Its accuracy is
@@ -144,18 +140,17 @@ def import_sklearn(doc: registry.Document, raw: bytes, file_name: str
         mlp = model_from_dict(model, "file")
     except ModelFormatError as e:
         raise within(SkopsError, e) from None
-    r = Recognizer(mlp, model["none_class"], model["preprocessing"])
-    X, y, _, _ = heldout_set()
-    known = [c for c in r.letters if c in set(y.tolist())]
-    keep = [c in known for c in y.tolist()]
-    accuracy = r.accuracy_with_rejection(X[keep], y[keep]) if known else 0.0
+    held_out = open_set_report(Recognizer(mlp, model["none_class"], model["preprocessing"]))
+    known = held_out["letters"]
     info = {"source": "imported", **facts, "file": file_name[:200],
             "accuracy_measured_on": f"held-out drawings of {', '.join(known)}"
             if known else "nothing: it knows none of b, d, f"}
     lineage = {"parent": None, "data_sha256": None, **software(), "trained_in": None,
                "train_seconds": None}
-    return registry.register(doc, model, accuracy=accuracy, dataset_info=info,
-                             metrics={"accuracy": accuracy}, lineage=lineage)
+    accuracy = held_out["accept_rate"] or 0.0
+    doc, entry = registry.register(doc, model, accuracy=accuracy, dataset_info=info,
+                                   metrics={"accuracy": accuracy}, lineage=lineage)
+    return doc, {"imported": [entry["version"]], "skipped": [], "from": "sklearn"}
 
 
 __all__ = ["FORMATS", "Export", "Format", "SkopsError", "card_facts", "export_model",

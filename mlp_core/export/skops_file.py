@@ -136,10 +136,14 @@ def to_skops(p: Parts, entry: dict[str, Any]) -> bytes:
         "none_margins_": dict(zip(p.letters, p.margins, strict=True)),
         "_sklearn_version": SKLEARN_VERSION})
     tree.update(protocol=PROTOCOL, _skops_version=SKOPS_VERSION)
+    return zip_files({"schema.json": json.dumps(tree).encode(), **w.files})
+
+
+def zip_files(files: dict[str, bytes]) -> bytes:
+    """``files`` (name -> bytes) as one deflated zip."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("schema.json", json.dumps(tree))
-        for name, data in w.files.items():
+        for name, data in files.items():
             z.writestr(name, data)
     return out.getvalue()
 

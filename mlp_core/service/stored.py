@@ -8,18 +8,16 @@ the registry served is always one that storage holds.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from typing import Any
 
 from .. import registry
 from ..data.examples import drawings
-from ..export import SkopsError, import_sklearn
 from ..messages import coded, explain
 from ..registry import Document, RegistryError, history
 from ..registry.project import check_project
 from ..training.trainer import Trainer
-from .gate import promotion, promotion_warning
+from .gate import promotion
 from .serving import Service
 
 
@@ -54,15 +52,8 @@ def _register(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]
     gate = None
     if promote == "if_better" or (promote and args.get("samples") is not None):
         gate = reg.service.gate(entry, *drawings(args.get("samples") or [], "test"))
-    how = promotion(promote, gate)
-    if how:
-        note, words = args.get("note"), args.get("words")
-        if not note and how in ("passed", "forced"):
-            text = json.dumps(gate, allow_nan=False)
-            if how == "passed":
-                note = gate["reason"] if words is None else str(words.gate_reason(text))
-            else:
-                note = promotion_warning(gate) if words is None else str(words.gate_warning(text))
+    promoted, note = promotion(promote, gate, args.get("note"), args.get("words"))
+    if promoted:
         doc = registry.set_production(doc, entry["version"], note=note)
         entry = registry.get(doc, entry["version"])
     if gate is None:
@@ -98,12 +89,14 @@ def _rollback(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]
 
 
 def _import_sklearn(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]:
+    """A skops file (in base64: registry changes travel as JSON text) registered."""
+    from ..export import SkopsError, import_sklearn  # rarely used: not at the worker's start
+
     try:
         raw = base64.b64decode(args["file"], validate=True)
     except (ValueError, TypeError):
         raise coded(SkopsError, "skops_file") from None
-    doc, entry = import_sklearn(reg.doc, raw, str(args.get("name") or "model.skops"))
-    return doc, {"imported": [entry["version"]], "skipped": [], "from": "sklearn"}
+    return import_sklearn(reg.doc, raw, str(args.get("name") or "model.skops"))
 
 
 def _update(reg: StoredRegistry, args: dict[str, Any]) -> tuple[Document, Any]:

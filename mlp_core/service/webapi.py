@@ -17,7 +17,6 @@ from .. import registry, settings
 from ..data import fonts
 from ..data.examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from ..data.synthetic import default_templates
-from ..export import card_facts, export_model
 from ..messages import explain
 from ..registry import Document
 from ..registry.model_card import model_card
@@ -132,6 +131,8 @@ class App:
     def export_as(self, version: str, fmt: str) -> str:
         """Model ``version`` in export format ``fmt`` (``export.FORMATS``): ``{"name",
         "media_type", "data"}``, ``data`` the file in base64 (a zip for several files)."""
+        from ..export import export_model  # rarely used: not at the worker's start
+
         out = export_model(registry.get(self.doc, version), fmt)
         return _dump({"name": out.file_name, "media_type": out.format.media_type,
                       "data": base64.b64encode(out.single()).decode("ascii")})
@@ -188,6 +189,8 @@ class App:
             test = self.service.evaluate(version, X, y)["test"]
         except ValueError:  # a model that cannot read a drawing has no test figures
             test = None
+        from ..export import card_facts
+
         return _dump(model_card(entry, test, self.doc["history"],
                                 None if words is None else _PageWords(words),
                                 exports=card_facts(entry)))
