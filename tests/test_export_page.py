@@ -138,7 +138,7 @@ def test_a_scikit_learn_model_comes_in_and_any_model_goes_out(context, tmp_path)
     page.get_by_role("button", name=f"export {version}").click()
     dialog = page.locator("#ask")
     expect(dialog).to_be_visible()
-    dialog.get_by_label("scikit-learn Pipeline (skops)").check()
+    dialog.get_by_label("Format").select_option("sklearn")
     name, data = downloaded(page, dialog.get_by_role("button", name="Download").click)
     assert name == f"{version}-sklearn.zip"
     files = zipfile.ZipFile(io.BytesIO(data))

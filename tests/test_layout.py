@@ -62,7 +62,8 @@ def test_every_tab_and_the_dialog_fit_the_screen(chromium, server, size, lang):
             assert inside(button.bounding_box(), viewport), f"{tab} is out of reach"
             button.click()
             expect(button).to_have_attribute("aria-selected", "true")
-            page.wait_for_timeout(100)  # let the panel render its content
+            # the panel has rendered what it fetches (Monitoring reads the log on show)
+            expect(page.locator('[role="tabpanel"][aria-busy="true"]')).to_have_count(0)
             width = page.evaluate(OVERFLOW)
             assert width["scroll"] <= width["width"], f"{tab} scrolls the page sideways: {width}"
             if tab == "tab-train":  # the preset menu shows any choice whole

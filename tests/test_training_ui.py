@@ -43,9 +43,11 @@ def test_train_in_the_page_with_live_progress(context):
     # Whole epochs on the x axis; the legend shows the last epoch's values, never "--".
     ticks = page.get_by_test_id("chart-loss").get_attribute("data-x-ticks").split()
     assert ticks and all(float(t) == int(float(t)) for t in ticks), ticks
-    legend = page.get_by_test_id("chart-loss").locator(".u-legend")
-    expect(legend).to_contain_text("6")
-    expect(legend).not_to_contain_text("--")
+    values = page.get_by_test_id("chart-loss").locator(".u-legend .u-series .u-value")
+    expect(values).to_have_count(3)
+    expect(values.nth(0)).to_have_text("6")  # the epoch
+    for i in (1, 2):  # training and validation loss at epoch 6
+        expect(values.nth(i)).to_have_text(re.compile(r"^\d+\.\d{4}$"))
     # Each chart's text alternative: the last epoch in words, every epoch in a table.
     loss_data = page.get_by_test_id("chart-loss").locator("details.chart-data")
     expect(loss_data.locator("summary")).to_contain_text(
@@ -162,19 +164,29 @@ def test_a_status_line_gives_way_to_the_next_and_expires(context):
     page = open_app(context)
     page.get_by_role("tab", name="My data").click()
     status = page.locator("#sample-status")
-    draw(page, DRAWINGS["b"][0])
-    page.locator("#sample-label").select_option("b")
-    page.get_by_role("button", name="Add example").click()
-    expect(status).to_contain_text("Added an example of b")
-    draw(page, DRAWINGS["d"][0])
-    page.locator("#sample-label").select_option("d")
-    page.get_by_role("button", name="Add example").click()
-    expect(status).to_contain_text("Added an example of d")  # the next message replaces it
-    expect(status).not_to_contain_text("of b")
-    page.clock.fast_forward("00:14")
+
+    def add(letter: str) -> None:
+        draw(page, DRAWINGS[letter][0])
+        page.locator("#sample-label").select_option(letter)
+        page.get_by_role("button", name="Add example").click()
+        expect(status).to_contain_text(f"Added an example of {letter}")
+
+    add("b")
+    page.clock.fast_forward("00:10")
+    add("d")  # replaces the b message, and its 15 s: b's would end 5 s from here
+    page.clock.fast_forward("00:09")
     expect(status).to_contain_text("Added an example of d")
-    page.clock.fast_forward("00:02")  # STATUS_MS (15 s) after the message
+    page.clock.fast_forward("00:07")  # STATUS_MS (15 s) after the d message
     expect(status).to_have_text("")
+    # An offer (Undo) is not taken away on a timer: it stays until the next message.
+    page.locator("#sample-list li").first.get_by_role("button", name=re.compile("delete")).click()
+    undo = page.locator("#examples-status").get_by_role("button", name="Undo")
+    expect(undo).to_be_visible()
+    page.clock.fast_forward("01:00")
+    expect(undo).to_be_visible()
+    undo.click()
+    expect(page.locator("#examples-status")).to_contain_text("is back")
+    expect(page.locator("#examples-status")).to_be_focused()  # focus is not lost with Undo
 
 
 def test_own_examples_and_a_new_letter(context):

@@ -2,6 +2,7 @@
 // drawing's answers from every model.
 import { lineChart } from "./charts.js";
 import { $, el, pct } from "./dom.js";
+import { testFigure } from "./results.js";
 import { i18n } from "./strings.js";
 
 /** The answers of every model to one drawing (mlp.predictAll's result) as a table. */
@@ -29,12 +30,6 @@ export function answersTable(results) {
 const setting = (v) => (Array.isArray(v) ? v.map(setting).join(", ")
   : typeof v === "number" ? i18n.number(v, { maximumFractionDigits: 6 }) : String(v));
 
-/** "97.3% (n=12)" for a model's accuracy on the test drawings; why not, otherwise. */
-export function testFigure(t) {
-  if (!t) return "…";
-  if (t.error) return i18n.t("models.unavailable", { error: i18n.error(t.error) });
-  return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
-}
 
 /** Show models `a` and `b` (summaries) and their training histories side by side;
  * returns the chart (to destroy when replaced). */

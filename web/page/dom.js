@@ -33,9 +33,10 @@ export function alertLine(id) {
 /** How long a status message stays before it goes (the next action replaces it sooner). */
 export const STATUS_MS = 15_000;
 
-/** A panel's status line (the live element `id`): `say(text, actions)` shows `text`,
- * with a button per `{label, onClick}` (e.g. Undo), until the next message or STATUS_MS,
- * so no message outlives what it was about. */
+/** A panel's status line (the live element `id`): `say(text, actions)` shows `text`
+ * until the next message, or for STATUS_MS, so no message outlives what it was about.
+ * With a button per `{label, onClick}` (e.g. Undo) it stays until the next message: an
+ * offer is not taken away on a timer. */
 export function statusLine(id) {
   let timer = null;
   return function say(text, actions = []) {
@@ -45,10 +46,15 @@ export function statusLine(id) {
     for (const { label, onClick } of actions) {
       const b = el("button", label, "inline-action");
       b.type = "button";
-      b.addEventListener("click", () => { say(null); onClick(); });
+      b.addEventListener("click", () => {
+        line.tabIndex = -1; // focus stays on the line, not lost with the button
+        line.focus();
+        say(null);
+        onClick();
+      });
       line.append(" ", b);
     }
-    if (text) timer = setTimeout(() => say(null), STATUS_MS);
+    if (text && !actions.length) timer = setTimeout(() => say(null), STATUS_MS);
   };
 }
 

@@ -1,7 +1,7 @@
 // Models leaving the app (mlp_core/export): a format chooser for any model (Models tab),
 // a download for the production model (Model tab), and a scikit-learn model coming in.
 import { ask } from "./ask.js";
-import { $, download, el, statusLine } from "./dom.js";
+import { $, alertLine, download, el, statusLine } from "./dom.js";
 import { EXPORT_FORMATS } from "../shared/limits.generated.js";
 import { i18n } from "./strings.js";
 
@@ -11,8 +11,8 @@ const label = (format) => (format === "json" ? i18n.t("export.json") : i18n.t(`f
 
 const bytesOf = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
-/** Download model `version` in `format`. */
-export async function downloadModel(registry, version, format) {
+/** Download model `version` in `format`; resolves with the file's name. */
+async function downloadModel(registry, version, format) {
   if (format === "json") {
     download(JSON.stringify(await registry.export([version])), `${version}.json`);
     return `${version}.json`;
@@ -22,44 +22,37 @@ export async function downloadModel(registry, version, format) {
   return name;
 }
 
-/** A radio group of the formats, the first chosen. */
-function formatChoice() {
-  const group = el("fieldset", undefined, "formats");
-  group.append(el("legend", i18n.t("export.choose")));
-  FORMATS.forEach((format, i) => {
-    const input = el("input");
-    Object.assign(input, { type: "radio", name: "export-format", value: format, checked: i === 0 });
-    const row = el("label");
-    row.append(input, " ", label(format));
-    group.append(row);
-  });
-  return group;
+/** Fill `select` with every format, JSON first. */
+function offerFormats(select) {
+  select.replaceChildren(...FORMATS.map((f) => new Option(label(f), f)));
+  return select;
 }
 
 /** Ask which format to download model `version` in, and download it. */
 export async function exportModel(registry, version) {
-  const choice = formatChoice();
-  const format = () => choice.querySelector("input:checked").value;
+  const select = offerFormats(el("select"));
+  select.id = "export-choice";
+  const choice = el("label", i18n.t("export.format"));
+  choice.htmlFor = select.id;
   await ask({
     title: i18n.t("export.title", { version }),
-    body: [choice, el("p", i18n.t("export.note"), "note")],
+    body: [choice, " ", select, el("p", i18n.t("export.note"), "note")],
     confirm: i18n.t("export.download"),
-    submit: () => downloadModel(registry, version, format()),
+    submit: () => downloadModel(registry, version, select.value),
   });
 }
 
 /** The Model tab's download of the production model (`production()` gives its version). */
 export function setupProductionExport(registry, production) {
-  const select = $("export-format");
-  select.replaceChildren(...FORMATS.map((f) => new Option(label(f), f)));
+  const select = offerFormats($("export-format"));
   const say = statusLine("export-status");
-  $("export-production").addEventListener("click", async () => {
-    try {
-      say(i18n.t("export.done", { name: await downloadModel(registry, await production(), select.value) }));
-    } catch (err) {
-      say(i18n.t("export.failed", { error: err.message }));
-    }
-  });
+  const { guard } = alertLine("export-error");
+  $("export-production").addEventListener("click", guard(async () => {
+    const name = await downloadModel(registry, await production(), select.value).catch((err) => {
+      throw new Error(i18n.t("export.failed", { error: err.message }), { cause: err });
+    });
+    say(i18n.t("export.done", { name }));
+  }));
 }
 
 /** Whether `file` is a skops file (a zip) rather than a JSON bundle. */

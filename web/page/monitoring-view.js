@@ -78,7 +78,9 @@ function renderShadow(box, s) {
 
 /** One drawing to review: its thumbnail, what was answered, and a button per letter,
  * "none of these" and "dismiss", each a 44 px touch target. */
-function reviewItem(u, known, { label, dismiss }) {
+/** A logged drawing with a button per letter, None and Dismiss; `evidence`: labelling it
+ * makes a test drawing (a disagreement with the shadow model) rather than a training one. */
+function reviewItem(u, known, { label, dismiss }, evidence = false) {
   const li = el("li");
   const when = i18n.date(u.at);
   li.append(patternThumb(u.pattern, { label: i18n.t("monitoring.drawing", { answer: answerName(u.answer), when }) }),
@@ -92,8 +94,8 @@ function reviewItem(u, known, { label, dismiss }) {
     b.addEventListener("click", onClick);
     buttons.append(b);
   };
-  for (const letter of known) button(letter, i18n.t("monitoring.label_as", { id: u.id, letter }), () => label(u, letter));
-  button(i18n.t("monitoring.none_button"), i18n.t("monitoring.label_none", { id: u.id }), () => label(u, NONE_LABEL));
+  for (const letter of known) button(letter, i18n.t("monitoring.label_as", { id: u.id, letter }), () => label(u, letter, evidence));
+  button(i18n.t("monitoring.none_button"), i18n.t("monitoring.label_none", { id: u.id }), () => label(u, NONE_LABEL, evidence));
   button(i18n.t("monitoring.dismiss_button"), i18n.t("monitoring.dismiss_as", { id: u.id }), () => dismiss(u));
   li.append(buttons);
   return li;
@@ -106,7 +108,17 @@ export function setupMonitoring({ monitoring, letters, models }) {
   const status = statusLine("monitoring-status");
   const { guard } = alertLine("monitoring-error");
 
+  const panel = $("panel-monitoring");
   async function refresh() {
+    panel.setAttribute("aria-busy", "true"); // until everything below is shown
+    try {
+      await render();
+    } finally {
+      panel.setAttribute("aria-busy", "false");
+    }
+  }
+
+  async function render() {
     const select = $("monitoring-model");
     const list = await models();
     const chosen = select.value;
@@ -114,16 +126,16 @@ export function setupMonitoring({ monitoring, letters, models }) {
       ...list.map((m) => new Option(m.version, m.version)));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
     const version = select.value || null;
-    const [enabled, summary, unsure, known, shadow, disagreements, shadowSummary] = await Promise.all([
+    const [enabled, summary, unsure, known, shadow, disagreements, productionSummary] = await Promise.all([
       monitoring.enabled(), monitoring.summary(version), monitoring.unsure(version), letters(),
-      monitoring.shadow(), monitoring.disagreements(), monitoring.summary(null)]);
+      monitoring.shadow(), monitoring.disagreements(), version === null ? null : monitoring.summary(null)]);
     $("monitoring-enabled").checked = enabled;
     renderSummary($("monitoring-summary"), summary);
     const actions = {
       // A disagreement, once labelled, is a test drawing: evidence for the gate.
-      label: guard(async (u, letter) => {
-        await monitoring.label(u.id, letter, { split: u.shadow ? "test" : null });
-        status(i18n.t(u.shadow ? "monitoring.labelled_test" : "monitoring.labelled", { letter: answerName(letter) }));
+      label: guard(async (u, letter, evidence) => {
+        await monitoring.label(u.id, letter, { split: evidence ? "test" : null });
+        status(i18n.t(evidence ? "monitoring.labelled_test" : "monitoring.labelled", { letter: answerName(letter) }));
         await refresh();
       }),
       dismiss: guard(async (u) => {
@@ -133,7 +145,7 @@ export function setupMonitoring({ monitoring, letters, models }) {
       }),
     };
     const items = $("monitoring-unsure");
-    items.replaceChildren(...unsure.map((u) => reviewItem({ ...u, shadow: undefined }, known, actions)));
+    items.replaceChildren(...unsure.map((u) => reviewItem(u, known, actions)));
     if (!unsure.length) items.append(el("li", i18n.t("monitoring.none_unsure")));
 
     const shadowSelect = $("monitoring-shadow");
@@ -141,9 +153,9 @@ export function setupMonitoring({ monitoring, letters, models }) {
     shadowSelect.replaceChildren(new Option(i18n.t("monitoring.shadow_off"), ""),
       ...list.filter((m) => m.version !== production).map((m) => new Option(m.version, m.version)));
     shadowSelect.value = shadow && [...shadowSelect.options].some((o) => o.value === shadow) ? shadow : "";
-    renderShadow($("monitoring-shadow-summary"), shadowSummary);
+    renderShadow($("monitoring-shadow-summary"), productionSummary ?? summary); // shadow stats are production's
     const disagreeing = $("monitoring-disagreements");
-    disagreeing.replaceChildren(...disagreements.map((u) => reviewItem(u, known, actions)));
+    disagreeing.replaceChildren(...disagreements.map((u) => reviewItem(u, known, actions, true)));
     if (!disagreements.length) disagreeing.append(el("li", i18n.t("monitoring.no_disagreements")));
   }
 

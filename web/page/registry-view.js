@@ -1,13 +1,13 @@
 // The Models tab: sortable registry table filtered by tag, promote (gated)/roll back/
 // delete, details, compare, export/import/reset, and the production timeline.
-import { answersTable, renderComparison, testFigure } from "./compare-view.js";
+import { answersTable, renderComparison } from "./compare-view.js";
 import { ask } from "./ask.js";
 import { $, statusLine, alertLine, download as offer, el, pct } from "./dom.js";
 import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { editDetails } from "./model-details.js";
 import { exportModel, importSkops, isSkops } from "./export-view.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
-import { confusionTable, perClassTable } from "./results.js";
+import { confusionTable, perClassTable, testFigure } from "./results.js";
 import { i18n } from "./strings.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
@@ -76,31 +76,38 @@ function modelActions(m, { registry, evaluate, modelCard, guard, status, deleted
  * version, tags and notes, dates, accuracies, architecture, production mark, `actions`. */
 function addModelRow(body, m, { isPicked, picked, actions }) {
   const tr = body.insertRow();
+  tr.setAttribute("role", "row");
+  const td = () => {
+    const cell = tr.insertCell();
+    cell.setAttribute("role", "cell");
+    return cell;
+  };
   tr.dataset.version = m.version;
   const pick = el("input");
   pick.type = "checkbox";
   pick.checked = isPicked;
   pick.setAttribute("aria-label", i18n.t("models.compare_one", { version: m.version }));
   pick.addEventListener("change", () => picked(m.version, pick.checked));
-  tr.insertCell().append(pick);
+  td().append(pick);
   const th = el("th", m.version);
+  th.setAttribute("role", "rowheader");
   th.scope = "row";
   for (const t of m.tags) th.append(" ", el("span", t, "tag"));
   if (m.notes) th.title = m.notes;
   tr.append(th);
   // Each cell names its column (data-label): on a phone the rows become cards.
   const cell = (labelKey, text) => {
-    const td = tr.insertCell();
-    td.textContent = text;
-    td.dataset.label = i18n.t(labelKey);
-    return td;
+    const c = td();
+    c.textContent = text;
+    c.dataset.label = i18n.t(labelKey);
+    return c;
   };
   cell("models.col.created", i18n.date(m.created_at));
   cell("models.col.validation", pct(m.accuracy));
   cell("models.col.test", testFigure(m.test)).dataset.testid = "test-accuracy";
   cell("models.col.architecture", architecture(m));
-  tr.insertCell().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
-  tr.insertCell().append(actions);
+  td().textContent = m.is_production ? `★ ${i18n.t("models.production")}` : "";
+  td().append(actions);
 }
 
 /** The tools above the table: export all, import a file, reset to the default models,

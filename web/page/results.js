@@ -2,6 +2,13 @@
 import { el, pct } from "./dom.js";
 import { i18n, labelName } from "./strings.js";
 
+/** "97.3% (n=12)" for a model's accuracy on the test drawings; why not, otherwise. */
+export function testFigure(t) {
+  if (!t) return "…";
+  if (t.error) return i18n.t("models.unavailable", { error: i18n.error(t.error) });
+  return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
+}
+
 /** Per-class precision / recall / F1 / support as a table. */
 export function perClassTable(metrics, where = i18n.t("results.validation_set")) {
   const table = el("table", undefined, "metrics");

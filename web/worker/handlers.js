@@ -52,8 +52,9 @@ function predictions(python, registry, monitor, { query }) {
       const result = bits ? python.call("predict_bits", bits) : python.call("predict", JSON.stringify(pattern));
       // Shadow mode: the other model reads the drawing when the entry is written, after
       // this answer has gone, so the person never waits for it.
-      const shadow = monitor.shadow && monitor.shadow !== result.model_version && bits
-        ? ((version) => () => python.call("predict_with_bits", version, bits))(monitor.shadow) : null;
+      const version = monitor.shadow; // the shadow model when the drawing was made
+      const shadow = version && version !== result.model_version && bits
+        ? () => python.call("predict_with_bits", version, bits) : null;
       if (log === "settle") monitor.settling(result, bits, shadow);
       else if (log) monitor.record(result, bits, shadow);
       return result;

@@ -68,13 +68,15 @@ export class Monitor {
   async flush() {
     clearTimeout(this.timer);
     this.timer = null;
+    let failed = false;
     const batch = this.pending.splice(0).map(({ shadow, ...entry }) => {
-      if (!shadow) return entry;
+      if (!shadow || failed) return entry;
       try {
         return { ...entry, shadow: answer(shadow()) };
       } catch (err) {
-        // The shadow model cannot answer (e.g. it was deleted): shadow mode stops, and
-        // the entry is logged without it.
+        // The shadow model cannot answer (e.g. it was deleted): shadow mode stops (once,
+        // for the whole batch), and the entries are logged without it.
+        failed = true;
         this.shadow = null;
         this.storage.setSetting("shadow", null).catch(this.onError);
         this.onError(err);
