@@ -96,6 +96,60 @@ def test_drag_right_click_erase_and_keyboard(app):
     expect(app.get_by_test_id("prediction-confidence")).to_contain_text("%")
 
 
+def _fast_stroke(page, start, end, button="left"):
+    """Press in cell `start` (row, column; from 1), ONE pointer move to cell `end`, release;
+    give back the cells the straight line between those points crosses (from their boxes,
+    sampled along it) and the cells whose centres lie within 0.75 cell of it, as (row,
+    column) sets from 0."""
+    boxes = page.evaluate("""[...document.querySelectorAll('#grid button')].map(b => {
+        const r = b.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })""")
+    # Off-centre on purpose: the line need not run through the cells' corners.
+    (x0, y0), (x1, y1) = ((boxes[(r - 1) * 10 + c - 1][0] + boxes[0][2] * 0.3,
+                           boxes[(r - 1) * 10 + c - 1][1] + boxes[0][3] * 0.6)
+                          for r, c in (start, end))
+    page.mouse.move(x0, y0)
+    page.mouse.down(button=button)
+    page.mouse.move(x1, y1, steps=1)
+    page.mouse.up(button=button)
+    crossed, near = set(), set()
+    pitch = boxes[1][0] - boxes[0][0]
+    length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    for i, (left, top, w, h) in enumerate(boxes):
+        cx, cy = left + w / 2, top + h / 2
+        if abs((x1 - x0) * (cy - y0) - (y1 - y0) * (cx - x0)) / length <= 0.75 * pitch:
+            near.add(divmod(i, 10))
+    for k in range(2001):
+        x, y = x0 + (x1 - x0) * k / 2000, y0 + (y1 - y0) * k / 2000
+        crossed |= {divmod(i, 10) for i, (left, top, w, h) in enumerate(boxes)
+                    if left <= x < left + w and top <= y < top + h}
+    return crossed, near
+
+
+def _cells(page, value):
+    return {divmod(i, 10) for i, v in enumerate(page.evaluate("window.mlp.grid.pattern()"))
+            if v == value}
+
+
+def test_a_fast_stroke_inks_every_cell_on_its_line(app):
+    """One pointermove from corner to corner (a quick flick): every cell between is inked,
+    not only the two under the events; erasing (on ink, or the right button) likewise."""
+    for start, end in [((1, 1), (10, 10)), ((2, 1), (5, 10)), ((10, 3), (1, 6))]:
+        app.get_by_role("button", name="Clear").click()
+        crossed, near = _fast_stroke(app, start, end)
+        inked = _cells(app, 1)
+        assert crossed <= inked <= near, (start, end, sorted(inked))
+        assert len(crossed) >= 10
+    for start, end, button in [((1, 10), (10, 1), "left"), ((3, 10), (6, 1), "right")]:
+        app.evaluate("window.mlp.grid.setPattern(new Array(100).fill(1))")
+        crossed, near = _fast_stroke(app, start, end, button)
+        erased = _cells(app, 0)
+        assert crossed <= erased <= near, (start, end, button, sorted(erased))
+    # A whole diagonal, with no gap a person could see.
+    app.get_by_role("button", name="Clear").click()
+    _fast_stroke(app, (1, 1), (10, 10))
+    assert {(i, i) for i in range(10)} <= _cells(app, 1)
+
+
 def test_javascript_api(app):
     bits = as_bits(DRAWINGS["d"][0])
     result = app.evaluate("p => window.mlp.predict(p)", bits)
