@@ -7,7 +7,8 @@ STAMP   := $(VENV)/.installed
 NODE    := node_modules/.installed
 SITE    := build/site.stamp
 PORT    ?= 8000
-SOURCES := $(shell find mlp_core web -type f -not -name '*.pyc') trained_models/registry.json build.py pyproject.toml
+SOURCES := $(shell find mlp_core web -type f -not -name '*.pyc') trained_models/registry.json build.py pyproject.toml \
+           THIRD-PARTY-NOTICES.md vendor/licenses/fonts-copyright.txt
 
 .PHONY: serve test build bench lint pretrain browsers clean
 

@@ -55,6 +55,10 @@ NUMPY_SHA256 = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08
 VENDORED = ROOT / "vendor" / "pyodide"
 LICENSES = ROOT / "vendor" / "licenses"
 FONT_LICENSES = LICENSES / "fonts-copyright.txt"  # written by scripts/render_fonts.py
+#: The credits for what others made (the data's attribution, the software's licences): in
+#: the wheel (pyproject.toml's license-files) and at the top of dist/THIRD-PARTY-NOTICES.txt,
+#: which the page's footer links to.
+NOTICES = ROOT / "THIRD-PARTY-NOTICES.md"
 #: What dist/ ships that others wrote: (name, where its version is read, license, source,
 #: license text). Written to dist/THIRD-PARTY-NOTICES.txt by every build.
 THIRD_PARTY = (
@@ -226,7 +230,8 @@ def site_lock(wheel: Path, out: Path) -> dict:
 
 
 def third_party_notices() -> str:
-    """The notices of everything in dist/ that this project did not write."""
+    """The notices of everything in dist/ that this project did not write: the credits
+    (``NOTICES``), then each one's version and full licence text."""
     lock = json.loads((PYODIDE / "pyodide-lock.json").read_text())
 
     def version(where: str) -> str:
@@ -235,7 +240,8 @@ def third_party_notices() -> str:
             return json.loads((NODE / name / "package.json").read_text())["version"]
         return lock["info"]["python"] if name == "python" else lock["packages"][name]["version"]
 
-    parts = ["This site includes the following third-party software.\n"]
+    parts = [NOTICES.read_text(encoding="utf-8").strip() + "\n",
+             f"{'#' * 78}\nFull licence texts: the software this site includes, then the fonts.\n"]
     for name, where, spdx, source, text in THIRD_PARTY:
         parts.append(f"{'=' * 78}\n{name} {version(where)} ({spdx})\nSource: {source}\n{'-' * 78}\n"
                      f"{text.read_text(encoding='utf-8').strip()}\n")
