@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from . import registry
+from .data.drawing import parse_pattern_text
 from .data.examples import drawings, with_splits
 from .data.fonts import ROLES, font_report, report_markdown
 from .export import FORMATS, export_model, import_sklearn
+from .messages import coded
 from .registry import store
 from .service.gate import promotion
 from .service.serving import Service
@@ -40,15 +42,6 @@ def _emit(obj: Any) -> None:
     print(json.dumps(obj, allow_nan=False), flush=True)
 
 
-def parse_pattern(text: str) -> list[int]:
-    """A pattern written as 100 characters of 0/1 (spaces, commas and '|' ignored)."""
-    chars = [c for c in text if c not in " \t,|_"]
-    if len(chars) != 100 or any(c not in "01" for c in chars):
-        raise ValueError(f"a pattern must be 100 characters of 0 and 1, got {len(chars)} "
-                         f"characters: {text[:40]!r}")
-    return [int(c) for c in chars]
-
-
 def _cmd_train(args: argparse.Namespace) -> None:
     config = PRESETS[args.preset].config() if args.preset else {
         "hyperparameters": {}, "data": {}}
@@ -57,7 +50,8 @@ def _cmd_train(args: argparse.Namespace) -> None:
             config[s.section][s.name] = getattr(args, s.name)
 
     samples = _samples(args)
-    result = train_model(config["hyperparameters"], config["data"], samples=samples,
+    result = train_model(config["hyperparameters"], config["data"],
+                         templates=_templates(args), samples=samples,
                          callback=None if args.quiet else _progress)
     _register(args, _read(args), result, samples)
 
@@ -69,6 +63,17 @@ def _samples(args: argparse.Namespace) -> list[Any] | None:
         return None
     samples = _read_json(args.samples)
     return with_splits(samples) if isinstance(samples, list) else samples
+
+
+def _templates(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The ``--templates`` file's letters ``{letter: pattern}``, or None; each pattern is
+    checked where it is trained (``synthetic.check_template``)."""
+    if not args.templates:
+        return None
+    templates = _read_json(args.templates)
+    if not isinstance(templates, dict):
+        raise coded(ValueError, "field_object", where="templates")
+    return templates
 
 
 def _progress(info: dict[str, Any]) -> None:
@@ -119,8 +124,7 @@ def _cmd_finetune(args: argparse.Namespace) -> None:
     config = {s.name: getattr(args, s.name) for s in FINETUNE
               if getattr(args, s.name) is not None}
     samples = _samples(args)
-    steps = finetune_steps(registry.get_production(doc), config,
-                           templates=_read_json(args.templates) if args.templates else None,
+    steps = finetune_steps(registry.get_production(doc), config, templates=_templates(args),
                            samples=samples)
     while True:
         try:
@@ -137,7 +141,7 @@ def _cmd_predict(args: argparse.Namespace) -> None:
     if not texts:
         raise ValueError("no pattern given: pass 100-character 0/1 strings, or '-' for stdin")
     service = Service(lambda: _read(args))
-    patterns = [parse_pattern(t) for t in texts]  # all validated before any output
+    patterns = [parse_pattern_text(t) for t in texts]  # all validated before any output
     for p in patterns:
         _emit(service.predict(p))
 
@@ -238,10 +242,13 @@ def _add_setting(parser: argparse.ArgumentParser, s: Setting) -> None:
                         help=f"{s.help} {s.section}: {s.describe()}; default {default}")
 
 
-SAMPLES_HELP = ('JSON list of {"label": a letter or "(none)", "pattern": 100 zeros and '
-                'ones, "split"?: "train"|"test"}; without a split, a stable 30%% of each '
+PATTERN_HELP = ("100 zeros and ones: a list, 10 rows of 10, or a string such as "
+                "'0110…' (whitespace, commas, '|' and '_' ignored)")
+SAMPLES_HELP = ('JSON list of {"label": a letter or "(none)", "pattern": ' + PATTERN_HELP
+                + ', "split"?: "train"|"test"}; without a split, a stable 30%% of each '
                 "label's are test drawings, which judge the model (the gate) and are not "
                 "trained on")
+TEMPLATES_HELP = "JSON object {letter: pattern} of letters %s; a pattern is " + PATTERN_HELP
 
 
 def _add_promotion(parser: argparse.ArgumentParser) -> None:
@@ -273,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_setting(t, s)
     t.add_argument("--samples", metavar="FILE", help=SAMPLES_HELP + "; train drawings are "
                    "trained on beside the synthetic data")
+    t.add_argument("--templates", metavar="FILE", help=TEMPLATES_HELP % "beyond b, d and f")
     _add_promotion(t)
     t.set_defaults(func=_cmd_train)
 
@@ -282,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "parent is production. New letters grow the output layer.")
     f.add_argument("--samples", required=True, metavar="FILE", help=SAMPLES_HELP)
     f.add_argument("--templates", metavar="FILE",
-                   help='JSON object {letter: pattern} of letters the model does not know')
+                   help=TEMPLATES_HELP % "the model does not know")
     for s in FINETUNE:
         _add_setting(f, s)
     _add_promotion(f)

@@ -36,6 +36,12 @@ MESSAGES: dict[str, str] = {
     "pattern_size": "pattern must have {size} values ({grid}x{grid}), got shape {shape}",
     "pattern_number": "pattern value {index} is {value}; use 0 or 1",
     "bits": "bits must be a string of {size} characters 0 or 1",
+    "pattern_string": "pattern must be {size} cells of 0 and 1 (a {grid}x{grid} grid as a "
+                      "list of rows, a flat list, or a string of {size} characters 0 and "
+                      "1); got a string of {count} characters",
+    "pattern_character": "pattern character {index} is '{character}'; a pattern written as "
+                         "text holds only 0 and 1 (spaces, line breaks, commas, '|' and '_' "
+                         "between them are ignored)",
     "pattern_value": "pattern value {index} is {value}; only 0 and 1 are allowed",
     # the registry
     "no_model": "no model with version '{version}'; available: {known}",

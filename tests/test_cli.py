@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT
 from drawings import DRAWINGS, as_bits
 
+from mlp_core.registry import store
+
 
 def run(*args, stdin: str = "", registry=None):
     cmd = [sys.executable, "-m", "mlp_core"]
@@ -57,11 +59,16 @@ def test_predict_from_stdin_accepts_grid_separators():
     assert [r["letter"] for r in lines(out)] == ["b", "f"]
 
 
-@pytest.mark.parametrize("arg", ["0101", "2" * 100, "0" * 101])
-def test_predict_bad_input_one_line_error(arg):
+@pytest.mark.parametrize("arg, message", [
+    ("0101", "pattern must be 100 cells of 0 and 1 (a 10x10 grid as a list of rows, a flat "
+     "list, or a string of 100 characters 0 and 1); got a string of 4 characters"),
+    ("2" * 100, "pattern character 0 is '2'; a pattern written as text holds only 0 and 1"),
+    ("0" * 101, "pattern must be 100 cells of 0 and 1"),
+])
+def test_predict_bad_input_one_line_error(arg, message):
     code, out, err = run("predict", "0" * 100, arg)
     assert code == 1 and out == ""  # nothing printed for the valid one either
-    assert err.startswith("error: a pattern must be 100 characters of 0 and 1")
+    assert err.startswith(f"error: {message}")
     assert len(err.strip().splitlines()) == 1
 
 
@@ -118,3 +125,77 @@ def test_bad_hyperparameter_and_missing_registry(tmp_path):
     assert code == 2 and "invalid choice: 'qui'" in err and not (tmp_path / "r.json").exists()
     code, _, err = run("predict", "0" * 100, registry=tmp_path / "none.json")
     assert code == 1 and "no production model" in err
+
+
+#: An "e" written as text, as a person might put it in a JSON file: rows split by "|".
+E_TEXT = "|".join(["0000000000", "0001111000", "0010000100", "0100000010", "0111111110",
+                   "0100000000", "0100000000", "0010000100", "0001111000", "0000000000"])
+#: The same e, smaller and to the left: never a template.
+E_SMALL = "".join(["0000000000", "0000000000", "0000000000", "0011100000", "0100010000",
+                   "0111110000", "0100000000", "0100010000", "0011100000", "0000000000"])
+QUICK = ("--preset", "quick", "--n-samples", "3000", "--max-epochs", "12", "--quiet")
+
+
+def test_train_learns_a_letter_whose_template_and_samples_are_text(tmp_path):
+    """``train --templates`` adds a letter to the default recipe; a template and drawn
+    examples written as 100 characters 0/1 (with separators) are read like lists: the
+    train drawings are trained on, the test drawings judge the model (the gate)."""
+    templates, samples = tmp_path / "letters.json", tmp_path / "samples.json"
+    templates.write_text(json.dumps({"e": E_TEXT}))
+    samples.write_text(json.dumps(
+        [{"label": "e", "pattern": E_SMALL, "split": "train"}] * 3
+        + [{"label": "e", "pattern": " ".join(E_SMALL), "split": "test"},
+           {"label": "b", "pattern": bits(DRAWINGS["b"][0]), "split": "test"}]))
+    reg = tmp_path / "reg.json"
+    code, out, err = run("train", *QUICK, "--templates", str(templates), "--samples",
+                         str(samples), "--promote", registry=reg)
+    assert code == 0, err
+    trained = lines(out)[0]
+    assert trained["is_production"] and trained["gate"]["evidence"]["n"] == 2
+    info = lines(run("info", registry=reg)[1])[0]
+    assert sorted(info["classes"]) == ["b", "d", "e", "f"]
+    assert info["dataset_info"]["templates"]["e"] == [int(c) for c in E_TEXT if c != "|"]
+    assert info["dataset_info"]["user_samples"] == 3
+    code, out, err = run("predict", E_TEXT, bits(DRAWINGS["d"][0]), registry=reg)
+    assert code == 0, err
+    assert [(r["letter"], r["recognized"]) for r in lines(out)] == [("e", True), ("d", True)]
+
+
+def test_finetune_reads_samples_written_as_text(tmp_path):
+    reg = tmp_path / "reg.json"
+    reg.write_bytes(store.DEFAULT_BUNDLE.read_bytes())
+    samples = tmp_path / "samples.json"
+    samples.write_text(json.dumps([{"label": k, "pattern": bits(d), "split": "train"}
+                                   for k, ds in DRAWINGS.items() for d in ds]))
+    code, out, err = run("finetune", "--samples", str(samples), "--epochs", "1", "--quiet",
+                         registry=reg)
+    assert code == 0, err
+    assert lines(out)[0]["parent"] == lines(run("info", registry=reg)[1])[0]["version"]
+
+
+@pytest.mark.parametrize("command", ["train", "finetune"])
+@pytest.mark.parametrize("templates, samples, message", [
+    ({"e": E_TEXT[:-1]}, [], "templates.e: pattern must be 100 cells of 0 and 1 (a 10x10 "
+     "grid as a list of rows, a flat list, or a string of 100 characters 0 and 1); got a "
+     "string of 99 characters"),
+    ({"e": E_TEXT.replace("1", "#", 1)}, [], "templates.e: pattern character 14 is '#'"),
+    ({"e": [1] * 99}, [], "templates.e: pattern must have 100 values (10x10), got shape"),
+    (["e"], [], "templates must be an object"),
+    ({}, [{"label": "b", "pattern": "1" * 101}], "samples[0]: pattern must be 100 cells of "
+     "0 and 1 (a 10x10 grid as a list of rows, a flat list, or a string of 100 characters "
+     "0 and 1); got a string of 101 characters"),
+])
+def test_a_bad_text_pattern_is_refused_clearly_and_nothing_is_written(
+        tmp_path, command, templates, samples, message):
+    reg = tmp_path / "reg.json"
+    if command == "finetune":
+        reg.write_bytes(store.DEFAULT_BUNDLE.read_bytes())
+    before = reg.read_bytes() if reg.exists() else None
+    (tmp_path / "t.json").write_text(json.dumps(templates))
+    (tmp_path / "s.json").write_text(json.dumps(samples))
+    flags = QUICK if command == "train" else ("--epochs", "1", "--quiet")
+    code, out, err = run(command, *flags, "--templates", str(tmp_path / "t.json"),
+                         "--samples", str(tmp_path / "s.json"), "--promote", registry=reg)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {message}") and len(err.strip().splitlines()) == 1, err
+    assert (reg.read_bytes() if reg.exists() else None) == before

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from drawings import DRAWINGS, as_bits
 
 from mlp_core import MLP, default_templates, make_dataset, train_val_split
-from mlp_core.data.synthetic import flip_pixels, glyph_variants, parse_template
+from mlp_core.data.drawing import read_pattern
+from mlp_core.data.examples import check_new_letter, check_samples
+from mlp_core.data.synthetic import check_template, flip_pixels, glyph_variants, parse_template
 
 
 def _bbox(x: np.ndarray) -> tuple[int, int, int, int]:
@@ -135,3 +139,39 @@ def test_bad_templates():
         parse_template(["#"])
     with pytest.raises(ValueError, match="only 0 and 1"):
         make_dataset(30, templates={**default_templates(), "z": np.full((10, 10), 2)})
+
+
+def test_a_pattern_written_as_text_is_read_by_the_one_text_reader():
+    """Templates and drawn examples may be text, as ``predict`` reads it: 100 characters
+    0/1, with whitespace, commas, '|' and '_' between them ignored."""
+    x = np.array(as_bits(DRAWINGS["b"][0]), dtype=float)
+    rows = ["".join(str(int(v)) for v in r) for r in x.reshape(10, 10)]
+    for text in ("".join(rows), "|".join(rows), "\n".join(rows), ", ".join(rows)):
+        assert np.array_equal(read_pattern(text), x)
+        assert np.array_equal(check_template("e", text), x.reshape(10, 10))
+        X, _ = check_samples([{"label": "b", "pattern": text}], ["b", "d", "f"])
+        assert np.array_equal(X[0], x)
+    assert np.array_equal(read_pattern(x.tolist()), x)  # values as before
+    assert check_new_letter({"letter": "e", "template": "|".join(rows)}, ["b"])[
+        "template"] == x.astype(int).tolist()
+
+
+SHAPE = ("pattern must be 100 cells of 0 and 1 (a 10x10 grid as a list of rows, a flat "
+         "list, or a string of 100 characters 0 and 1); got a string of ")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("01" * 49 + "0", SHAPE + "99 characters"),
+    ("0" * 101, SHAPE + "101 characters"),
+    ("", SHAPE + "0 characters"),
+    ("0" * 50 + "2" + "0" * 49, "pattern character 50 is '2'; a pattern written as text"),
+    ("0 0 x" + "0" * 97, "pattern character 4 is 'x'"),
+])
+def test_a_bad_text_pattern_says_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_pattern(text)
+    with pytest.raises(ValueError, match=re.escape(f"templates.e: {message}")):
+        check_template("e", text)
+    with pytest.raises(ValueError, match=re.escape(f"samples[1]: {message}")):
+        check_samples([{"label": "b", "pattern": [0] * 100}, {"label": "b", "pattern": text}],
+                      ["b"])

@@ -1,4 +1,5 @@
-"""A drawing as the grid sends it: checked, and read from its compact bit form."""
+"""A drawing as the grid sends it: checked, and read from its compact bit form; and a
+drawing in any form a person writes one (``read_pattern``: values, or text)."""
 
 from __future__ import annotations
 
@@ -90,3 +91,30 @@ def parse_bits(bits: str, *, centered: bool = False) -> np.ndarray:
     if centered:
         bits = center_bits(bits)
     return np.frombuffer(bits.encode("ascii").translate(_BIT_BYTES), np.bool_)
+
+
+#: What may stand between the cells of a pattern written as text (besides whitespace).
+TEXT_SEPARATORS = ",|_"
+_DROP_SEPARATORS = str.maketrans("", "", TEXT_SEPARATORS)
+
+
+def parse_pattern_text(text: str) -> np.ndarray:
+    """A drawing written as text: 100 characters "0" or "1", row-major, with any
+    whitespace, commas, '|' and '_' between them ignored (``"0110…"``,
+    ``"0110000000|0110000000|…"``); as a float64 vector, or ``ValueError`` saying what is
+    wrong. The one reader of text patterns: ``predict`` on the command line, templates and
+    examples in files."""
+    cells = "".join(text.split()).translate(_DROP_SEPARATORS)
+    if not _BIT_CHARS.issuperset(cells):
+        index, character = next((i, c) for i, c in enumerate(text) if c not in _BIT_CHARS
+                                and not c.isspace() and c not in TEXT_SEPARATORS)
+        raise coded(ValueError, "pattern_character", index=index, character=character)
+    if len(cells) != N_PIXELS:
+        raise coded(ValueError, "pattern_string", size=N_PIXELS, grid=GRID, count=len(cells))
+    return parse_bits(cells).astype(np.float64)
+
+
+def read_pattern(pattern: Any) -> np.ndarray:
+    """A drawing as a person's file holds it: text (``parse_pattern_text``) or values
+    (``validate_pattern``); a float64 vector of 100 zeros and ones, or ``ValueError``."""
+    return parse_pattern_text(pattern) if isinstance(pattern, str) else validate_pattern(pattern)

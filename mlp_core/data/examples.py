@@ -17,7 +17,7 @@ import numpy as np
 
 from ..limits import MAX_USER_SAMPLES, N_PIXELS, NONE_LABEL
 from ..messages import coded, within
-from .drawing import validate_pattern
+from .drawing import read_pattern
 from .synthetic import check_template
 
 SPLITS = ("train", "test")
@@ -54,8 +54,9 @@ def with_splits(samples: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def check_samples(samples: Any, classes: Sequence[str],
                   where: str | None = "samples") -> tuple[np.ndarray, np.ndarray]:
     """A person's drawn examples ``[{"label", "pattern"}, ...]`` as ``(X, y)``; every
-    label must be one of ``classes`` or ``NONE_LABEL`` (a drawing of none of them). A bad
-    drawing is named by its place under ``where``."""
+    label must be one of ``classes`` or ``NONE_LABEL`` (a drawing of none of them), every
+    pattern values or text (``drawing.read_pattern``). A bad drawing is named by its
+    place under ``where``."""
     if not isinstance(samples, list) or len(samples) > MAX_USER_SAMPLES:
         raise coded(ValueError, "field_list", where=where, limit=MAX_USER_SAMPLES)
     X, y = [], []
@@ -65,7 +66,7 @@ def check_samples(samples: Any, classes: Sequence[str],
             raise coded(ValueError, "unknown_label", n=i + 1, label=label,
                         letters=list(classes))
         try:
-            X.append(validate_pattern(s.get("pattern")))
+            X.append(read_pattern(s.get("pattern")))
         except ValueError as e:
             raise within(ValueError, e, where and f"{where}[{i}]") from None
         y.append(s["label"])
@@ -73,9 +74,10 @@ def check_samples(samples: Any, classes: Sequence[str],
 
 
 def drawings(samples: Iterable[dict[str, Any]], split: str) -> tuple[np.ndarray, np.ndarray]:
-    """The stored examples of one ``split`` (``with_splits``) as ``(X, y)``."""
+    """The stored examples of one ``split`` (``with_splits``) as ``(X, y)``; patterns
+    as values or text (``drawing.read_pattern``)."""
     chosen = [s for s in with_splits(samples) if s["split"] == split]
-    X = np.array([s["pattern"] for s in chosen], dtype=np.float64).reshape(-1, N_PIXELS)
+    X = np.array([read_pattern(s["pattern"]) for s in chosen]).reshape(-1, N_PIXELS)
     return X, np.array([s["label"] for s in chosen], dtype=str)
 
 
@@ -104,5 +106,5 @@ def check_new_letter(new: Any, letters: Sequence[str]) -> dict[str, Any]:
         letter = letter.strip()
     if letter in letters:
         raise coded(ValueError, "letter_exists", letter=letter)
-    template = check_template(letter, validate_pattern(new.get("template")))
+    template = check_template(letter, new.get("template"), where=None)
     return {"letter": letter, "template": template.ravel().astype(int).tolist()}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import product
+from typing import Any
 
 import numpy as np
 
 from ..limits import GRID, N_PIXELS, NONE_LABEL
-from ..messages import coded
+from ..messages import coded, within
+from .drawing import read_pattern
 
 # Bold (2-cell) strokes, b left-aligned and d right-aligned as in a line of text: the
 # templates differ in 45 to 61 cells, so even a 30% pixel-flip rate leaves each letter
@@ -83,15 +85,18 @@ def default_templates() -> dict[str, np.ndarray]:
     return {k: parse_template(v) for k, v in _TEMPLATE_ROWS.items()}
 
 
-def check_template(letter: str, pattern: np.ndarray | Sequence) -> np.ndarray:
-    """Validate a user template (a class name and 100 or 10x10 values of 0/1)."""
+def check_template(letter: str, pattern: Any, where: str | None = "templates") -> np.ndarray:
+    """A template for the class ``letter`` as a 10x10 uint8 array: 100 values or 10 rows
+    of 10, each 0 or 1, or the same as text (``drawing.read_pattern``). A bad pattern is
+    named ``{where}.{letter}`` (unnamed when ``where`` is None)."""
     if not isinstance(letter, str) or not letter.strip() or len(letter) > 32:
         raise coded(ValueError, "letter_name")
     if letter == NONE_LABEL:
         raise coded(ValueError, "letter_reserved", name=NONE_LABEL)
-    arr = np.asarray(pattern, dtype=float).reshape(GRID, GRID)
-    if not np.isin(arr, (0.0, 1.0)).all():
-        raise ValueError(f"template for {letter!r} must contain only 0 and 1")
+    try:
+        arr = read_pattern(pattern).reshape(GRID, GRID)
+    except ValueError as e:
+        raise within(ValueError, e, where and f"{where}.{letter}") from None
     if arr.sum() < 3:
         raise coded(ValueError, "template_cells", letter=letter)
     return arr.astype(np.uint8)
