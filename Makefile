@@ -38,7 +38,7 @@ serve: $(SITE)
 test: lint $(SITE) browsers
 	$(PY) -m pytest -n auto --dist worksteal
 
-## bench: measure (about 10 minutes) -> bench/results.json, bench/report.md, plots
+## bench: measure (about 12 minutes) -> bench/results.json, bench/report.md, bench/new_letter.json, plots
 bench: $(SITE) browsers
 	$(PY) bench/run.py
 

@@ -1,4 +1,5 @@
-"""`make bench`: measure, then write bench/results.json, bench/report.md and plots.
+"""`make bench`: measure, then write bench/results.json, bench/report.md and plots (and
+bench/new_letter.json, as bench/new_letter.py does).
 
     .venv/bin/python bench/run.py [--runs 3] [--startup-runs 5] [--calls 1000] [--seeds 5]
 """
@@ -21,6 +22,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests"), str(HERE)]
 
 import browser_bench  # noqa: E402
 import cpython_bench as cpython  # noqa: E402
+import new_letter  # noqa: E402
 from browser import chromium_path  # noqa: E402  (tests/browser.py)
 
 from mlp_core import registry  # noqa: E402
@@ -206,6 +208,10 @@ def report(results: dict, figures: list[str]) -> str:
     for key, r in results.get("fonts", {}).items():
         lines += ["", f"## {names[key]}, on {len(r['families'])} font families never trained "
                   "on", "", report_markdown(r)]
+    if "new_letter" in results:
+        lines += ["", f"## A new letter from a template and {results['new_letter']['n_examples']} "
+                  "drawings of one training writer (bench/new_letter.py)", "",
+                  new_letter.markdown(results["new_letter"])]
     lines += ["", *(f"![{f}]({f})" for f in figures), ""]
     return "\n".join(lines)
 
@@ -235,7 +241,10 @@ def main() -> None:
         registry.get_production(store.read_registry(store.DEFAULT_BUNDLE))))}
     if "page_trained_entry" in b:
         fonts["page_trained"] = font_report(registry.load_recognizer(b.pop("page_trained_entry")))
-    results = {"cpython": c, "browser": b, "fonts": fonts,
+    print("a new letter from 5 drawings: fine-tuned and trained…", flush=True)
+    taught = new_letter.measure(log=lambda s: print(s, flush=True))
+    new_letter.save(taught)
+    results = {"cpython": c, "browser": b, "fonts": fonts, "new_letter": taught,
                "dist": dist_size(HERE.parent / "dist"),
                "machine": machine(), "runs": args.runs, "startup_runs": args.startup_runs,
                "seeds": args.seeds,
