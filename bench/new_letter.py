@@ -84,6 +84,11 @@ def teaching(hw: Handwriting, letter: str, writer: int,
     return template.astype(int).reshape(10, 10).tolist(), samples
 
 
+def bits(pattern: list[Any]) -> str:
+    """A pattern (10 rows of 10, or 100 cells) as the 100 characters ``predict`` reads."""
+    return "".join(str(v) for v in np.ravel(pattern))
+
+
 def default_doc() -> registry.Document:
     """A fresh in-memory copy of the shipped default registry."""
     return copy.deepcopy(store.read_registry(store.DEFAULT_BUNDLE))
@@ -166,7 +171,8 @@ def measure(letters: Sequence[str] = LETTERS, writers: int = 1, seed: int = SEED
                              "seconds": round(seconds, 2),
                              "epochs": len(result.model.history_["train_loss"]),
                              **figures(promoted(result), letter),
-                             "template": template, "samples": samples})
+                             "template": bits(template),
+                             "samples": [bits(x["pattern"]) for x in samples]})
     return {"seed": seed, "n_examples": N_EXAMPLES, "preset": settings.DEFAULT_PRESET,
             "preset_config": settings.PRESETS[settings.DEFAULT_PRESET].config(),
             "default_model": registry.get_production(default_doc())["version"],
