@@ -16,6 +16,8 @@ from . import registry
 from .data.drawing import parse_pattern_text
 from .data.examples import drawings, with_splits
 from .data.fonts import ROLES, font_report, report_markdown
+from .data.handwriting import handwriting_report
+from .data.handwriting import report_markdown as handwriting_markdown
 from .export import FORMATS, export_model, import_sklearn
 from .messages import coded
 from .registry import store
@@ -149,12 +151,19 @@ def _cmd_predict(args: argparse.Namespace) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> None:
     doc = _read(args)
     entry = registry.get(doc, args.version) if args.version else registry.get_production(doc)
-    report = font_report(registry.load_recognizer(entry), args.role)
+    recognizer = registry.load_recognizer(entry)
+    reports = {"handwriting": (handwriting_report, handwriting_markdown, "writers"),
+               "fonts": (font_report, report_markdown, "font families")}
+    chosen = [args.source] if args.source else list(reports)
     if args.markdown:
-        print(f"Model {entry['version']}, font families in role {args.role!r} "
-              f"({len(report['families'])} families):\n\n{report_markdown(report)}")
+        for name in chosen:
+            make, markdown, unit = reports[name]
+            report = make(recognizer, args.role)
+            print(f"Model {entry['version']}, {name}: {unit} in role {args.role!r}:\n\n"
+                  f"{markdown(report)}\n")
     else:
-        _emit({"version": entry["version"], **report})
+        _emit({"version": entry["version"],
+               **{name: reports[name][0](recognizer, args.role) for name in chosen}})
 
 
 def _cmd_registry(args: argparse.Namespace) -> None:
@@ -306,16 +315,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("health", help="service health").set_defaults(
         func=lambda a: _emit(Service(lambda: _read(a)).health()))
 
-    ev = sub.add_parser("evaluate", help="how a model reads letters and other characters "
-                        "from fonts it was never trained on",
+    ev = sub.add_parser("evaluate", help="how a model reads the handwriting of people and "
+                        "the fonts it was never trained on",
                         description="Judge a model (production by default) on the shipped "
-                        "font grids of families held out of training (mlp_core/data/fonts.py): "
-                        "letters right, rejected or wrong, by style and ink level, and each "
-                        "other character's rejection.")
+                        "handwriting of writers (mlp_core/data/handwriting.py) and font "
+                        "families (mlp_core/data/fonts.py) held out of training: letters "
+                        "right, rejected or wrong (by letter and pen width, by style and ink "
+                        "level), the writers' median and 10th percentile, and each other "
+                        "character's rejection.")
     ev.add_argument("version", nargs="?", help="model version (default: production)")
     ev.add_argument("--role", choices=ROLES, default="evaluation",
-                    help="which families: evaluation (never used in training, the default), "
-                    "validation (chose the rejection margins) or train")
+                    help="which writers and families: evaluation (never used in training, "
+                    "the default), validation (chose the temperature and rejection margins) "
+                    "or train")
+    ev.add_argument("--source", choices=("handwriting", "fonts"),
+                    help="only this source (default: both)")
     ev.add_argument("--markdown", action="store_true", help="tables instead of JSON")
     ev.set_defaults(func=_cmd_evaluate)
 

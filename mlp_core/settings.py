@@ -125,6 +125,9 @@ SETTINGS: tuple[Setting, ...] = (
         choices=("sigmoid", "tanh", "relu")),
     _hp("learning_rate", "Optimizer", "float", 0.1, "Learning rate",
         "Step size of stochastic gradient descent.", min=0.0, max=10.0, min_exclusive=True),
+    _hp("learning_rate_decay", "Optimizer", "float", 1.0, "Learning rate decay",
+        "Each epoch's learning rate is the previous one's times this; 1 keeps it constant.",
+        min=0.5, max=1.0),
     _hp("momentum", "Optimizer", "float", 0.1, "Momentum",
         "Share of the previous step added to the next one.", min=0.0, max=0.999),
     _hp("batch_size", "Optimizer", "int", 32, "Batch size",
@@ -166,6 +169,11 @@ SETTINGS: tuple[Setting, ...] = (
     _data("fonts", "float", 0.0, "Font share",
           "Share of letters and of non-letters rendered from real fonts (printed and "
           "handwriting-style faces) instead of generated; 0 uses generated drawings only.",
+          min=0.0, max=1.0),
+    _data("handwriting", "float", 0.0, "Handwriting share",
+          "Share of letters and of non-letters drawn from real people's pen strokes "
+          "(UNIPEN); font and handwriting shares above 1 in all are scaled to 1, and "
+          "generated drawings fill the rest.",
           min=0.0, max=1.0),
 )
 
@@ -250,6 +258,10 @@ _RECIPE_NETWORK = {"hidden_layer_sizes": [128], "activation": "relu", "learning_
 _SYNTHETIC = {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.35}
 PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("recipe", "Default model recipe (about 30 s)",
+           {**_RECIPE_NETWORK, "l2": 0.03, "learning_rate_decay": 0.8, "max_epochs": 20},
+           {**_SYNTHETIC, "n_samples": 60000, "negatives": 0.5, "handwriting": 0.7,
+            "fonts": 0.2}),
+    Preset("fonts", "1.0 recipe, no handwriting (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03}, {**_SYNTHETIC, "n_samples": 60000, "fonts": 0.5}),
     Preset("synthetic", "First recipe, no fonts (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03}, _SYNTHETIC),

@@ -124,7 +124,7 @@ def test_evaluate_reports_fonts_never_trained_on(tmp_path):
                          text=True, check=True, cwd=tmp_path,
                          env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
                               "PYTHONPATH": str(ROOT)})
-    report = json.loads(out.stdout)
+    report = json.loads(out.stdout)["fonts"]
     fonts = shipped()
     assert report["role"] == "evaluation"
     assert set(report["families"]) == {f for f, r in zip(fonts.families, fonts.roles,

@@ -27,6 +27,7 @@ from mlp_core.model.network import HYPERPARAMETER_DEFAULTS
 from mlp_core.registry import history, model_card, project
 from mlp_core.service import monitoring
 from mlp_core.service.webapi import App
+from mlp_core.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = ROOT / "tests" / "fixtures" / "stored"
@@ -214,6 +215,16 @@ FINGERPRINTS[4] = {
 FINGERPRINTS[5] = {**FINGERPRINTS[4], "project_format": 2,
                    "log_optional_keys": ["review", "shadow"]}
 
+# 6: a data setting (handwriting), a hyperparameter (learning_rate_decay) and the
+# handwriting figure in a model's metrics (metrics.handwriting).
+FINGERPRINTS[6] = {
+    **FINGERPRINTS[5],
+    "data_settings": sorted([*FINGERPRINTS[5]["data_settings"], "handwriting"]),
+    "hyperparameters": sorted([*FINGERPRINTS[5]["hyperparameters"], "learning_rate_decay"]),
+    "metrics_keys": ["accuracy", "calibration", "confusion_matrix", "correct", "handwriting",
+                     "labels", "macro_f1", "open_set", "per_class", "total"],
+}
+
 
 def fingerprint() -> dict:
     stores = re.findall(r'createObjectStore\("(\w+)"', STORAGE_JS.read_text())
@@ -225,6 +236,7 @@ def fingerprint() -> dict:
             "hyperparameters": sorted(HYPERPARAMETER_DEFAULTS),
             "data_settings": sorted(settings.defaults("data")),
             "calibration_keys": sorted(serialize.CALIBRATION_KEYS),
+            "metrics_keys": sorted(train.METRICS_KEYS),
             "event_keys": sorted(history.EVENT_KEYS),
             "log_keys": sorted(monitoring.LOG_KEYS),
             "log_optional_keys": sorted(monitoring.OPTIONAL_LOG_KEYS),

@@ -237,7 +237,8 @@ _D = HYPERPARAMETER_DEFAULTS
 class MLP:
     """Multilayer perceptron classifier: sigmoid/tanh/relu hidden layers, softmax output.
 
-    Trained by mini-batch SGD with momentum on cross-entropy (+ optional L2), with early
+    Trained by mini-batch SGD with momentum on cross-entropy (+ optional L2; the learning
+    rate may fall by a factor each epoch, ``learning_rate_decay``), with early
     stopping on validation loss: training stops once the loss has not improved by more
     than ``tolerance`` for ``patience`` epochs, and the best weights are kept.
 
@@ -253,8 +254,10 @@ class MLP:
 
     def __init__(self, hidden_layer_sizes: Sequence[int] | int = _D["hidden_layer_sizes"],
                  activation: str = _D["activation"],
-                 learning_rate: float = _D["learning_rate"], momentum: float = _D["momentum"],
-                 batch_size: int = _D["batch_size"], l2: float = _D["l2"],
+                 learning_rate: float = _D["learning_rate"],
+                 learning_rate_decay: float = _D["learning_rate_decay"],
+                 momentum: float = _D["momentum"], batch_size: int = _D["batch_size"],
+                 l2: float = _D["l2"],
                  max_epochs: int = _D["max_epochs"], tolerance: float = _D["tolerance"],
                  patience: int = _D["patience"],
                  validation_fraction: float = _D["validation_fraction"],
@@ -262,6 +265,7 @@ class MLP:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.learning_rate = learning_rate
+        self.learning_rate_decay = learning_rate_decay
         self.momentum = momentum
         self.batch_size = batch_size
         self.l2 = l2
@@ -458,6 +462,8 @@ class MLP:
         stop_reason = "max_epochs"
         began = time.perf_counter()
         for epoch in range(1, hp["max_epochs"] + 1):
+            # A step-by-epoch schedule: each epoch's rate is the previous one's times decay.
+            lr = hp["learning_rate"] * hp["learning_rate_decay"] ** (epoch - 1)
             order = rng.permutation(n)
             # Shuffled once per epoch; each batch is then a view (no NumPy call).
             X_epoch, Y_epoch = X.take(order, axis=0), Y.take(order, axis=0)

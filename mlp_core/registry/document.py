@@ -17,6 +17,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from .. import settings
 from ..limits import MAX_BUNDLE_BYTES, MAX_MODELS, MAX_TAG_CHARS, MAX_TAGS
 from ..messages import coded, unreadable_version, within
 from ..model.network import HYPERPARAMETER_DEFAULTS, MLP
@@ -93,14 +94,23 @@ def _migrate_legacy_entry(entry: Any, i: int) -> Any:
 _SETTING_DEFAULTS = json.loads(json.dumps(HYPERPARAMETER_DEFAULTS))
 
 
+#: Every data setting's default: a trained model's ``dataset_info`` written before one was
+#: added gets it (``handwriting`` 0: trained without handwriting, as it was).
+_DATA_DEFAULTS = settings.defaults("data")
+
+
 def migrate_entry(entry: Any) -> Any:
     """One entry of the current schema (as IndexedDB stores them) brought up to date: the
     settings its hyperparameters lack (added after it was written) get their defaults, in
-    the entry and in its model. Anything else is left as it is for validation to judge;
-    ``entry`` is not mutated."""
+    the entry and in its model, and so do the data settings of a trained model's
+    ``dataset_info`` (one with ``n_samples``). Anything else is left as it is for
+    validation to judge; ``entry`` is not mutated."""
     if not isinstance(entry, dict):
         return entry
     out = entry
+    info = out.get("dataset_info")
+    if isinstance(info, dict) and "n_samples" in info and _DATA_DEFAULTS.keys() - info.keys():
+        out = {**out, "dataset_info": {**_DATA_DEFAULTS, **info}}
     for path in (("hyperparameters",), ("model", "hyperparameters")):
         holder = out if len(path) == 1 else out.get("model")
         hp = holder.get(path[-1]) if isinstance(holder, dict) else None

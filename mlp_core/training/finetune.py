@@ -26,7 +26,7 @@ from .train import (
     letters,
     rejection_rows,
     training_drawings,
-    validation_fonts,
+    validation_rows,
 )
 
 
@@ -63,7 +63,7 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
         prepare(X), y.astype(str), validation_fraction=hp["validation_fraction"] or 0.2,
         seed=hp["seed"])
     # The rejection margins are chosen again, as in training, on held-out font families.
-    Xv, yv, cv = validation_fonts(data, sorted(all_templates), len(y_val), hp["seed"])
+    Xv, yv, cv = validation_rows(data, all_templates, len(y_val), hp["seed"])
     Xs, ys = training_drawings(samples, all_templates)
     added = {k: v for k, v in all_templates.items() if k not in default_templates()}
     fingerprint = data_sha256({**hp, "finetune": cfg, "parent": parent["version"]}, data,

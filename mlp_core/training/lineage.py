@@ -11,13 +11,17 @@ from typing import Any
 
 import numpy as np
 
+from ..data.sources import data_files_sha256
+
 
 def data_sha256(hyperparameters: Mapping[str, Any], data: Mapping[str, Any],
                 templates: Mapping[str, Any], X_user: np.ndarray,
                 y_user: np.ndarray) -> str:
-    """SHA-256 of the settings, the added letters' templates and the person's training
-    drawings, as canonical JSON: equal when, and only when, the data trained on is."""
+    """SHA-256 of the settings, the data files the sources read (their own SHA-256), the
+    added letters' templates and the person's training drawings, as canonical JSON: equal
+    when, and only when, the data trained on is."""
     doc = {"hyperparameters": dict(hyperparameters), "data": dict(data),
+           "files": data_files_sha256(data),
            "templates": {k: np.asarray(v).astype(int).ravel().tolist()
                          for k, v in sorted(templates.items())},
            "samples": [[str(label), "".join(map(str, row))] for label, row in

@@ -12,11 +12,11 @@ import numpy as np
 
 from .. import settings
 from ..data.examples import check_samples
-from ..data.fonts import font_rows
+from ..data.handwriting import handwriting_summary
 from ..data.heldout import open_set_report
-from ..data.negatives import make_negatives
-from ..data.synthetic import check_template, default_templates, make_dataset
-from ..limits import MAX_CLASSES, N_PIXELS, NONE_LABEL
+from ..data.sources import mix
+from ..data.synthetic import check_template, default_templates
+from ..limits import MAX_CLASSES, NONE_LABEL
 from ..messages import coded
 from ..model.calibration import (
     calibrated,
@@ -49,41 +49,29 @@ def check_data_config(cfg: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def dataset(cfg: Mapping[str, Any], templates: Mapping[str, Any] | None = None, *,
             seed: int = DEFAULT_SEED, role: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    """Letters from ``make_dataset`` and a share ``negatives`` of non-letters (labelled
-    ``NONE_LABEL``), driven by a data configuration (as ``check_data_config`` returns).
-    A share ``fonts`` of both is rendered from real fonts (``data.fonts``) of families in
-    ``role``."""
-    letters = sorted(default_templates() if templates is None else templates)
+    """``cfg["n_samples"]`` drawings, a share ``negatives`` of them none of the letters
+    (labelled ``NONE_LABEL``), from every source of ``data.sources`` by its share; fonts
+    and handwriting from families and writers in ``role``."""
+    templates = default_templates() if templates is None else templates
     n_none = round(cfg["n_samples"] * cfg["negatives"])
-    n_letters = cfg["n_samples"] - n_none
-    share = cfg.get("fonts", 0.0)
-    rng = np.random.default_rng([seed, 2])
-    Xf, yf, _ = font_rows(round(n_letters * share), round(n_none * share), letters, role,
-                          noise_max=cfg["augment_noise_max"], rng=rng)
-    n_none -= int(np.sum(yf == NONE_LABEL))  # the rest: generated
-    X, y = make_dataset(n_letters - int(np.sum(yf != NONE_LABEL)), templates=templates,
-                        clean_fraction=cfg["clean_fraction"],
-                        noise_range=(cfg["noise_min"], cfg["noise_max"]),
-                        augment=cfg["augment"], augment_noise_max=cfg["augment_noise_max"],
-                        seed=seed)
-    X, y = np.vstack([X, Xf]), np.concatenate([y.astype(str), yf])
-    if not n_none:
-        return X, y
-    X_none = make_negatives(n_none, exclude=letters, noise_max=cfg["augment_noise_max"],
-                            seed=seed + 1)
-    return np.vstack([X, X_none]), np.concatenate([y, [NONE_LABEL] * n_none])
+    X, y, _ = mix(cfg["n_samples"] - n_none, n_none, templates, cfg,
+                  np.random.default_rng([seed, 2]), seed=seed, role=role)
+    return X, y
 
 
-def validation_fonts(cfg: Mapping[str, Any], letters: list[str], n_val: int,
-                     seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``n_val`` font rows from the *validation* families (none if ``fonts`` is 0), letters
-    and other characters in the data's proportions, with their labels and characters:
-    held out by font family, they choose the rejection margins."""
-    if not cfg.get("fonts", 0.0):
-        return np.zeros((0, N_PIXELS)), np.zeros(0, dtype=str), np.zeros(0, dtype=str)
+def validation_rows(cfg: Mapping[str, Any], templates: Mapping[str, Any], n_val: int,
+                    seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n_val`` rows from the *validation* families and writers of the sources that hold
+    some out (none if their shares are 0), letters and other characters in the data's
+    proportions, with their labels and characters: they choose the rejection margins."""
     n_none = round(n_val * cfg["negatives"])
-    return font_rows(n_val - n_none, n_none, letters, "validation",
-                     noise_max=cfg["augment_noise_max"], rng=np.random.default_rng([seed, 3]))
+    return mix(n_val - n_none, n_none, templates, cfg, np.random.default_rng([seed, 3]),
+               seed=seed, role="validation", held_out_only=True)
+
+
+#: The keys of a trained model's metrics (``describe``): a stored format.
+METRICS_KEYS = ("accuracy", "correct", "total", "labels", "confusion_matrix", "per_class",
+                "macro_f1", "calibration", "open_set", "handwriting")
 
 
 @dataclass
@@ -130,7 +118,7 @@ def train_steps(
     X_tr, X_val, y_tr, y_val = train_val_split(
         X, y, validation_fraction=hp["validation_fraction"], seed=hp["seed"])
     # Fonts of families held out of training: they choose the rejection margin.
-    Xv, yv, cv = validation_fonts(cfg, sorted(all_templates), len(y_val), hp["seed"])
+    Xv, yv, cv = validation_rows(cfg, all_templates, len(y_val), hp["seed"])
     model = MLP(**hp)
     epochs = model.fit_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
 
@@ -180,7 +168,9 @@ def describe(model: MLP, X_val: np.ndarray, y_val: np.ndarray, info: dict[str, A
     metrics["calibration"] = calibrate(model, X_val, y_val)
     model.none_margins_ = rejection_margins(model, *rejection_set) if rejection_set else {}
     metrics["calibration"]["none_margins"] = dict(model.none_margins_)
-    metrics["open_set"] = open_set_report(recognizer_of(model, preprocessing))
+    recognizer = recognizer_of(model, preprocessing)
+    metrics["open_set"] = open_set_report(recognizer)
+    metrics["handwriting"] = handwriting_summary(recognizer)
     dataset_info = {**info, "val_samples": len(y_val), "user_samples": user_samples,
                     "classes": [str(c) for c in model.classes_ if c != NONE_LABEL],
                     **(extra or {})}

@@ -14,7 +14,10 @@ const DB_NAME = "letter-recognizer";
 // 5: a logged prediction may carry `shadow` (shadow mode's answer) and `review` (the
 // person's label, or a dismissal: it stays in the log), and an example may be labelled
 // "(none)"; no store changes.
-const DB_VERSION = 5;
+// 6: the data setting `handwriting`, the hyperparameter `learning_rate_decay` and the
+// model's `metrics.handwriting` (records written before lack them: their defaults, 0
+// and 1, keep their meaning; no store changes).
+const DB_VERSION = 6;
 
 let dbPromise = null;
 let onNewerVersion = () => {};
