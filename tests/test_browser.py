@@ -221,6 +221,37 @@ def _second_model_bundle() -> dict:
     return doc
 
 
+def test_the_facts_and_the_models_table_lead_with_real_handwriting(app):
+    """Production's facts and the Models table give the real-handwriting figure first,
+    then the validation accuracy; a model trained before it was measured shows "—" and
+    why."""
+    from test_model_card import HANDWRITING
+
+    bundle = _second_model_bundle()
+    older = MLP(hidden_layer_sizes=(8,), max_epochs=5, seed=6).fit(*make_dataset(90, seed=6))
+    bundle, _ = registry.register(bundle, older, accuracy=0.41)
+    measured, unmeasured = (m["version"] for m in bundle["models"])
+    bundle["models"][0]["metrics"]["handwriting"] = HANDWRITING
+    app.evaluate("b => window.mlp.registry.import(b)", bundle)
+    app.evaluate("v => window.mlp.registry.setProduction(v)", measured)
+    facts = app.locator("#model-info")
+    expect(facts).to_contain_text(measured)
+    assert facts.locator("dt").all_inner_texts()[:3] == [
+        "Version", "Real handwriting", "Validation accuracy"]
+    expect(facts.locator("dd").nth(1)).to_have_text(
+        "91.0% read right: b, d, and f by 22 people it never saw, both pen widths")
+    expect(facts.locator("dd").nth(2)).to_have_text(
+        "42.0% on a held-out part of its own training drawings")
+    app.get_by_role("tab", name="Models").click()
+    headers = app.locator("#models-table thead th").all_inner_texts()
+    assert headers.index("Real handwriting") == headers.index("Validation") - 1
+    table = app.locator("#models-table")
+    expect(table.locator(f'tr[data-version="{measured}"]').get_by_test_id("handwriting")
+           ).to_have_text("91.0%")
+    expect(table.locator(f'tr[data-version="{unmeasured}"]').get_by_test_id("handwriting")
+           ).to_have_text("— not measured: trained before the app measured handwriting")
+
+
 def test_registry_persists_across_reload(app):
     bundle = _second_model_bundle()
     version = bundle["models"][0]["version"]

@@ -1,13 +1,17 @@
-"""The build: the vendored NumPy wheel is verified, and dist/ carries every license."""
+"""The build: the vendored NumPy wheel is verified, dist/ carries every license, and the
+data files training reads are served beside the site's wheel, not in it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import shutil
 import zipfile
 
 import pytest
 
 import build
+from mlp_core.data import sources
 
 
 def test_vendored_numpy_wheel_is_verified_and_needs_no_network(tmp_path, monkeypatch):
@@ -61,3 +65,22 @@ def test_the_site_ships_the_official_files_cut_to_what_runs(dist):
     record = next(d for n, d in _entries(dist / "pyodide" / build.NUMPY_WHEEL).items()
                   if n.endswith("RECORD")).decode()
     assert "numpy/f2py" not in record and "numpy/_core/__init__.py" in record
+
+
+def test_the_data_files_are_served_precached_and_left_out_of_the_sites_wheel(dist):
+    """Every data file training reads (sources.DATA_FILES) is at the site's root, as the
+    worker fetches it before a training, in the service worker's precache (its exact
+    bytes) and out of the site's mlp_core wheel; the page reads the same list."""
+    assert set(build.DATA_FILES) == set(sources.DATA_FILES) == {"fonts.npz", "handwriting.npz"}
+    sw = (dist / "sw.js").read_text()
+    for name, path in build.DATA_FILES.items():
+        served = (dist / name).read_bytes()
+        assert served == path.read_bytes(), name
+        digest = base64.b64encode(hashlib.sha256(served).digest()).decode()
+        assert f'["{name}", "sha256-{digest}"]' in sw, name
+    (wheel,) = (dist / "pyodide").glob("mlp_core-*.whl")
+    names = set(_entries(wheel))
+    assert "mlp_core/data/sources.py" in names
+    assert not any(n.endswith((".npz", "/default_registry.json")) for n in names), names
+    generated = (dist / "shared" / "limits.generated.js").read_text()
+    assert f"export const DATA_FILES = {list(sources.DATA_FILES)!r};".replace("'", '"') in generated

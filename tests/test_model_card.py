@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from drawings import DRAWINGS, as_bits
@@ -50,6 +51,8 @@ def test_the_card_of_an_imported_model_says_where_it_came_from():
     assert "Imported from mine.skops (CenterDrawing -> MLPClassifier; scikit-learn 1.6.1" in card
     assert "Imported with mlp_core" in card and "Trained in" not in card
     assert "the other settings are defaults" in card
+    assert "Real handwriting: — (imported: not measured)." in card
+    assert "Where they come from" not in card
 
 
 def test_a_card_for_an_old_model_says_what_was_not_recorded(two_model_registry):
@@ -61,6 +64,55 @@ def test_a_card_for_an_old_model_says_what_was_not_recorded(two_model_registry):
                                  tags=["old"])
     card = model_card(registry.get(notes, entry["version"]))
     assert "> line one\n> line two" in card and "Tags: old." in card
+
+
+#: ``metrics["handwriting"]`` as training records it (``data.handwriting.handwriting_summary``).
+HANDWRITING = {"role": "evaluation", "writers": 22, "n": 1234, "right": 0.91, "rejected": 0.06,
+               "wrong": 0.03, "top1": 0.95, "by_letter": {"b": 0.93, "d": 0.9, "f": 0.89},
+               "by_pen": {"thin": 0.9, "thick": 0.92}, "writer_median": 0.94,
+               "writer_p10": 0.8, "others_n": 7000, "others_rejected": 0.9}
+
+
+def _default_entry(metrics: dict | None = None, **data) -> dict:
+    """The default model's entry with its metrics' handwriting figure replaced (or left
+    out: None) and ``data`` settings over its own (a key given as None is left out)."""
+    entry = copy.deepcopy(registry.get_production(store.read_registry(store.DEFAULT_BUNDLE)))
+    entry["metrics"].pop("handwriting", None)
+    entry["metrics"].update(metrics or {})
+    entry["dataset_info"].update(data)
+    entry["dataset_info"] = {k: v for k, v in entry["dataset_info"].items() if v is not None}
+    return entry
+
+
+def test_the_card_leads_its_metrics_with_real_handwriting_and_names_every_source():
+    card = model_card(_default_entry({"handwriting": HANDWRITING}, fonts=0.3, handwriting=0.2))
+    metrics = card.split("## Metrics")[1]
+    assert metrics.index("Real handwriting") < metrics.index("Validation (a held-out part")
+    assert ("Real handwriting, by 22 writers it never saw (UNIPEN's evaluation writers), 1234 "
+            "drawings of b, d, f in both pen widths: 91.0% read right and accepted, 6.0% "
+            "rejected as \"none of these\", 3.0% read wrong (top-1, ignoring rejection: "
+            "95.0%).") in card
+    assert ("By letter: b 93.0%, d 90.0%, f 89.0%. By pen: thin 90.0%, thick 92.0%. Per "
+            "writer: median 94.0%, 10th percentile 80.0%. Their other characters: 90.0% of "
+            "7000 rejected.") in card
+    assert ("- Where they come from: 30.0% fonts (printed and handwriting-style faces), 20.0% "
+            "real handwriting (UNIPEN's training writers), 50.0% generated from the letter "
+            "templates.") in card.splitlines()
+    assert "- Generated drawings: " in card  # how: its augment and noise settings
+
+
+def test_a_card_without_a_handwriting_figure_says_why():
+    # Trained before handwriting was measured (and before it was a source: no setting).
+    card = model_card(_default_entry(fonts=1.0, handwriting=None))
+    assert ("Real handwriting: — (not measured: trained before the app measured "
+            "handwriting).") in card.splitlines()
+    assert "- Where they come from: 100.0% fonts (printed and handwriting-style faces)." in (
+        card.splitlines())
+    assert "Generated drawings" not in card  # none were
+    # None of its letters is in the handwriting (none: a model of uppercase letters, say).
+    card = model_card(_default_entry({"handwriting": None}))
+    assert ("Real handwriting: — (not measured: none of its letters is in the handwriting)."
+            in card.splitlines())
 
 
 def test_wilson_interval():

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from test_browser import draw
 
 from mlp_core import registry
+from mlp_core.data.sources import DATA_FILES
 from mlp_core.registry import store
 
 pytestmark = pytest.mark.browser
@@ -89,21 +90,25 @@ def test_javascript_train_reports_every_epoch(context):
     assert "activation must be one of" in err
 
 
-def test_font_glyphs_arrive_with_the_first_training_and_a_failed_download_is_retried(context):
-    """The site's wheel leaves fonts.npz out; the first training fetches it. If that
-    fails, the training says which file and why, changes nothing, and the next one
-    fetches again."""
-    context.route("**/fonts.npz", lambda route: route.fulfill(status=404, body="Not Found"))
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_data_files_arrive_with_the_first_training_and_a_failed_download_is_retried(
+        context, name):
+    """The site's wheel leaves the data files (fonts.npz, handwriting.npz) out; the first
+    training fetches them. If one fails, the training says which file and why, changes
+    nothing, and the next one fetches again."""
+    context.route(f"**/{name}", lambda route: route.fulfill(status=404, body="Not Found"))
     page = open_app(context)
     before = versions(page)
     small = {"hyperparameters": {"hidden_layer_sizes": [8], "max_epochs": 2},
-             "data": {"n_samples": 300, "fonts": 0.5}}
+             "data": {"n_samples": 300, "fonts": 0.3, "handwriting": 0.3}}
     err = page.evaluate("c => window.mlp.train(c).then(() => null, (e) => e.message)", small)
-    assert "could not download fonts.npz (HTTP 404)" in err
+    assert f"could not download {name} (HTTP 404)" in err
     assert versions(page) == before
-    context.unroute("**/fonts.npz")
+    context.unroute(f"**/{name}")
     entry = page.evaluate("c => window.mlp.train(c)", small)
-    assert entry["dataset_info"]["fonts"] == 0.5 and len(versions(page)) == len(before) + 1
+    assert entry["dataset_info"]["fonts"] == entry["dataset_info"]["handwriting"] == 0.3
+    assert len(versions(page)) == len(before) + 1
+    assert entry["metrics"]["handwriting"]["role"] == "evaluation"
 
 
 def test_cancel_stops_and_leaves_registry_unchanged(context):

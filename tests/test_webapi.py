@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -146,6 +147,30 @@ def test_training_step_by_step_then_register(two_model_registry):
     assert json.loads(app.predict(json.dumps([0] * 100)))["model_version"] == version
     with pytest.raises(RegistryError, match="no trained model to register"):
         change(app, "register", "{}")
+
+
+@pytest.mark.parametrize("name", ["fonts.npz", "handwriting.npz"])
+def test_each_data_file_is_installed_where_its_source_reads_it(name, tmp_path, monkeypatch):
+    """The worker hands each fetched data file to ``install_data``: it lands at its
+    source's path and the reading module forgets what it had read. Anything else is
+    refused."""
+    import dataclasses
+    import importlib
+
+    from mlp_core.data import sources
+    module = importlib.import_module(f"mlp_core.data.{name.removesuffix('.npz')}")
+    target = tmp_path / "data" / name  # not the package's own file: other tests read it
+    monkeypatch.setattr(module, "PATH", target)
+    monkeypatch.setattr(sources, "SOURCES", tuple(
+        dataclasses.replace(s, data_file=target) if s.data_file and s.data_file.name == name
+        else s for s in sources.SOURCES))
+    before = module.shipped()
+    raw = (Path(module.__file__).parent / name).read_bytes()
+    App().install_data(name, raw)
+    assert target.read_bytes() == raw
+    assert module.shipped() is not before  # read again, not the cached copy
+    with pytest.raises(ValueError, match="expected one of fonts.npz, handwriting.npz"):
+        App().install_data("../registry.json", b"{}")
 
 
 def test_cancelled_training_registers_nothing(two_model_registry):

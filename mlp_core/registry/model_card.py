@@ -10,9 +10,11 @@ hold these words as ``card.<key>``, written from here by `python build.py genera
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ..data.sources import SOURCES, shares
 from ..limits import GRID, NONE_LABEL
 from .document import Entry, summary
 from .history import HOW
@@ -34,22 +36,41 @@ CARD: dict[str, str] = {
     "not_for": "Not intended for other alphabets or letters, photographs or scans, "
                "handwriting at other resolutions, or any decision that matters.",
     "data": "Data",
-    "data_synthetic": "Synthetic samples from the letter templates: {n} ({train} for "
-                      "training, {val} for validation); {augment} moved, resized or "
-                      "re-stroked; {noise_min} to {noise_max} of pixels flipped; {negatives} "
-                      "non-letters.",
+    "data_drawings": "Drawings: {n} ({train} for training, {val} for validation), "
+                     "{negatives} of them none of its letters.",
+    "data_sources": "Where they come from: {sources}.",
+    "source_synthetic": "generated from the letter templates",
+    "source_fonts": "fonts (printed and handwriting-style faces)",
+    "source_handwriting": "real handwriting (UNIPEN's training writers)",
+    "data_synthetic": "Generated drawings: {augment} moved, resized or re-stroked; "
+                      "{noise_min} to {noise_max} of pixels flipped.",
     "data_own": "The person's own drawings trained on: {n} (test drawings never are).",
     "data_letters": "Letters added by the person: {letters}.",
     "data_finetune": "Fine-tuned from its parent: at most {epochs} epochs at {scale} times "
                      "its learning rate, each of the person's drawings shown {repeat} times "
-                     "per epoch among {replay} synthetic samples.",
+                     "per epoch among {replay} drawings made as its parent's were.",
     "settings": "Settings",
     "setting": "Setting",
     "value": "Value",
     "metrics": "Metrics",
-    "validation": "Validation (synthetic, {n} samples): accuracy {accuracy}.",
-    "validation_f1": "Validation (synthetic, {n} samples): accuracy {accuracy}, macro F1 "
-                     "{f1}.",
+    "handwriting": "Real handwriting, by {writers} writers it never saw (UNIPEN's "
+                   "evaluation writers), {n} drawings of {letters} in both pen widths: "
+                   "{right} read right and accepted, {rejected} rejected as \"none of "
+                   "these\", {wrong} read wrong (top-1, ignoring rejection: {top1}).",
+    "handwriting_detail": "By letter: {letters}. By pen: {pens}. Per writer: median "
+                          "{median}, 10th percentile {p10}. Their other characters: "
+                          "{others} of {others_n} rejected.",
+    "pen_thin": "thin",
+    "pen_thick": "thick",
+    "handwriting_old": "Real handwriting: — (not measured: trained before the app "
+                       "measured handwriting).",
+    "handwriting_imported": "Real handwriting: — (imported: not measured).",
+    "handwriting_no_letters": "Real handwriting: — (not measured: none of its letters is "
+                              "in the handwriting).",
+    "validation": "Validation (a held-out part of its own training drawings, {n} samples): "
+                  "accuracy {accuracy}.",
+    "validation_f1": "Validation (a held-out part of its own training drawings, {n} "
+                     "samples): accuracy {accuracy}, macro F1 {f1}.",
     "letter": "Letter",
     "precision": "Precision",
     "recall": "Recall",
@@ -98,12 +119,13 @@ CARD: dict[str, str] = {
     "event_from": "{at}: {how} {to} (was {from})",
     **{f"how_{kind}": words.card for kind, words in HOW.items()},
     "limits": "Known limits",
-    "limit_validation": "Validation accuracy is measured on synthetic, noised templates, "
-                        "not on real drawings; the test drawings are the real-drawing "
-                        "figure.",
-    "limit_few_tests": "Validation accuracy is measured on synthetic, noised templates, "
-                       "not on real drawings; the test drawings are the real-drawing "
-                       "figure, and {n} of them give a wide interval.",
+    "limit_validation": "Validation accuracy is measured on a held-out part of its own "
+                        "training drawings, not on people's drawings; real handwriting and "
+                        "the test drawings are the real-drawing figures.",
+    "limit_few_tests": "Validation accuracy is measured on a held-out part of its own "
+                       "training drawings, not on people's drawings; real handwriting and "
+                       "the test drawings are the real-drawing figures, and {n} test "
+                       "drawings give a wide interval.",
     "limit_cells": "A drawing is {cells} on/off cells: thickness, pressure and stroke order "
                    "are lost; letters that differ only in such detail cannot be told "
                    "apart.",
@@ -158,6 +180,48 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return [*out, ""]
 
 
+Say = Callable[..., str]  # say(key, **params): a card sentence in the card's language
+
+
+def _data_lines(d: dict[str, Any], say: Say, pct: Callable[[Any], str]) -> list[str]:
+    """The Data section's lines for a model trained here (its ``dataset_info`` ``d``):
+    how many drawings, every source it drew them from with its share (records from
+    before a source existed have none of it), and how the generated ones were made."""
+    numbers = {k: v for k, v in d.items() if isinstance(v, int | float)}
+    parts = {k: v for k, v in shares(numbers).items() if v > 0}
+    lines = [say("data_drawings", n=d["n_samples"], train=d.get("train_samples"),
+                 val=d.get("val_samples"), negatives=pct(d.get("negatives", 0))),
+             say("data_sources", sources=", ".join(
+                 f"{pct(parts[s.name])} {say(f'source_{s.name}')}" for s in SOURCES
+                 if s.name in parts))]
+    if any(s.rest and s.name in parts for s in SOURCES):  # the generated drawings
+        lines.append(say("data_synthetic", augment=pct(d.get("augment", 0)),
+                         noise_min=pct(d.get("noise_min")), noise_max=pct(d.get("noise_max"))))
+    return lines
+
+
+def _handwriting_lines(m: dict[str, Any], d: dict[str, Any], say: Say,
+                       pct: Callable[[Any], str]) -> list[str]:
+    """The Metrics section's lead: how the model reads real handwriting of writers it
+    never saw (``metrics["handwriting"]``), or "—" and why not."""
+    h = m.get("handwriting")
+    if d.get("source") == "imported":
+        return [say("handwriting_imported"), ""]
+    if not isinstance(h, dict):
+        return [say("handwriting_no_letters" if "handwriting" in m else "handwriting_old"), ""]
+    by_letter, by_pen = h.get("by_letter") or {}, h.get("by_pen") or {}
+    pen = {p: say(f"pen_{p}") if f"pen_{p}" in CARD else p for p in by_pen}
+    return [say("handwriting", writers=h.get("writers"), n=h.get("n"),
+                letters=", ".join(by_letter), right=pct(h.get("right")),
+                rejected=pct(h.get("rejected")), wrong=pct(h.get("wrong")),
+                top1=pct(h.get("top1"))),
+            say("handwriting_detail",
+                letters=", ".join(f"{c} {pct(v)}" for c, v in by_letter.items()),
+                pens=", ".join(f"{pen[p]} {pct(v)}" for p, v in by_pen.items()),
+                median=pct(h.get("writer_median")), p10=pct(h.get("writer_p10")),
+                others=pct(h.get("others_rejected")), others_n=h.get("others_n")), ""]
+
+
 def model_card(entry: Entry, test: dict[str, Any] | None = None,
                history: list[dict[str, Any]] = (), words: Words | None = None,
                exports: dict[str, Any] | None = None) -> str:
@@ -198,11 +262,7 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
               + say("use_rejects" if s["can_reject"] else "use_no_reject"), "",
               say("not_for"), "", f"## {say('data')}", ""]
     if d.get("n_samples"):
-        lines.append("- " + say("data_synthetic", n=d["n_samples"], train=d.get("train_samples"),
-                                val=d.get("val_samples"), augment=pct(d.get("augment", 0)),
-                                noise_min=pct(d.get("noise_min")),
-                                noise_max=pct(d.get("noise_max")),
-                                negatives=pct(d.get("negatives", 0))))
+        lines += ["- " + line for line in _data_lines(d, say, pct)]
     if d.get("source") == "imported":
         lines.append("- " + say("data_imported", file=d.get("file"),
                                 estimator=d.get("estimator"), sklearn=d.get("sklearn_version"),
@@ -219,7 +279,7 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     lines += ["", f"## {say('settings')}", "",
               *_table([say("setting"), say("value")], [[k, v] for k, v in hp.items()]),
               *([say("settings_imported"), ""] if d.get("source") == "imported" else []),
-              f"## {say('metrics')}", "",
+              f"## {say('metrics')}", "", *_handwriting_lines(m, d, say, pct),
               say("validation_f1", **accuracy, f1=pct(m["macro_f1"])) if "macro_f1" in m
               else say("validation", **accuracy), ""]
     if "per_class" in m:

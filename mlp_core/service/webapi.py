@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import base64
 import json
+from types import ModuleType
 from typing import Any
 
+from .. import data as data_package
 from .. import registry, settings
-from ..data import fonts
+from ..data import sources
 from ..data.examples import check_new_letter, check_sample, check_split, drawings, with_splits
 from ..data.synthetic import default_templates
 from ..messages import explain
@@ -29,6 +31,15 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built onc
 
 def _dump(obj: Any) -> str:
     return _ENCODER.encode(obj)
+
+
+def _reader_of(path: Any) -> ModuleType:
+    """The module of ``mlp_core.data`` that reads data file ``path``: by convention it
+    names the file ``PATH`` and reads it once, through a cached ``shipped()``."""
+    for module in vars(data_package).values():
+        if isinstance(module, ModuleType) and getattr(module, "PATH", None) == path:
+            return module
+    raise LookupError(f"no module of mlp_core.data reads {path}")
 
 
 class _PageWords:
@@ -262,16 +273,22 @@ class App:
 
     # --- training ------------------------------------------------------------------------
 
-    def install_fonts(self, data: Any) -> None:
-        """Put the font glyphs (``fonts.npz``, bytes or a JavaScript byte array) where
-        ``mlp_core.data.fonts`` reads them: the site's wheel leaves them out, and the
-        worker fetches them before its first training."""
+    def install_data(self, name: str, data: Any) -> None:
+        """Put data file ``name`` (one of ``sources.DATA_FILES``; bytes or a JavaScript
+        byte array) where its source reads it: the site's wheel leaves these files out,
+        and the worker fetches each before a training or a fine-tuning."""
+        path = next((s.data_file for s in sources.SOURCES
+                     if s.data_file and s.data_file.name == name), None)
+        if path is None:
+            raise ValueError(f"{name!r} is not a data file training reads; "
+                             f"expected one of {', '.join(sources.DATA_FILES)}")
         raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
         # A start from the runtime snapshot unpacks no files of packages it restored.
-        fonts.PATH.parent.mkdir(parents=True, exist_ok=True)
-        fonts.PATH.write_bytes(raw)
-        fonts.shipped.cache_clear()
-        fonts.shipped()  # refuses a damaged file now, not in the middle of a training
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+        reader = _reader_of(path)
+        reader.shipped.cache_clear()
+        reader.shipped()  # refuses a damaged file now, not in the middle of a training
 
     def start_training(self, config_json: str) -> str:
         """Check a training configuration and get ready to train one epoch per

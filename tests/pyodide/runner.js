@@ -4,6 +4,7 @@
 // from stdlib-extra.zip, on the end of sys.path; the result lists every module imported
 // and where from, so the test can check that only the tools used it.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { DATA_FILES } from "../shared/limits.generated.js";
 
 self.onmessage = async ({ data: { wheels, args } }) => {
   try {
@@ -19,9 +20,12 @@ self.onmessage = async ({ data: { wheels, args } }) => {
     // the suite reads them where the package keeps them.
     const bundle = await (await fetch(new URL("../registry.json", import.meta.url))).text();
     pyodide.FS.writeFile(pyodide.runPython("import mlp_core.registry.store; str(mlp_core.registry.store.DEFAULT_BUNDLE)"), bundle);
-    // ... and the font glyphs (the page fetches fonts.npz before it first trains).
-    const fonts = new Uint8Array(await (await fetch(new URL("../fonts.npz", import.meta.url))).arrayBuffer());
-    pyodide.FS.writeFile(pyodide.runPython("import mlp_core.data.fonts; str(mlp_core.data.fonts.PATH)"), fonts);
+    // ... and the data files training reads (the page fetches them before it first trains).
+    const app = pyodide.runPython("from mlp_core.service.webapi import App; App()");
+    for (const name of DATA_FILES) {
+      app.install_data(name, new Uint8Array(await (await fetch(new URL(`../${name}`, import.meta.url))).arrayBuffer()));
+    }
+    app.destroy();
     const project = await (await fetch(new URL("./project.zip", import.meta.url))).arrayBuffer();
     pyodide.unpackArchive(project, "zip", { extractDir: "/home/pyodide/project" });
     pyodide.globals.set("ARGS", pyodide.toPy(args));

@@ -2,7 +2,7 @@
 // drawing's answers from every model.
 import { lineChart } from "./charts.js";
 import { $, el, pct } from "./dom.js";
-import { testFigure } from "./results.js";
+import { handwritingFigure, testFigure } from "./results.js";
 import { i18n } from "./strings.js";
 
 /** The answers of every model to one drawing (mlp.predictAll's result) as a table. */
@@ -50,6 +50,7 @@ export function renderComparison(a, b, ha, hb) {
     tr.insertCell().textContent = y;
     if (x !== y) tr.className = "differs";
   };
+  row(i18n.t("model.handwriting"), handwritingFigure(a).short, handwritingFigure(b).short);
   row(i18n.t("compare.accuracy"), pct(a.accuracy), pct(b.accuracy));
   row(i18n.t("models.col.test"), testFigure(a.test), testFigure(b.test));
   row(i18n.t("compare.macro_f1"), pct(a.metrics.macro_f1 ?? 0), pct(b.metrics.macro_f1 ?? 0));

@@ -30,6 +30,13 @@ function table(caption, headers, rows, testid) {
   return t;
 }
 
+/** `t` in a box that scrolls sideways on a narrow screen, not the page (four columns). */
+function scrolls(t) {
+  const box = el("div", undefined, "table-wrap");
+  box.append(t);
+  return box;
+}
+
 /** A bar as wide as `share` of the cell, with the number beside it. */
 function barCell(n, share) {
   const wrap = el("span", undefined, "hbar");
@@ -58,7 +65,7 @@ function renderSummary(box, s) {
   box.append(head,
     table(i18n.t("monitoring.answers"), [i18n.t("monitoring.answer"), i18n.t("monitoring.predictions")], letters, "monitoring-letters"),
     table(i18n.t("monitoring.histogram"), [i18n.t("compare.confidence"), i18n.t("monitoring.predictions")], bins, "monitoring-histogram"),
-    table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low"), i18n.t("monitoring.rejected")], days, "monitoring-days"));
+    scrolls(table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low"), i18n.t("monitoring.rejected")], days, "monitoring-days")));
   const { labelled, dismissed } = s.reviewed;
   if (labelled || dismissed) {
     const reviewed = el("p", i18n.t("monitoring.reviewed", { labelled, dismissed }), "note");

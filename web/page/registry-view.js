@@ -7,7 +7,7 @@ import { MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { editDetails } from "./model-details.js";
 import { exportModel, importSkops, isSkops } from "./export-view.js";
 import { promoteWithGate, renderTimeline, rollBack } from "./production-view.js";
-import { confusionTable, perClassTable, testFigure } from "./results.js";
+import { confusionTable, handwritingFigure, perClassTable, testFigure } from "./results.js";
 import { i18n } from "./strings.js";
 
 /** Ask before something that cannot be undone; resolves true if confirmed. */
@@ -73,7 +73,8 @@ function modelActions(m, { registry, evaluate, modelCard, guard, status, deleted
 }
 
 /** Add model `m`'s row to `body`: a compare checkbox (`picked(version, on)`), its
- * version, tags and notes, dates, accuracies, architecture, production mark, `actions`. */
+ * version, tags and notes, dates, figures (real handwriting first), architecture,
+ * production mark, `actions`. */
 function addModelRow(body, m, { isPicked, picked, actions }) {
   const tr = body.insertRow();
   tr.setAttribute("role", "row");
@@ -103,6 +104,7 @@ function addModelRow(body, m, { isPicked, picked, actions }) {
     return c;
   };
   cell("models.col.created", i18n.date(m.created_at));
+  cell("models.col.handwriting", handwritingFigure(m).short).dataset.testid = "handwriting";
   cell("models.col.validation", pct(m.accuracy));
   cell("models.col.test", testFigure(m.test)).dataset.testid = "test-accuracy";
   cell("models.col.architecture", architecture(m));
@@ -162,7 +164,8 @@ export function setupRegistry({ registry, predictAll, evaluate, evaluateAll, mod
   const status = statusLine("models-status");
   const { guard } = alertLine("models-error");
   const sortValue = (m) => (sortKey === "architecture" ? architecture(m)
-    : sortKey === "test_accuracy" ? m.test?.accuracy ?? -1 : m[sortKey]);
+    : sortKey === "test_accuracy" ? m.test?.accuracy ?? -1
+      : sortKey === "handwriting" ? handwritingFigure(m).right : m[sortKey]);
 
   const picked = (version, on) => {
     if (on) selected.add(version); else selected.delete(version);

@@ -9,6 +9,22 @@ export function testFigure(t) {
   return t.n ? `${pct(t.accuracy)} (n=${t.n})` : i18n.t("models.no_test");
 }
 
+/** A model's figure on real handwriting by writers it never saw (metrics.handwriting):
+ * `short` ("91.0%") for tables, `long` saying what was measured for its facts, and
+ * `right` to sort by; "—" and why when there is none (imported, trained before it was
+ * measured, or none of its letters is in the handwriting). */
+export function handwritingFigure({ metrics = {}, dataset_info: data = {} }) {
+  const h = metrics.handwriting;
+  const why = data.source === "imported" ? "model.handwriting_imported"
+    : typeof h?.right === "number" ? null : h === null ? "model.handwriting_no_letters" : "model.handwriting_old";
+  if (why) {
+    const text = `— ${i18n.t(why)}`;
+    return { short: text, long: text, right: -1 };
+  }
+  const long = i18n.t("model.handwriting_value", { p: pct(h.right), letters: Object.keys(h.by_letter ?? {}), count: h.writers });
+  return { short: pct(h.right), long, right: h.right };
+}
+
 /** Per-class precision / recall / F1 / support as a table. */
 export function perClassTable(metrics, where = i18n.t("results.validation_set")) {
   const table = el("table", undefined, "metrics");

@@ -2,6 +2,7 @@
 // cache is ready, so the health badge keeps saying so when it is redrawn.
 
 import { $, el, pct } from "./dom.js";
+import { handwritingFigure } from "./results.js";
 import { i18n } from "./strings.js";
 
 const t = (key, params) => i18n.t(key, params);
@@ -76,13 +77,15 @@ function describeRejection(info) {
   return t("model.rejects", { p: pct(o.reject_rate), count: o.n_other }) + letters;
 }
 
-/** Fill the model panel from model_info(). */
+/** Fill the model panel from model_info(): how it reads real handwriting first, then
+ * the figures on drawings like its own training data. */
 export function showModelInfo(info) {
   const hp = info.hyperparameters;
   const sizes = info.architecture.layer_sizes;
   const rows = [
     [t("model.version"), info.version],
-    [t("model.accuracy"), pct(info.accuracy)],
+    [t("model.handwriting"), handwritingFigure(info).long],
+    [t("model.accuracy"), t("model.accuracy_value", { p: pct(info.accuracy) })],
     [t("model.created"), i18n.date(info.created_at)],
     [t("model.letters"), info.classes.join(", ")],
     [t("model.not_a_letter"), describeRejection(info)],

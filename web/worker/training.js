@@ -3,10 +3,18 @@
 import { codedError } from "../shared/coded-error.js";
 import { gateReason, gateWarning } from "../shared/gate-reason.js";
 import { translatorFor } from "../shared/i18n.js";
+import { DATA_FILES } from "../shared/limits.generated.js";
 
-// The font glyphs training draws from (mlp_core/data/fonts.npz): the site's wheel leaves
-// them out, since most visits never train; fetched once, before the first training.
-const FONTS_URL = new URL("../fonts.npz", import.meta.url);
+/** Fetch data file `name` from the site's root; a failure is a coded error naming it. */
+async function download(name) {
+  try {
+    const response = await fetch(new URL(`../${name}`, import.meta.url));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    throw codedError("worker.download_failed", { file: name, why: err.message }, "DownloadFailed");
+  }
+}
 
 function cancelled() {
   return codedError("worker.training_cancelled", {}, "TrainingCancelled");
@@ -18,26 +26,24 @@ export class Training {
     Object.assign(this, { python, registry, storage });
     this.running = false;
     this.cancelRequested = false;
-    this.fontsReady = null;
+    this.installed = new Map(); // data file name -> promise of its installation
   }
 
-  /** Fetch fonts.npz and hand it to Python, once (again after a failure). */
-  fonts() {
-    this.fontsReady ??= (async () => {
-      let bytes;
-      try {
-        const response = await fetch(FONTS_URL);
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        bytes = new Uint8Array(await response.arrayBuffer());
-      } catch (err) {
-        throw codedError("worker.download_failed", { file: "fonts.npz", why: err.message }, "DownloadFailed");
+  /** The data files training reads (mlp_core/data/sources.py DATA_FILES: font glyphs,
+   * handwriting, ...): the site's wheel leaves them out, since most visits never train.
+   * Each is fetched and handed to Python once, before the first training or fine-tuning
+   * (again after a failure). */
+  dataFiles() {
+    return Promise.all(DATA_FILES.map((name) => {
+      if (!this.installed.has(name)) {
+        this.installed.set(name, download(name).then((bytes) => this.python.run("install_data", name, bytes))
+          .catch((err) => {
+            this.installed.delete(name);
+            throw err;
+          }));
       }
-      this.python.run("install_fonts", bytes);
-    })().catch((err) => {
-      this.fontsReady = null;
-      throw err;
-    });
-    return this.fontsReady;
+      return this.installed.get(name);
+    }));
   }
 
   /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
@@ -52,7 +58,7 @@ export class Training {
     this.running = true;
     this.cancelRequested = false;
     try {
-      await this.fonts();
+      await this.dataFiles();
       const { include_samples: includeSamples = true, promote = false, ...settings } = config;
       const classes = await this.storage.listClasses();
       const samples = includeSamples || kind === "finetune" ? await this.storage.listSamples() : [];
