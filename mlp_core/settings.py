@@ -259,8 +259,8 @@ _SYNTHETIC = {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives":
 PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("recipe", "Default model recipe (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03, "learning_rate_decay": 0.8, "max_epochs": 20},
-           {**_SYNTHETIC, "n_samples": 60000, "negatives": 0.5, "handwriting": 0.7,
-            "fonts": 0.2}),
+           {**_SYNTHETIC, "n_samples": 60000, "negatives": 0.5, "handwriting": 0.6,
+            "fonts": 0.15}),
     Preset("fonts", "1.0 recipe, no handwriting (about 30 s)",
            {**_RECIPE_NETWORK, "l2": 0.03}, {**_SYNTHETIC, "n_samples": 60000, "fonts": 0.5}),
     Preset("synthetic", "First recipe, no fonts (about 30 s)",

@@ -25,7 +25,7 @@ def test_the_card_of_the_default_model(tmp_path):
                     "## Settings", "## Metrics", "### On the person's test drawings",
                     "## Lineage", "## Production history", "## Known limits"):
         assert heading in card.splitlines(), heading
-    assert "accuracy 85.1%" in card
+    assert f"accuracy {100 * entry['accuracy']:.1f}%" in card
     assert "Accuracy 100.0% (12 of 12; 95% interval 75.7% to 100.0%)" in card
     assert "| b | 4 | 0 | 0 | 0 |" in card  # the test confusion matrix
     assert entry["lineage"]["data_sha256"] in card
