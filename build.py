@@ -373,7 +373,10 @@ def build(dist: Path = DIST) -> dict:
     site_wheel = dist / "pyodide" / wheel.name
     left_out = {DEFAULT_BUNDLE, *DATA_FILES.values()}
     left_out = {p.resolve().relative_to(ROOT).as_posix() for p in left_out}
-    _rezip(wheel, site_wheel, lambda name: name not in left_out)
+    # The fonts' licence texts (282 kB) are in dist/THIRD-PARTY-NOTICES.txt already: the
+    # wheel the page fetches before its first prediction does without its copy.
+    _rezip(wheel, site_wheel, lambda name: name not in left_out
+           and "/licenses/vendor/" not in name)
     for name, path in DATA_FILES.items():
         shutil.copy2(path, dist / name)
     lock = site_lock(site_wheel, dist / "pyodide" / "pyodide-lock.json")

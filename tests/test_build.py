@@ -82,5 +82,9 @@ def test_the_data_files_are_served_precached_and_left_out_of_the_sites_wheel(dis
     names = set(_entries(wheel))
     assert "mlp_core/data/sources.py" in names
     assert not any(n.endswith((".npz", "/default_registry.json")) for n in names), names
+    # ... nor the fonts' licence texts, which dist/THIRD-PARTY-NOTICES.txt holds: the wheel
+    # is fetched before the first prediction.
+    assert not any("/licenses/vendor/" in n for n in names), names
+    assert wheel.stat().st_size < 200_000
     generated = (dist / "shared" / "limits.generated.js").read_text()
     assert f"export const DATA_FILES = {list(sources.DATA_FILES)!r};".replace("'", '"') in generated
