@@ -10,7 +10,7 @@ from drawings import DRAWINGS, as_bits
 from playwright.sync_api import expect
 from test_browser import draw
 
-from mlp_core import registry
+from mlp_core import registry, settings
 from mlp_core.data.sources import DATA_FILES
 from mlp_core.registry import store
 
@@ -304,7 +304,10 @@ def test_compare_run_all_delete_and_reset(context):
     expect(side).to_contain_text("Hidden layers8128")
     # Data settings and the test drawings too: every setting that may differ.
     expect(side.get_by_role("row", name="Samples")).to_contain_text("300")
-    expect(side.get_by_role("row", name="Font share")).to_contain_text("0.5")
+    recipe = settings.PRESETS[settings.DEFAULT_PRESET].data  # the default model's
+    expect(side.get_by_role("row", name="Font share")).to_contain_text(str(recipe["fonts"]))
+    expect(side.get_by_role("row", name="Handwriting share")).to_contain_text(
+        str(recipe["handwriting"]))
     expect(side.get_by_role("row", name="Test drawings")).to_contain_text("no test drawings")
     # The longer history of the two: the default model's.
     epochs = len(store.read_registry(store.DEFAULT_BUNDLE)["models"][0]["model"]["history"][
@@ -314,8 +317,8 @@ def test_compare_run_all_delete_and_reset(context):
     page.get_by_role("button", name="Run my drawing through every model").click()
     expect(page.locator("#run-all-result tbody tr")).to_have_count(2)
     page.locator("#models-table thead button[data-sort=accuracy]").click()
-    expect(page.locator("#models-table thead th").nth(3)).to_have_attribute("aria-sort",
-                                                                             "ascending")
+    expect(page.locator("#models-table thead th:has(button[data-sort=accuracy])")
+           ).to_have_attribute("aria-sort", "ascending")
     lowest = min(page.evaluate("window.mlp.registry.list()"), key=lambda m: m["accuracy"])
     expect(page.locator("#models-table tbody tr").first).to_have_attribute(
         "data-version", lowest["version"])
