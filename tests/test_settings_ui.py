@@ -15,11 +15,11 @@ pytestmark = pytest.mark.browser
 
 #: A value for every setting that differs from the form's start and trains in seconds.
 CHANGED = {"hidden_layer_sizes": "7, 5", "activation": "tanh", "learning_rate": "0.07",
-           "momentum": "0.5", "batch_size": "16", "l2": "0.01", "max_epochs": "3",
+           "learning_rate_decay": "0.9", "momentum": "0.5", "batch_size": "16", "l2": "0.01", "max_epochs": "3",
            "tolerance": "0.001", "patience": "4", "validation_fraction": "0.3", "seed": "7",
            "n_samples": "300", "noise_min": "0.02", "noise_max": "0.2",
            "clean_fraction": "0.2", "augment": "0.3", "augment_noise_max": "0.04",
-           "negatives": "0.25", "fonts": "0.3"}
+           "negatives": "0.25", "fonts": "0.3", "handwriting": "0.2"}
 
 
 def open_app(context, query: str = ""):
@@ -92,7 +92,7 @@ def test_every_setting_travels_in_the_url_and_is_recorded_as_submitted(context):
             field.select_option(value)
         else:
             field.fill(value)
-    expect(page).to_have_url(re.compile(r"fonts=0\.3"))  # the last field changed
+    expect(page).to_have_url(re.compile(r"handwriting=0\.2"))  # the last field changed
     query = parse_qs(urlsplit(page.url).query)
     assert {k: v[0] for k, v in query.items()} == CHANGED  # one parameter per setting
     other = open_app(context, "?" + urlsplit(page.url).query)
