@@ -21,6 +21,8 @@ from browser import CHROMIUM_ARGS, Server, chromium_path  # noqa: E402
 from drawings import DRAWINGS, as_bits  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from mlp_core.settings import DEFAULT_PRESET, PRESETS  # noqa: E402
+
 B_BITS = [1 if c == "#" else 0 for r in (
     "##........", "##........", "##........", "##........", "######....",
     "#######...", "##...##...", "##...##...", "#######...", "######....") for c in r]
@@ -99,6 +101,78 @@ EPOCH = """(runs) => new Promise((resolve, reject) => {
     w.onerror = (e) => reject(new Error(e.message));
     w.postMessage({runs});
 })"""
+
+
+#: The presets whose training in the page the bench times, by key: the default preset
+#: and today's (1.0) recipe, kept as preset "fonts"; issue 34 holds the first to at most
+#: 1.2x the second, both measured in the same run.
+TRAIN_PRESETS = {"default": DEFAULT_PRESET, "fonts": "fonts"}
+
+
+def preset_config(name: str) -> dict:
+    """What the Train button sends for preset ``name``, without the person's examples."""
+    return {**PRESETS[name].config(), "include_samples": False}
+
+
+def time_training(browser, url: str, runs: int, presets: dict[str, str] | None = None,
+                  train_on_cpython: Callable[[], float] | None = None) -> dict:
+    """Seconds to train each of ``presets`` ({key: preset name}) in the page, from the call
+    to the registered model: ``runs`` rounds, each in one fresh profile's page that
+    trains every preset in turn, the order alternating between rounds (a page's first
+    training also fetches and installs the data files, fonts.npz and handwriting.npz,
+    whatever the preset). ``train_on_cpython`` runs after each round.
+
+    ``train_<key>_preset_seconds`` are medians; ``train_default_over_fonts`` is the ratio
+    of the medians and ``train_default_over_fonts_paired`` the median of each round's
+    ratio. ``page_trained_entry`` (the registry entry of the last round's default-preset
+    model) and ``page_trained_<key>_entry`` for the others are for the caller to pop.
+    """
+    presets = dict(presets or TRAIN_PRESETS)
+    seconds: dict[str, list[float]] = {key: [] for key in presets}
+    cpython_train: list[float] = []
+    out: dict = {}
+    for i in range(runs):
+        ctx = browser.new_context()
+        try:
+            page = ctx.new_page()
+            page.goto(url)
+            page.evaluate("window.mlp.ready")
+            for key in (list(presets) if i % 2 == 0 else list(presets)[::-1]):
+                trained = page.evaluate(TRAIN, preset_config(presets[key]))
+                seconds[key].append(trained["seconds"])
+                out["page_trained_entry" if key == "default"
+                    else f"page_trained_{key}_entry"] = trained["entry"]
+        finally:
+            ctx.close()
+        if train_on_cpython is not None:
+            cpython_train.append(train_on_cpython())
+    for key, values in seconds.items():
+        out[f"train_{key}_preset_seconds"] = statistics.median(values)
+    if {"default", "fonts"} <= seconds.keys():
+        out["train_default_over_fonts"] = (out["train_default_preset_seconds"]
+                                           / out["train_fonts_preset_seconds"])
+        out["train_default_over_fonts_paired"] = statistics.median(
+            d / f for d, f in zip(seconds["default"], seconds["fonts"], strict=True))
+    if cpython_train:
+        out["cpython_train_seconds"] = statistics.median(cpython_train)
+    out["samples"] = {**{f"train_{key}_preset": v for key, v in seconds.items()},
+                      "cpython_train": cpython_train}
+    return out
+
+
+def measure_training(runs: int = 2, presets: dict[str, str] | None = None) -> dict:
+    """Only the page trainings of ``time_training`` (with the registry entries of the
+    models they made, under ``page_trained*_entry``), on the built site in dist/."""
+    server = Server(ROOT / "dist")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            try:
+                return time_training(browser, server.url, runs, presets)
+            finally:
+                browser.close()
+    finally:
+        server.close()
 
 
 def time_epoch(browser, url: str, runs: int) -> dict[str, float]:
@@ -205,18 +279,19 @@ def _cold_warm(p, url: str, ready_js: str, arg=None) -> tuple[float, float]:
             ctx.close()
 
 
-def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
+def measure(runs: int = 3, calls: int = 1000, train_presets: dict[str, str] | None = None,
             train_on_cpython: Callable[[], float] | None = None,
             startup_runs: int = 5) -> dict:
     """Medians over `runs` (`startup_runs` for start-up, the noisiest figure) of every
     browser figure; raw samples under "samples".
 
-    ``train_on_cpython`` (the same training on CPython, returning seconds) runs right
-    after each browser training, so the two are timed under the same machine load.
+    ``train_presets`` ({key: preset name}, e.g. ``TRAIN_PRESETS``) are trained in the
+    page as ``time_training`` does; ``train_on_cpython`` (the default preset's training on
+    CPython, returning seconds) runs after each round, under the same machine load.
     """
     bare_dir = tempfile.TemporaryDirectory()
     server = Server(ROOT / "dist", bare_site(Path(bare_dir.name)))
-    out: dict = {"samples": {}}
+    training: dict = {"samples": {}}
     try:
         with sync_playwright() as p:
             bare, app = [], []
@@ -235,24 +310,14 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
             shadow = time_shadow(browser, server.url, calls // 2)
             finetune = [time_finetune(browser, server.url) for _ in range(runs)]
             epoch = time_epoch(browser, server.url, runs)
-            train, cpython_train = [], []
-            if train_config is not None:
-                for _ in range(runs):
-                    ctx = browser.new_context()
-                    tpage = ctx.new_page()
-                    tpage.goto(server.url)
-                    tpage.evaluate("window.mlp.ready")
-                    trained = tpage.evaluate(TRAIN, train_config)
-                    train.append(trained["seconds"])
-                    out["page_trained_entry"] = trained["entry"]  # the last one
-                    ctx.close()
-                    if train_on_cpython is not None:
-                        cpython_train.append(train_on_cpython())
+            if train_presets:
+                training = time_training(browser, server.url, runs, train_presets,
+                                         train_on_cpython)
             browser.close()
     finally:
         server.close()
         bare_dir.cleanup()
-    out.update({
+    out = {
         "bare_ready_cold_ms": statistics.median(b[0] for b in bare),
         "bare_ready_warm_ms": statistics.median(b[1] for b in bare),
         "ready_cold_ms": statistics.median(a[0] for a in app),
@@ -266,15 +331,36 @@ def measure(runs: int = 3, calls: int = 1000, train_config: dict | None = None,
         "finetune_seconds": statistics.median(finetune),
         **{f"first_visit_{name}_ms": v for name, v in visits.items()},
         **epoch,
-    })
-    if train:
-        out["train_seconds"] = statistics.median(train)
-    if cpython_train:
-        out["cpython_train_seconds"] = statistics.median(cpython_train)
-    out["samples"] = {"bare": bare, "app": app, "train": train, "finetune": finetune,
-                      "cpython_train": cpython_train,
+    }
+    training_samples = training.pop("samples")
+    out.update(training)
+    out["samples"] = {"bare": bare, "app": app, **training_samples, "finetune": finetune,
                       "echo_ms": trips["echo"],
                       "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"],
                       "predict_shadow_off_ms": shadow["off"],
                       "predict_shadow_on_ms": shadow["on"]}
     return out
+
+
+def main() -> None:
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="The browser bench on its own, as JSON on "
+                                 "stdout (make bench runs it through bench/run.py, with "
+                                 "CPython alongside, and writes the report).")
+    ap.add_argument("--training-only", action="store_true",
+                    help="time only the page's training of the default preset and of "
+                    "today's recipe (preset fonts), in turn in one page per round")
+    ap.add_argument("--runs", type=int, default=2)
+    args = ap.parse_args()
+    out = (measure_training(args.runs) if args.training_only
+           else measure(args.runs, train_presets=TRAIN_PRESETS))
+    entries = {k: out.pop(k) for k in list(out) if k.endswith("_entry")}
+    out["page_trained_handwriting"] = {k: (e.get("metrics") or {}).get("handwriting")
+                                       for k, e in entries.items()}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

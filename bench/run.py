@@ -26,9 +26,9 @@ import new_letter  # noqa: E402
 from browser import chromium_path  # noqa: E402  (tests/browser.py)
 
 from mlp_core import registry  # noqa: E402
+from mlp_core.data import handwriting  # noqa: E402
 from mlp_core.data.fonts import font_report, report_markdown  # noqa: E402
 from mlp_core.registry import store  # noqa: E402
-from mlp_core.training.train import DEFAULT_CONFIG  # noqa: E402
 
 
 def dist_size(dist: Path) -> dict:
@@ -68,6 +68,22 @@ def _at_03(r: dict) -> float:
     return r["cpython"]["accuracy_by_noise"]["with_rejection"]["0.3"]
 
 
+def _handwriting(*path: str):
+    """A figure of the default model's handwriting report (evaluation writers)."""
+    def value(r: dict) -> float:
+        v = r["handwriting"]["default"]
+        for key in path:
+            v = v[key]
+        return v
+    return value
+
+
+def _least_rejected_other(r: dict) -> float:
+    """The lowest share rejected of any other character with at least 10 drawings."""
+    return min(c["rejected"] for c in
+               r["handwriting"]["default"]["others"]["by_character"].values() if c["n"] >= 10)
+
+
 def _accuracy_z(r: dict) -> float:
     d = r["cpython"]["accuracy_difference"]
     return d["mean"] / d["standard_error"]
@@ -93,6 +109,9 @@ TARGETS = [
      lambda v: v <= 1.25),
     ("browser epoch <= 1.3 x its matrix products (median of paired runs)",
      lambda r: r["browser"]["epoch_over_products"], lambda v: v <= 1.3),
+    ("page training of the default preset <= 1.2 x the 1.0 recipe (preset fonts), same run "
+     "(ratio of medians)", lambda r: r["browser"]["train_default_over_fonts"],
+     lambda v: v <= 1.2),
     ("browser fine-tuning on 50 examples <= 5 s (finetune_seconds)",
      lambda r: r["browser"]["finetune_seconds"], lambda v: v <= 5.0),
     ("with rejection counted as an error: accuracy >= 99% at every flip rate up to 0.2 "
@@ -102,6 +121,18 @@ TARGETS = [
      lambda r: r["cpython"]["reject_rate"], lambda v: v >= 0.90),
     ("held-out b/d/f accepted and correct >= 96% (accept_rate)",
      lambda r: r["cpython"]["accept_rate"], lambda v: v >= 0.96),
+    # Issue 34's targets, judged on hidden writers; here measured on the pack's
+    # evaluation writers (reported, never used to choose anything), both pens.
+    ("handwriting, evaluation writers: b/d/f right and accepted >= 92% ...",
+     _handwriting("letters", "all", "right"), lambda v: v >= 0.92),
+    ("... while other characters are rejected >= 92% (both at once: same model, same "
+     "margins)", _handwriting("others", "rejected"), lambda v: v >= 0.92),
+    ("handwriting, evaluation writers: b/d/f top-1, ignoring rejection, >= 96%",
+     _handwriting("letters", "all", "top1"), lambda v: v >= 0.96),
+    ("handwriting, evaluation writers with >= 4 letters: 10th percentile writer's right "
+     "and accepted >= 75%", _handwriting("writers", "p10"), lambda v: v >= 0.75),
+    ("handwriting, evaluation writers: every other character with >= 10 drawings "
+     "rejected >= 70% (least rejected)", _least_rejected_other, lambda v: v >= 0.70),
 ]
 
 
@@ -161,7 +192,8 @@ def report(results: dict, figures: list[str]) -> str:
         f"{m['chromium']}. Timings on these shared machines are noisy: read ratios, "
         "not absolute values.", "",
         "| measure | value |", "|---|---|",
-        f"| CPython fit, mlp_core / scikit-learn | {c['fit_seconds']:.2f} s / "
+        f"| CPython fit, mlp_core / scikit-learn (the default preset's data and network, "
+        f"constant learning rate, its epoch budget) | {c['fit_seconds']:.2f} s / "
         f"{c['sklearn_fit_seconds']:.2f} s |",
         f"| test accuracy (median of {len(c['samples']['accuracy'])} seeds), mlp_core / "
         f"scikit-learn | {c['accuracy']:.4f} / {c['sklearn_accuracy']:.4f} |",
@@ -189,8 +221,12 @@ def report(results: dict, figures: list[str]) -> str:
         f"{b['predict_p95_ms']:.2f} ms |",
         f"| predict round trip p50, shadow mode off / on (logging on) | "
         f"{b['predict_shadow_off_p50_ms']:.2f} ms / {b['predict_shadow_on_p50_ms']:.2f} ms |",
-        f"| default training, browser / CPython | {b['train_seconds']:.1f} s / "
-        f"{b['cpython_train_seconds']:.1f} s |",
+        f"| page training, default preset / 1.0 recipe (preset fonts), same pages in turn | "
+        f"{b['train_default_preset_seconds']:.1f} s / {b['train_fonts_preset_seconds']:.1f} s"
+        f" ({b['train_default_over_fonts']:.2f} x; median of paired ratios "
+        f"{b['train_default_over_fonts_paired']:.2f} x) |",
+        f"| default preset's training, browser / CPython | "
+        f"{b['train_default_preset_seconds']:.1f} s / {b['cpython_train_seconds']:.1f} s |",
         f"| an epoch of the default recipe / its matrix products alone, browser | "
         f"{b['epoch_ms']:.0f} ms / {b['epoch_products_ms']:.0f} ms |",
         f"| first visit, gzip as GitHub Pages sends it, 20 Mbit/s 40 ms / 5 Mbit/s 70 ms | "
@@ -204,7 +240,11 @@ def report(results: dict, figures: list[str]) -> str:
         v = value(results)
         lines.append(f"| {text} | {v:.3f} | {'yes' if met(v) else 'no'} |")
     names = {"default": "The default model", "page_trained": "A model trained in the page "
-             "with the default preset"}
+             "with the default preset", "page_trained_fonts": "A model trained in the page "
+             "with the 1.0 recipe (preset fonts)"}
+    for key, r in results.get("handwriting", {}).items():
+        lines += ["", f"## {names[key]}, on the handwriting of {r['writers_n']} "
+                  f"{r['role']} writers", "", handwriting.report_markdown(r)]
     for key, r in results.get("fonts", {}).items():
         lines += ["", f"## {names[key]}, on {len(r['families'])} font families never trained "
                   "on", "", report_markdown(r)]
@@ -231,20 +271,31 @@ def main() -> None:
     c["accuracy_by_noise"] = cpython.accuracy_by_noise()
     c.update(cpython.open_set())
     print("browser: start-up, round trips, training…", flush=True)
-    train_config = {"hyperparameters": DEFAULT_CONFIG["hyperparameters"],
-                    "data": DEFAULT_CONFIG["data"], "include_samples": False}
-    b = browser_bench.measure(args.runs, args.calls, train_config,
+    b = browser_bench.measure(args.runs, args.calls, browser_bench.TRAIN_PRESETS,
                               train_on_cpython=cpython.default_training_seconds,
                               startup_runs=args.startup_runs)
-    print("fonts it never saw: the default model and the one trained in the page…", flush=True)
-    fonts = {"default": font_report(registry.load_recognizer(
-        registry.get_production(store.read_registry(store.DEFAULT_BUNDLE))))}
+    print("handwriting and fonts it never saw: the default model and those trained in the "
+          "page…", flush=True)
+    default = registry.load_recognizer(
+        registry.get_production(store.read_registry(store.DEFAULT_BUNDLE)))
+    hand = {"default": handwriting.handwriting_report(default)}
+    fonts = {"default": font_report(default)}
+    # What the page itself measured (Pyodide), as its Models table shows it: the same
+    # summary as hand[...] when the page and CPython agree.
+    b["page_metrics_handwriting"] = {key: (b[f"{key}_entry"].get("metrics") or {}).get(
+        "handwriting") for key in ("page_trained", "page_trained_fonts") if f"{key}_entry" in b}
     if "page_trained_entry" in b:
-        fonts["page_trained"] = font_report(registry.load_recognizer(b.pop("page_trained_entry")))
+        page_trained = registry.load_recognizer(b.pop("page_trained_entry"))
+        hand["page_trained"] = handwriting.handwriting_report(page_trained)
+        fonts["page_trained"] = font_report(page_trained)
+    if "page_trained_fonts_entry" in b:
+        hand["page_trained_fonts"] = handwriting.handwriting_report(
+            registry.load_recognizer(b.pop("page_trained_fonts_entry")))
     print("a new letter from 5 drawings: fine-tuned and trained…", flush=True)
     taught = new_letter.measure(log=lambda s: print(s, flush=True))
     new_letter.save(taught)
-    results = {"cpython": c, "browser": b, "fonts": fonts, "new_letter": taught,
+    results = {"cpython": c, "browser": b, "handwriting": hand, "fonts": fonts,
+               "new_letter": taught,
                "dist": dist_size(HERE.parent / "dist"),
                "machine": machine(), "runs": args.runs, "startup_runs": args.startup_runs,
                "seeds": args.seeds,
