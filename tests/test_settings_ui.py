@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 
 #: A value for every setting that differs from the form's start and trains in seconds.
 CHANGED = {"hidden_layer_sizes": "7, 5", "activation": "tanh", "learning_rate": "0.07",
-           "learning_rate_decay": "0.9", "momentum": "0.5", "batch_size": "16", "l2": "0.01", "max_epochs": "3",
+           "learning_rate_decay": "0.9",
+           "momentum": "0.5", "batch_size": "16", "l2": "0.01", "max_epochs": "3",
            "tolerance": "0.001", "patience": "4", "validation_fraction": "0.3", "seed": "7",
            "n_samples": "300", "noise_min": "0.02", "noise_max": "0.2",
            "clean_fraction": "0.2", "augment": "0.3", "augment_noise_max": "0.04",
