@@ -5,7 +5,9 @@ display). Debian's packages provide the browsers; `make test` installs them.
 
 Each engine has ``goto(url)``, ``reload()`` (both wait for the page's load event) and
 ``run(script, arg, seconds)``: call the page function ``script`` (JavaScript source, may be
-async) with ``arg``, and return its JSON result; it fails after ``seconds``.
+async) with ``arg``, and return its JSON result; it fails after ``seconds``. Chromium and
+Firefox can also ``resize(width, height)`` the viewport; WebKit ``enter_frame(selector)``
+runs scripts in an iframe from then on, since a MiniBrowser window is at least 447 px wide.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class Chromium:
     def run(self, script: str, arg=None, seconds: float = 60):
         return json.loads(self.page.evaluate(_bounded(script, seconds), arg))
 
+    def resize(self, width: int, height: int) -> None:
+        self.page.set_viewport_size({"width": width, "height": height})
+
     def close(self) -> None:
         self.context.close()
 
@@ -100,6 +105,9 @@ class Firefox:
     def run(self, script: str, arg=None, seconds: float = 60):
         script = _bounded(script, seconds)
         return json.loads(self._do(seconds + 5, op="run", script=script, arg=arg))
+
+    def resize(self, width: int, height: int) -> None:
+        self._do(NAVIGATION_S, op="viewport", width=width, height=height)
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -155,6 +163,11 @@ class WebKit:
 
     def goto(self, url: str) -> None:
         self.driver.get(url)
+
+    def enter_frame(self, selector: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.switch_to.frame(self.driver.find_element(By.CSS_SELECTOR, selector))
 
     def reload(self) -> None:
         self.driver.refresh()

@@ -2,6 +2,7 @@
 // puppeteer-core, which downloads no browser: it starts Debian's firefox-esr. One command
 // per line on stdin, one answer per line on stdout, both JSON:
 //   {"op": "goto", "url": ...} | {"op": "reload"} | {"op": "run", "script": ..., "arg": ...}
+//   | {"op": "viewport", "width": ..., "height": ...}
 //   -> {"value": ...} or {"error": "..."}
 // `run` calls the page function `script` (its source) with `arg` and answers with what it
 // returns. The process ends when stdin closes.
@@ -22,6 +23,7 @@ const ops = {
   goto: async ({ url }) => { await page.goto(url, { timeout: NAVIGATION_MS }); },
   reload: async () => { await page.reload({ timeout: NAVIGATION_MS }); },
   run: ({ script, arg }) => page.evaluate(`(${script})(${JSON.stringify(arg ?? null)})`),
+  viewport: async ({ width, height }) => { await page.setViewport({ width, height }); },
 };
 
 const say = (answer) => process.stdout.write(`${JSON.stringify(answer)}\n`);

@@ -30,7 +30,7 @@ function table(caption, headers, rows, testid) {
   return t;
 }
 
-/** `t` in a box that scrolls sideways on a narrow screen, not the page (four columns). */
+/** `t` in a box that scrolls sideways on a narrow screen or with large text, not the page. */
 function scrolls(t) {
   const box = el("div", undefined, "table-wrap");
   box.append(t);
@@ -63,8 +63,8 @@ function renderSummary(box, s) {
   const bins = counts.map((n, i) => [`${pct(edges[i])}–${pct(edges[i + 1])}`, barCell(n, n / most)]);
   const days = s.over_time.map((d) => [i18n.day(d.day), String(d.predictions), pct(d.low_confidence_share), pct(d.rejected_share)]);
   box.append(head,
-    table(i18n.t("monitoring.answers"), [i18n.t("monitoring.answer"), i18n.t("monitoring.predictions")], letters, "monitoring-letters"),
-    table(i18n.t("monitoring.histogram"), [i18n.t("compare.confidence"), i18n.t("monitoring.predictions")], bins, "monitoring-histogram"),
+    scrolls(table(i18n.t("monitoring.answers"), [i18n.t("monitoring.answer"), i18n.t("monitoring.predictions")], letters, "monitoring-letters")),
+    scrolls(table(i18n.t("monitoring.histogram"), [i18n.t("compare.confidence"), i18n.t("monitoring.predictions")], bins, "monitoring-histogram")),
     scrolls(table(i18n.t("monitoring.per_day"), [i18n.t("monitoring.day"), i18n.t("monitoring.predictions"), i18n.t("monitoring.low"), i18n.t("monitoring.rejected")], days, "monitoring-days")));
   const { labelled, dismissed } = s.reviewed;
   if (labelled || dismissed) {

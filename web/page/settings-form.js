@@ -60,7 +60,7 @@ export function field(s) {
     input.pattern = s.type === "int" ? "\\s*-?\\d+\\s*" : "\\s*-?\\d*[.,]?\\d+([eE][\\-+]?\\d+)?\\s*";
     input.size = 8;
   }
-  label.append(`${labelOf(s)} `, input);
+  label.append(el("span", labelOf(s)), input);
   return label;
 }
 
