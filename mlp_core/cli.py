@@ -271,14 +271,8 @@ def _add_promotion(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for tests and --help)."""
-    p = argparse.ArgumentParser(prog="python -m mlp_core", description=__doc__.split("\n")[0])
-    p.add_argument("--registry", metavar="PATH",
-                   help=f"registry JSON file (default: {store.user_registry_path()}, which "
-                        "starts as a copy of the default models shipped with mlp_core)")
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_training(sub: argparse._SubParsersAction) -> None:
+    """``train`` and ``finetune``: one flag per setting, the data files, the promotion."""
     t = sub.add_parser("train", help="train a model and register it",
                        description="Train a model on synthetic letters and register it. "
                        "Settings not given take their defaults (or the --preset's).")
@@ -305,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_promotion(f)
     f.set_defaults(func=_cmd_finetune)
 
+
+def _add_reading(sub: argparse._SubParsersAction) -> None:
+    """``predict``, ``info``, ``health`` and ``evaluate``: what uses a model, changing
+    nothing."""
     pr = sub.add_parser("predict", help="predict letters; one JSON line per pattern")
     pr.add_argument("patterns", nargs="+", metavar="PATTERN",
                     help="100 characters of 0/1 (row-major), or '-' to read lines from stdin")
@@ -333,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--markdown", action="store_true", help="tables instead of JSON")
     ev.set_defaults(func=_cmd_evaluate)
 
+
+def _add_registry(sub: argparse._SubParsersAction) -> None:
+    """``registry`` and its actions: list, promote, rollback, history, delete, export,
+    import."""
     r = sub.add_parser("registry", help="list, promote, roll back, history, delete, "
                        "export, import")
     rs = r.add_subparsers(dest="action", required=True)
@@ -358,6 +360,18 @@ def build_parser() -> argparse.ArgumentParser:
                   "with skops").add_argument(
         "file", help="bundle JSON file or .skops file, or '-' for stdin")
     r.set_defaults(func=_cmd_registry)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and --help)."""
+    p = argparse.ArgumentParser(prog="python -m mlp_core", description=__doc__.split("\n")[0])
+    p.add_argument("--registry", metavar="PATH",
+                   help=f"registry JSON file (default: {store.user_registry_path()}, which "
+                        "starts as a copy of the default models shipped with mlp_core)")
+    sub = p.add_subparsers(dest="command", required=True)
+    _add_training(sub)
+    _add_reading(sub)
+    _add_registry(sub)
     return p
 
 

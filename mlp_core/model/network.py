@@ -194,6 +194,53 @@ def one_hot(classes: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.eye(len(classes))[idx]
 
 
+def _copy(params: Params) -> Params:
+    return [W.copy() for W in params[0]], [b.copy() for b in params[1]]
+
+
+class _Watch:
+    """A fit's per-epoch bookkeeping: the loss history, and early stopping's record of
+    the epoch whose watched loss (the validation loss, else the training loss) is the
+    lowest, its parameters, and how many epochs in a row have not bettered that loss by
+    more than ``tolerance`` (``stale``; ``patience`` of them and training has converged).
+    """
+
+    def __init__(self, params: Params, X_val: np.ndarray | None, Y_val: np.ndarray | None,
+                 activation: str, tolerance: float, patience: int) -> None:
+        self.X_val, self.Y_val, self.activation = X_val, Y_val, activation
+        self.tolerance, self.patience = tolerance, patience
+        self.history: dict[str, list[float]] = {"train_loss": [], "val_loss": [],
+                                                "val_accuracy": []}
+        self.best_loss, self.best_epoch, self.stale = np.inf, 0, 0
+        self.best = _copy(params)
+
+    def epoch(self, epoch: int, params: Params,
+              train_loss: float) -> tuple[float | None, float | None]:
+        """Record epoch ``epoch``, which ended with ``params``; returns its validation
+        loss and accuracy (None without validation data). A training loss that is not
+        finite has diverged: ``FloatingPointError``."""
+        if not np.isfinite(train_loss):
+            raise coded(FloatingPointError, "diverged", epoch=epoch, loss=train_loss)
+        self.history["train_loss"].append(train_loss)
+        val_loss = val_acc = None
+        if self.X_val is not None:
+            P_val = forward(params, self.X_val, self.activation)[-1]
+            val_loss = cross_entropy(P_val, self.Y_val)
+            val_acc = float(np.mean(P_val.argmax(1) == self.Y_val.argmax(1)))
+            self.history["val_loss"].append(val_loss)
+            self.history["val_accuracy"].append(val_acc)
+        watched = train_loss if val_loss is None else val_loss
+        self.stale = 0 if watched < self.best_loss - self.tolerance else self.stale + 1
+        if watched < self.best_loss:
+            self.best_loss, self.best_epoch = watched, epoch
+            self.best = _copy(params)
+        return val_loss, val_acc
+
+    @property
+    def converged(self) -> bool:
+        return self.stale >= self.patience
+
+
 class TrainingCancelled(Exception):
     """Raised by ``MLP.fit`` when the epoch callback returns ``False``."""
 
@@ -455,11 +502,7 @@ class MLP:
         labels, k = Y.argmax(axis=1), Y.shape[1]
         row_starts = (np.arange(n) % bs) * k
         picked = np.empty(n)
-        history: dict[str, list[float]] = {"train_loss": [], "val_loss": [],
-                                           "val_accuracy": []}
-        best_loss, best_epoch, stale = np.inf, 0, 0
-        best = ([W.copy() for W in weights], [b.copy() for b in biases])
-        stop_reason = "max_epochs"
+        watch = _Watch((weights, biases), X_val, Y_val, act, hp["tolerance"], hp["patience"])
         began = time.perf_counter()
         for epoch in range(1, hp["max_epochs"] + 1):
             # A step-by-epoch schedule: each epoch's rate is the previous one's times decay.
@@ -481,37 +524,17 @@ class MLP:
                 flat += velocity
             np.maximum(picked, 1e-15, out=picked)  # as cross_entropy clips
             train_loss = float(-np.log(picked).sum()) / n + l2_penalty(weights, l2, n)
-            if not np.isfinite(train_loss):
-                raise coded(FloatingPointError, "diverged", epoch=epoch, loss=train_loss)
-            history["train_loss"].append(train_loss)
-            if X_val is not None:
-                P_val = forward((weights, biases), X_val, act)[-1]
-                val_loss = cross_entropy(P_val, Y_val)
-                val_acc = float(np.mean(P_val.argmax(1) == Y_val.argmax(1)))
-                history["val_loss"].append(val_loss)
-                history["val_accuracy"].append(val_acc)
-                watched = val_loss
-            else:
-                val_loss = val_acc = None
-                watched = train_loss
-            if watched < best_loss - hp["tolerance"]:
-                stale = 0
-            else:
-                stale += 1
-            if watched < best_loss:
-                best_loss, best_epoch = watched, epoch
-                best = ([W.copy() for W in weights], [b.copy() for b in biases])
+            val_loss, val_acc = watch.epoch(epoch, (weights, biases), train_loss)
             yield {"epoch": epoch, "max_epochs": hp["max_epochs"], "train_loss": train_loss,
                    "val_loss": val_loss, "val_accuracy": val_acc,
                    "elapsed": time.perf_counter() - began}
-            if stale >= hp["patience"]:
-                stop_reason = "converged"
+            if watch.converged:
                 break
         self.classes_ = classes
-        self.weights_, self.biases_ = best
-        self.history_ = history
-        self.best_epoch_ = best_epoch
-        self.stop_reason_ = stop_reason
+        self.weights_, self.biases_ = watch.best
+        self.history_ = watch.history
+        self.best_epoch_ = watch.best_epoch
+        self.stop_reason_ = "converged" if watch.converged else "max_epochs"
         self.fit_seconds_ = time.perf_counter() - began
         self.temperature_ = 1.0
         self.none_margins_: dict[str, float] = {}

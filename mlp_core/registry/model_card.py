@@ -10,7 +10,6 @@ hold these words as ``card.<key>``, written from here by `python build.py genera
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -180,13 +179,46 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return [*out, ""]
 
 
-Say = Callable[..., str]  # say(key, **params): a card sentence in the card's language
+class Say:
+    """The card's words in its language: ``say(key, **params)`` is a sentence; ``pct``,
+    ``number`` and ``date`` format figures ("—" for a share not known), ``name`` a class
+    label ("none of these" for the none class); ``per_class`` and ``confusion`` are
+    tables."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+
+    def __call__(self, key: str, **params: Any) -> str:
+        return self.words.t(key, params)
+
+    def pct(self, p: float | None) -> str:
+        return "—" if p is None else self.words.pct(p)
+
+    def number(self, x: float, digits: int) -> str:
+        return self.words.number(x, digits)
+
+    def date(self, iso: str) -> str:
+        return self.words.date(iso)
+
+    def name(self, label: str) -> str:
+        return self("none") if label == NONE_LABEL else label
+
+    def per_class(self, per: dict[str, dict[str, Any]]) -> list[str]:
+        pct = self.pct
+        return _table([self(k) for k in ("letter", "precision", "recall", "f1", "examples")],
+                      [[self.name(k), pct(m["precision"]), pct(m["recall"]), pct(m["f1"]),
+                        m["support"]] for k, m in per.items()])
+
+    def confusion(self, labels: list[str], matrix: list[list[int]]) -> list[str]:
+        return _table([self("true_predicted"), *map(self.name, labels)],
+                      [[self.name(t), *row] for t, row in zip(labels, matrix, strict=True)])
 
 
-def _data_lines(d: dict[str, Any], say: Say, pct: Callable[[Any], str]) -> list[str]:
+def _data_lines(d: dict[str, Any], say: Say) -> list[str]:
     """The Data section's lines for a model trained here (its ``dataset_info`` ``d``):
     how many drawings, every source it drew them from with its share (records from
     before a source existed have none of it), and how the generated ones were made."""
+    pct = say.pct
     numbers = {k: v for k, v in d.items() if isinstance(v, int | float)}
     parts = {k: v for k, v in shares(numbers).items() if v > 0}
     lines = [say("data_drawings", n=d["n_samples"], train=d.get("train_samples"),
@@ -200,10 +232,10 @@ def _data_lines(d: dict[str, Any], say: Say, pct: Callable[[Any], str]) -> list[
     return lines
 
 
-def _handwriting_lines(m: dict[str, Any], d: dict[str, Any], say: Say,
-                       pct: Callable[[Any], str]) -> list[str]:
+def _handwriting_lines(m: dict[str, Any], d: dict[str, Any], say: Say) -> list[str]:
     """The Metrics section's lead: how the model reads real handwriting of writers it
     never saw (``metrics["handwriting"]``), or "—" and why not."""
+    pct = say.pct
     h = m.get("handwriting")
     if d.get("source") == "imported":
         return [say("handwriting_imported"), ""]
@@ -222,47 +254,35 @@ def _handwriting_lines(m: dict[str, Any], d: dict[str, Any], say: Say,
                 others=pct(h.get("others_rejected")), others_n=h.get("others_n")), ""]
 
 
-def model_card(entry: Entry, test: dict[str, Any] | None = None,
-               history: list[dict[str, Any]] = (), words: Words | None = None,
-               exports: dict[str, Any] | None = None) -> str:
-    """Markdown text describing registry ``entry``; ``test`` is its result on the test
-    drawings (``evaluation.evaluate_drawings``), ``history`` the production history,
-    ``words`` the language it is written in (English by default), ``exports`` how it
-    leaves the app (``export.card_facts``)."""
-    w = words or English()
+# --- the card's sections, in order; ``s`` is the entry's summary (``document.summary``) --
 
-    def say(key: str, **params: Any) -> str:
-        return w.t(key, params)
 
-    def pct(p: float | None) -> str:
-        return "—" if p is None else w.pct(p)
-
-    def name(label: str) -> str:
-        return say("none") if label == NONE_LABEL else label
-
-    def per_class(per: dict[str, dict[str, Any]]) -> list[str]:
-        return _table([say(k) for k in ("letter", "precision", "recall", "f1", "examples")],
-                      [[name(k), pct(m["precision"]), pct(m["recall"]), pct(m["f1"]),
-                        m["support"]] for k, m in per.items()])
-
-    def confusion(labels: list[str], matrix: list[list[int]]) -> list[str]:
-        return _table([say("true_predicted"), *map(name, labels)],
-                      [[name(t), *row] for t, row in zip(labels, matrix, strict=True)])
-
-    s = summary(entry)
-    m, d, hp = entry["metrics"], entry["dataset_info"], entry["hyperparameters"]
+def _title(s: dict[str, Any], say: Say) -> list[str]:
+    """The title, when it was made, whether it is production, its tags and notes."""
     lines = [f"# {say('title', version=s['version'])}", "",
-             say("created", date=w.date(s["created_at"]),
+             say("created", date=say.date(s["created_at"]),
                  state=say("production" if s["is_production"] else "not_production"))
              + (" " + say("tags", tags=", ".join(s["tags"])) if s["tags"] else ""), ""]
     if s["notes"]:
         lines += ["> " + line for line in s["notes"].splitlines()] + [""]
-    lines += [f"## {say('use')}", "",
-              say("use_text", letters=", ".join(s["classes"]), grid=GRID) + " "
-              + say("use_rejects" if s["can_reject"] else "use_no_reject"), "",
-              say("not_for"), "", f"## {say('data')}", ""]
+    return lines
+
+
+def _intended_use(s: dict[str, Any], say: Say) -> list[str]:
+    """What the model is for (its letters, whether it can say "none of these") and not."""
+    return [f"## {say('use')}", "",
+            say("use_text", letters=", ".join(s["classes"]), grid=GRID) + " "
+            + say("use_rejects" if s["can_reject"] else "use_no_reject"), "",
+            say("not_for"), ""]
+
+
+def _data(s: dict[str, Any], say: Say) -> list[str]:
+    """What it was trained on: the drawings and their sources, or the file it was
+    imported from; the person's drawings and letters; how it was fine-tuned."""
+    d = s["dataset_info"]
+    lines = [f"## {say('data')}", ""]
     if d.get("n_samples"):
-        lines += ["- " + line for line in _data_lines(d, say, pct)]
+        lines += ["- " + line for line in _data_lines(d, say)]
     if d.get("source") == "imported":
         lines.append("- " + say("data_imported", file=d.get("file"),
                                 estimator=d.get("estimator"), sklearn=d.get("sklearn_version"),
@@ -274,77 +294,125 @@ def model_card(entry: Entry, test: dict[str, Any] | None = None,
     if isinstance(f, dict) and isinstance(f.get("learning_rate_scale", 1), int | float):
         lines.append("- " + say("data_finetune", epochs=f.get("epochs"), replay=f.get("replay"),
                                 repeat=f.get("repeat"),
-                                scale=w.number(f.get("learning_rate_scale", 1), 2)))
+                                scale=say.number(f.get("learning_rate_scale", 1), 2)))
+    return [*lines, ""]
+
+
+def _settings(s: dict[str, Any], say: Say) -> list[str]:
+    """Its hyperparameters, a table (and, imported, which of them are its own)."""
+    imported = s["dataset_info"].get("source") == "imported"
+    return [f"## {say('settings')}", "",
+            *_table([say("setting"), say("value")],
+                    [[k, v] for k, v in s["hyperparameters"].items()]),
+            *([say("settings_imported"), ""] if imported else [])]
+
+
+def _metrics(s: dict[str, Any], say: Say) -> list[str]:
+    """Real handwriting, then validation: accuracy, per class, confusion matrix,
+    calibration and the held-out pen-stroke drawings."""
+    m, d, pct = s["metrics"], s["dataset_info"], say.pct
     accuracy = {"n": m.get("total", d.get("val_samples")), "accuracy": pct(s["accuracy"])}
-    lines += ["", f"## {say('settings')}", "",
-              *_table([say("setting"), say("value")], [[k, v] for k, v in hp.items()]),
-              *([say("settings_imported"), ""] if d.get("source") == "imported" else []),
-              f"## {say('metrics')}", "", *_handwriting_lines(m, d, say, pct),
-              say("validation_f1", **accuracy, f1=pct(m["macro_f1"])) if "macro_f1" in m
-              else say("validation", **accuracy), ""]
+    lines = [f"## {say('metrics')}", "", *_handwriting_lines(m, d, say),
+             say("validation_f1", **accuracy, f1=pct(m["macro_f1"])) if "macro_f1" in m
+             else say("validation", **accuracy), ""]
     if "per_class" in m:
-        lines += per_class(m["per_class"])
+        lines += say.per_class(m["per_class"])
     if "confusion_matrix" in m:
-        lines += [say("confusion_validation"), "", *confusion(m["labels"], m["confusion_matrix"])]
+        lines += [say("confusion_validation"), "",
+                  *say.confusion(m["labels"], m["confusion_matrix"])]
     if "calibration" in m:
         c = m["calibration"]
-        lines += [say("calibration", temperature=w.number(c["temperature"], 3),
-                      before=w.number(c["ece_before"], 4), after=w.number(c["ece_after"], 4)),
-                  ""]
+        lines += [say("calibration", temperature=say.number(c["temperature"], 3),
+                      before=say.number(c["ece_before"], 4),
+                      after=say.number(c["ece_after"], 4)), ""]
     if isinstance(m.get("open_set"), dict) and m["open_set"].get("can_reject"):
         o = m["open_set"]
         lines += [say("open_set", rejected=pct(o["reject_rate"]), n_other=o["n_other"],
                       accepted=pct(o["accept_rate"]), n_letters=o["n_letters"]), ""]
-    lines += [f"### {say('on_test')}", ""]
+    return lines
+
+
+def _on_test(test: dict[str, Any] | None, say: Say) -> list[str]:
+    """Its figures on the person's test drawings (``evaluation.evaluate_drawings``)."""
+    lines = [f"### {say('on_test')}", ""]
     if not test or not test["n"]:
-        lines += [say("no_test"), ""]
-    else:
-        correct = round(test["accuracy"] * test["n"])
-        low, high = wilson(correct, test["n"])
-        lines += [say("test_accuracy", accuracy=pct(test["accuracy"]), correct=correct,
-                      n=test["n"], low=pct(low), high=pct(high)), "",
-                  *per_class(test["per_class"]), say("confusion_test"), "",
-                  *confusion(test["labels"], test["confusion"])]
-    lines += [f"## {say('lineage')}", ""]
-    lin = s["lineage"]
+        return [*lines, say("no_test"), ""]
+    correct = round(test["accuracy"] * test["n"])
+    low, high = wilson(correct, test["n"])
+    return [*lines, say("test_accuracy", accuracy=say.pct(test["accuracy"]), correct=correct,
+                        n=test["n"], low=say.pct(low), high=say.pct(high)), "",
+            *say.per_class(test["per_class"]), say("confusion_test"), "",
+            *say.confusion(test["labels"], test["confusion"])]
+
+
+def _lineage(s: dict[str, Any], say: Say) -> list[str]:
+    """Where it came from: its parent, where and with what it was trained, its data's
+    hash (or that it was imported, or made before lineage was kept)."""
+    lines, lin = [f"## {say('lineage')}", ""], s["lineage"]
     if lin is None:
-        lines += [say("no_lineage"), ""]
-    elif d.get("source") == "imported":
-        lines += ["- " + say("imported_lineage", mlp_core=lin["mlp_core"]), ""]
-    else:
-        trained = {"where": say(f"in_{lin['trained_in']}") if lin["trained_in"] else "—",
-                   "seconds": lin["train_seconds"], "mlp_core": lin["mlp_core"],
-                   "numpy": lin["numpy"], "pyodide": lin["pyodide"]}
-        lines += ["- " + (say("parent", parent=lin["parent"]) if lin["parent"]
-                          else say("no_parent")),
-                  "- " + say("trained_pyodide" if lin["pyodide"] else "trained", **trained),
-                  "- " + say("data_sha256", sha=lin["data_sha256"]), ""]
-    if exports:
-        onnx = exports["onnx"]
-        lines += [f"## {say('use_elsewhere')}", "",
-                  # names and shapes are code, the same in every language
-                  "- " + say("onnx", file=f"`{onnx['file']}`", opset=onnx["opset"],
-                             input=f"`{onnx['input']}`: float32 [N, {onnx['pixels']}]",
-                             grid=GRID, outputs=f"`probabilities` [N, {len(onnx['classes'])}] "
-                             f"({', '.join(onnx['classes'])}), `letter`, `recognized`",
-                             preprocessing=say("onnx_centres" if onnx["centres"]
-                                               else "onnx_plain")),
-                  "- " + say("other_formats", formats=", ".join(exports["others"]),
-                             version=s["version"]), ""]
+        return [*lines, say("no_lineage"), ""]
+    if s["dataset_info"].get("source") == "imported":
+        return [*lines, "- " + say("imported_lineage", mlp_core=lin["mlp_core"]), ""]
+    trained = {"where": say(f"in_{lin['trained_in']}") if lin["trained_in"] else "—",
+               "seconds": lin["train_seconds"], "mlp_core": lin["mlp_core"],
+               "numpy": lin["numpy"], "pyodide": lin["pyodide"]}
+    return [*lines, "- " + (say("parent", parent=lin["parent"]) if lin["parent"]
+                            else say("no_parent")),
+            "- " + say("trained_pyodide" if lin["pyodide"] else "trained", **trained),
+            "- " + say("data_sha256", sha=lin["data_sha256"]), ""]
+
+
+def _use_elsewhere(s: dict[str, Any], exports: dict[str, Any] | None, say: Say) -> list[str]:
+    """How it leaves the app (``export.card_facts``): the ONNX file's inputs and outputs,
+    and the other formats; nothing without ``exports``."""
+    if not exports:
+        return []
+    onnx = exports["onnx"]
+    return [f"## {say('use_elsewhere')}", "",
+            # names and shapes are code, the same in every language
+            "- " + say("onnx", file=f"`{onnx['file']}`", opset=onnx["opset"],
+                       input=f"`{onnx['input']}`: float32 [N, {onnx['pixels']}]",
+                       grid=GRID, outputs=f"`probabilities` [N, {len(onnx['classes'])}] "
+                       f"({', '.join(onnx['classes'])}), `letter`, `recognized`",
+                       preprocessing=say("onnx_centres" if onnx["centres"] else "onnx_plain")),
+            "- " + say("other_formats", formats=", ".join(exports["others"]),
+                       version=s["version"]), ""]
+
+
+def _history(s: dict[str, Any], history: list[dict[str, Any]], say: Say) -> list[str]:
+    """The production history's events that involve this model; nothing without any."""
     mine = [e for e in history if s["version"] in (e["from"], e["to"])]
-    if mine:
-        lines += [f"## {say('history')}", ""]
-        lines += ["- " + say("event_from" if e["from"] else "event", at=w.date(e["at"]),
-                             how=say(f"how_{e['how']}") if e["how"] in HOW else e["how"],
-                             to=e["to"], **{"from": e["from"]})
-                  + (f": {e['note']}" if e["note"] else "") for e in mine]
-        lines.append("")
+    if not mine:
+        return []
+    return [f"## {say('history')}", "",
+            *("- " + say("event_from" if e["from"] else "event", at=say.date(e["at"]),
+                         how=say(f"how_{e['how']}") if e["how"] in HOW else e["how"],
+                         to=e["to"], **{"from": e["from"]})
+              + (f": {e['note']}" if e["note"] else "") for e in mine), ""]
+
+
+def _limits(test: dict[str, Any] | None, centred: bool, say: Say) -> list[str]:
+    """What its figures do not say (a wide interval below 100 test drawings) and what
+    the grid and centring (``centred``) lose."""
     n_test = test["n"] if test else 0
-    lines += [f"## {say('limits')}", "",
-              "- " + (say("limit_few_tests", n=n_test) if 0 < n_test < 100
-                      else say("limit_validation")),
-              "- " + say("limit_cells", cells=GRID * GRID),
-              "- " + say("limit_centred" if entry["model"].get("preprocessing") == "center"
-                         else "limit_placed"),
-              "- " + say("limit_confidence"), ""]
-    return "\n".join(lines)
+    return [f"## {say('limits')}", "",
+            "- " + (say("limit_few_tests", n=n_test) if 0 < n_test < 100
+                    else say("limit_validation")),
+            "- " + say("limit_cells", cells=GRID * GRID),
+            "- " + say("limit_centred" if centred else "limit_placed"),
+            "- " + say("limit_confidence"), ""]
+
+
+def model_card(entry: Entry, test: dict[str, Any] | None = None,
+               history: list[dict[str, Any]] = (), words: Words | None = None,
+               exports: dict[str, Any] | None = None) -> str:
+    """Markdown text describing registry ``entry``; ``test`` is its result on the test
+    drawings (``evaluation.evaluate_drawings``), ``history`` the production history,
+    ``words`` the language it is written in (English by default), ``exports`` how it
+    leaves the app (``export.card_facts``)."""
+    say, s = Say(words or English()), summary(entry)
+    centred = entry["model"].get("preprocessing") == "center"
+    return "\n".join([*_title(s, say), *_intended_use(s, say), *_data(s, say),
+                      *_settings(s, say), *_metrics(s, say), *_on_test(test, say),
+                      *_lineage(s, say), *_use_elsewhere(s, exports, say),
+                      *_history(s, history, say), *_limits(test, centred, say)])
