@@ -312,6 +312,16 @@ EVALUATED_OTHERS = ("abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" 
 MIN_LETTERS_PER_WRITER = 4
 
 
+@functools.cache
+def exact_drawings(role: str, pen: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every character by writers in ``role`` drawn as evaluated (``EXACT_SIZE``, pen
+    ``PENS[pen]``): the sorted rows and their grids. Drawn once: every training's report
+    reads them."""
+    hw = shipped()
+    rows = hw.rows(role, sorted(set(hw.chars.tolist())))
+    return rows, hw.draw(rows, exact_styles(len(rows), PENS[pen]))
+
+
 def handwriting_report(recognizer: Any, role: str = "evaluation") -> dict[str, Any]:
     """How a ``model.recognizer.Recognizer`` reads the handwriting of writers in ``role``
     (default: never trained on, nor used to choose anything), each character drawn with
@@ -330,8 +340,9 @@ def handwriting_report(recognizer: Any, role: str = "evaluation") -> dict[str, A
     rows_o = hw.rows(role, others_of(recognizer.letters, EVALUATED_OTHERS))
     rows = np.concatenate([rows_l, rows_o])
     letter, ok, pen = [], [], []
-    for name, radius in PENS.items():
-        read, accepted, _ = recognizer.predict_many(hw.draw(rows, exact_styles(len(rows), radius)))
+    for name in PENS:
+        drawn, grids = exact_drawings(role, name)
+        read, accepted, _ = recognizer.predict_many(grids[np.searchsorted(drawn, rows)])
         letter.append(read)
         ok.append(accepted)
         pen += [name] * len(rows)
