@@ -108,6 +108,25 @@ def test_random_styles_stay_in_their_ranges_and_keep_ink_on_the_grid():
     assert heights.min() <= 7 and heights.max() == GRID  # small letters and whole-grid ones
 
 
+def test_drawing_in_chunks_gives_the_same_grids_and_random_stream(monkeypatch):
+    hw = shipped()
+    rng = np.random.default_rng(5)
+    rows = hw.sample(300, list("bdf"), "train", rng)
+    styles = random_styles(len(rows), rng)
+
+    def drawn(chunk: int) -> tuple[np.ndarray, np.ndarray]:
+        monkeypatch.setattr(handwriting, "DRAW_CHUNK", chunk)
+        r = np.random.default_rng(9)
+        return hw.draw(rows, styles, r), r.random(4)
+
+    whole, after = drawn(10_000)
+    assert whole.sum() > 0 and set(np.unique(whole)) <= {0.0, 1.0}
+    for chunk in (1, 7, 128):
+        grids, then = drawn(chunk)
+        np.testing.assert_array_equal(grids, whole)
+        np.testing.assert_array_equal(then, after)  # the rng is left where it was
+
+
 def test_rows_never_use_another_role_and_leave_out_characters_named_like_a_letter():
     hw = shipped()
     X, labels, chars = handwriting_rows(300, 900, ["b", "d", "f", "x"], "validation",
