@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -101,6 +102,24 @@ STDLIB_KEEP = frozenset({
     "weakref", "zipfile"})
 ENCODINGS_KEEP = frozenset({"__init__", "aliases", "utf_8", "utf_8_sig", "ascii", "latin_1",
                             "cp437"})
+#: What a first prediction does not import, of what is shipped: starting Pyodide and the
+#: packages, importing mlp_core.service.webapi, loading the default models and predicting
+#: import everything else (measured in Pyodide; tests/test_pyodide.py checks both ways).
+#: These parts go to ``LATER``, which the worker installs once Python is ready and before
+#: any operation that needs them (worker/handlers.js): top-level standard-library modules,
+#: and paths inside NumPy's and mlp_core's packages (a folder ends in "/", a module's file
+#: name is given up to its suffix).
+STDLIB_LATER = frozenset({"argparse", "gettext", "tarfile"})
+NUMPY_LATER = ("testing/", "random/_examples/", "_core/lib/", "linalg/lapack_lite.",
+               "_core/_rational_tests.", "_core/_umath_tests.", "_core/_struct_ufunc_tests.",
+               "_core/_operand_flag_tests.", "_core/_simd.", "_core/defchararray.",
+               "_core/strings.", "_core/cversions.", "lib/recfunctions.",
+               "lib/_user_array_impl.", "lib/user_array.", "_utils/_pep440.",
+               "_typing/_add_docstring.", "_typing/_extended_precision.")
+MLP_CORE_LATER = ("export/", "cli.", "__main__.", "registry/store.")
+#: The archive of those parts, in dist/pyodide/: paths below /lib/python3.12/, where the
+#: worker unpacks it (site-packages/ for the packages' files).
+LATER = "runtime-later.zip"
 #: NumPy's parts that its import and mlp_core use (numpy.testing: the core suite's).
 NUMPY_KEEP = frozenset({"_core", "lib", "linalg", "matrixlib", "random", "testing",
                         "_typing", "_utils", "__init__.py", "__config__.py",
@@ -126,12 +145,35 @@ def _numpy_kept(name: str) -> bool:
             and "include" not in parts and not name.endswith(DROP_SUFFIXES))
 
 
-def _rezip(src: Path, out: Path, kept) -> None:
-    """Copy the zip ``src`` to ``out`` with only the entries ``kept(name)`` accepts; a
-    wheel's RECORD is cut to the entries kept."""
+def _later(name: str, package: str, later: tuple[str, ...]) -> bool:
+    """Whether ``name`` (a path in a wheel) is one of ``package``'s ``later`` parts."""
+    return name.startswith(f"{package}/") and name[len(package) + 1:].startswith(later)
+
+
+def _stdlib_later(name: str) -> bool:
+    return name.split("/")[0].removesuffix(".py") in STDLIB_LATER
+
+
+def _numpy_later(name: str) -> bool:
+    return _later(name, "numpy", NUMPY_LATER)
+
+
+def _mlp_core_later(name: str) -> bool:
+    return _later(name, "mlp_core", MLP_CORE_LATER)
+
+
+def _rezip(src: Path, out: Path, kept, later: zipfile.ZipFile | None = None,
+           deferred=lambda name: False, prefix: str = "") -> None:
+    """Copy the zip ``src`` to ``out`` with only the entries ``kept(name)`` accepts, those
+    ``deferred(name)`` accepts to ``later`` instead (under ``prefix``); a wheel's RECORD is
+    cut to the entries in ``out``."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
                                                       compresslevel=9) as zout:
         names = [i for i in zin.infolist() if kept(i.filename)]
+        if later is not None:
+            for info in (i for i in names if deferred(i.filename)):
+                later.writestr(_renamed(info, prefix + info.filename), zin.read(info))
+            names = [i for i in names if not deferred(i.filename)]
         shipped = {i.filename for i in names}
         for info in names:
             data = zin.read(info)
@@ -140,6 +182,59 @@ def _rezip(src: Path, out: Path, kept) -> None:
                                 if line.split(b",")[0].decode() in shipped
                                 or line.startswith(info.filename.encode()))
             zout.writestr(info, data)
+
+
+#: Deflated with Zopfli, slow: each result is kept here, by the sha256 of what it deflates.
+ZOPFLI_CACHE = ROOT / "build" / "zopfli"
+
+
+def _deflated(data: bytes) -> bytes:
+    """``data`` as a raw deflate stream: Zopfli's (3-6% smaller than zlib's level 9 on the
+    site's archives), or zlib's when that is smaller."""
+    cached = ZOPFLI_CACHE / f"{hashlib.sha256(data).hexdigest()}.deflate"
+    if cached.exists():
+        return cached.read_bytes()
+    try:
+        from zopfli.zopfli import compress
+    except ImportError:
+        raise BuildError("zopfli is missing: `pip install --group dev` (make does)") from None
+    level9 = zlib.compressobj(9, zlib.DEFLATED, -15)
+    best = min(compress(data)[2:-4], level9.compress(data) + level9.flush(), key=len)  # zlib
+    ZOPFLI_CACHE.mkdir(parents=True, exist_ok=True)  # container: 2-byte header, 4-byte sum
+    cached.write_bytes(best)
+    return best
+
+
+class _Zopfli:
+    """What zipfile deflates an entry with, in ``_zopfli_zips``."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def compress(self, data: bytes) -> bytes:
+        self.parts.append(bytes(data))
+        return b""
+
+    def flush(self) -> bytes:
+        return _deflated(b"".join(self.parts))
+
+
+@contextlib.contextmanager
+def _zopfli_zips():
+    """While in it, zip files deflate their entries with Zopfli (``_deflated``)."""
+    real = zipfile._get_compressor
+    zipfile._get_compressor = lambda kind, level=None: (
+        _Zopfli() if kind == zipfile.ZIP_DEFLATED else real(kind, level))
+    try:
+        yield
+    finally:
+        zipfile._get_compressor = real
+
+
+def _renamed(info: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
+    out = zipfile.ZipInfo(name, info.date_time)
+    out.compress_type, out.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+    return out
 
 
 def _sha256(path: Path) -> str:
@@ -368,15 +463,19 @@ def build(dist: Path = DIST) -> dict:
     # Only what runs: the official files cut down (STDLIB_KEEP, NUMPY_KEEP); the page
     # fetches the default models as registry.json, and the data files (fonts.npz, ...)
     # only before a training, so its mlp_core wheel leaves them out.
-    _rezip(PYODIDE / "python_stdlib.zip", dist / "pyodide" / "python_stdlib.zip", _stdlib_kept)
-    _rezip(numpy, dist / "pyodide" / NUMPY_WHEEL, _numpy_kept)
+    # What a first prediction does not import goes to LATER, installed after ready.
     site_wheel = dist / "pyodide" / wheel.name
     left_out = {DEFAULT_BUNDLE, *DATA_FILES.values()}
     left_out = {p.resolve().relative_to(ROOT).as_posix() for p in left_out}
-    # The fonts' licence texts (282 kB) are in dist/THIRD-PARTY-NOTICES.txt already: the
-    # wheel the page fetches before its first prediction does without its copy.
-    _rezip(wheel, site_wheel, lambda name: name not in left_out
-           and "/licenses/vendor/" not in name)
+    with _zopfli_zips(), zipfile.ZipFile(dist / "pyodide" / LATER, "w") as later:
+        _rezip(PYODIDE / "python_stdlib.zip", dist / "pyodide" / "python_stdlib.zip",
+               _stdlib_kept, later, _stdlib_later)
+        _rezip(numpy, dist / "pyodide" / NUMPY_WHEEL, _numpy_kept, later, _numpy_later,
+               "site-packages/")
+        # The fonts' licence texts (282 kB) are in dist/THIRD-PARTY-NOTICES.txt already:
+        # the wheel the page fetches before its first prediction does without its copy.
+        _rezip(wheel, site_wheel, lambda name: name not in left_out
+               and "/licenses/vendor/" not in name, later, _mlp_core_later, "site-packages/")
     for name, path in DATA_FILES.items():
         shutil.copy2(path, dist / name)
     lock = site_lock(site_wheel, dist / "pyodide" / "pyodide-lock.json")
@@ -384,12 +483,14 @@ def build(dist: Path = DIST) -> dict:
     for p in sorted((dist / "pyodide").iterdir()):
         runtime.update(p.name.encode() + b"\0" + _sha256(p).encode())
     module = dist / "shared" / "runtime.generated.js"
-    booted = [*(dist / "pyodide").iterdir(), dist / "registry.json"]
+    booted = [p for p in (dist / "pyodide").iterdir() if p.name != LATER]
+    booted.append(dist / "registry.json")
     module.write_text(module.read_text().replace('"unbuilt"', json.dumps(
         runtime.hexdigest()[:16])).replace("BOOT_BYTES = {}", "BOOT_BYTES = " + json.dumps(
             {p.name: p.stat().st_size for p in sorted(booted)
              if p.name not in ("pyodide.mjs", "pyodide.asm.js")})).replace(  # imported
-        "WHEELS = []", "WHEELS = " + json.dumps([NUMPY_WHEEL, wheel.name])))
+        "WHEELS = []", "WHEELS = " + json.dumps([NUMPY_WHEEL, wheel.name])).replace(
+        'LATER = ""', "LATER = " + json.dumps(LATER)))
     (dist / "vendor").mkdir()
     for src, name in VENDOR.items():
         shutil.copy2(src, dist / "vendor" / name)
@@ -445,11 +546,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 and "gzip" in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
         stat = path.stat()
+        # As GitHub Pages does (and as the parent class does for what it sends as it is): a
+        # request that has this version already gets no body. (Chromium ignores the ETag
+        # of an HTTP/1.0 response, so the date is what it asks with.)
+        modified = self.date_time_string(int(stat.st_mtime))
+        if self.headers.get("If-Modified-Since") == modified:
+            self.send_response(304)
+            self.end_headers()
+            return None
         body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", modified)
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return io.BytesIO(body)

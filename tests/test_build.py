@@ -88,3 +88,56 @@ def test_the_data_files_are_served_precached_and_left_out_of_the_sites_wheel(dis
     assert wheel.stat().st_size < 200_000
     generated = (dist / "shared" / "limits.generated.js").read_text()
     assert f"export const DATA_FILES = {list(sources.DATA_FILES)!r};".replace("'", '"') in generated
+
+
+def test_what_a_first_prediction_does_not_import_is_shipped_apart(dist):
+    """build.LATER holds the parts that build's *_LATER tables name, the official files
+    byte for byte, below the standard library's folder (the packages' in site-packages/);
+    the archives fetched before ready hold none of them. The start's progress leaves
+    LATER out, and the service worker precaches it."""
+    assert build.STDLIB_LATER <= build.STDLIB_KEEP
+    later = _entries(dist / "pyodide" / build.LATER)
+    official = {**_entries(build.PYODIDE / "python_stdlib.zip"),
+                **_entries(build.VENDORED / build.NUMPY_WHEEL)}
+    (wheel,) = (dist / "pyodide").glob("mlp_core-*.whl")
+    deferred = {"python_stdlib.zip": build._stdlib_later, build.NUMPY_WHEEL: build._numpy_later,
+                wheel.name: build._mlp_core_later}
+    for name, data in later.items():
+        inner = name.removeprefix("site-packages/")
+        assert any(later_part(inner) for later_part in deferred.values()), name
+        assert inner.startswith("mlp_core/") or official[inner] == data, name
+    assert {n.split("/")[1] for n in later if n.startswith("site-packages/")} == {
+        "numpy", "mlp_core"}
+    assert any(n.startswith("site-packages/mlp_core/export/") for n in later)
+    assert "argparse.py" in later and "site-packages/numpy/testing/__init__.py" in later
+    for archive, later_part in deferred.items():
+        assert not any(later_part(n) for n in _entries(dist / "pyodide" / archive)), archive
+    generated = (dist / "shared" / "runtime.generated.js").read_text()
+    assert f'export const LATER = "{build.LATER}";' in generated
+    boot = next(line for line in generated.splitlines() if "BOOT_BYTES =" in line)
+    assert build.LATER not in boot and "python_stdlib.zip" in boot
+    assert f'["pyodide/{build.LATER}", "sha256-' in (dist / "sw.js").read_text()
+
+
+def test_the_server_sends_no_body_for_a_copy_the_browser_has(dist):
+    """As GitHub Pages does: a request naming the version it has gets 304, compressed or
+    not (the service worker's precache then reuses what the start downloaded)."""
+    import urllib.error
+    import urllib.request
+
+    from browser import Server
+
+    server = Server(dist)
+    try:
+        for name in ("locales/en.json", f"pyodide/{build.LATER}"):
+            request = urllib.request.Request(server.url + name,
+                                             headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == 200 and response.read()
+                modified = response.headers["Last-Modified"]
+            request.add_header("If-Modified-Since", modified)
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(request, timeout=30)
+            assert answer.value.code == 304, name
+    finally:
+        server.close()

@@ -20,6 +20,8 @@ import pytest
 from browser import Server
 from conftest import ROOT
 
+from mlp_core import export
+
 pytestmark = pytest.mark.browser
 
 CORE_TESTS = ["tests/test_mlp.py", "tests/test_data.py", "tests/test_metrics.py",
@@ -90,7 +92,8 @@ def test_server(dist, tmp_path_factory):
         names.append(wheel.name)
     (extra / "project.zip").write_bytes(_project_zip())
     (extra / "stdlib-extra.zip").write_bytes(_stdlib_extra())
-    (extra / "runner.js").write_text((ROOT / "tests" / "pyodide" / "runner.js").read_text())
+    for name in ("runner.js", "first-prediction.js"):
+        (extra / name).write_text((ROOT / "tests" / "pyodide" / name).read_text())
     (extra / "index.html").write_text("<!doctype html><title>pyodide tests</title>")
     s = Server(dist, extra)
     s.wheels = names
@@ -98,19 +101,27 @@ def test_server(dist, tmp_path_factory):
     s.close()
 
 
-def test_core_suite_passes_in_pyodide(chromium, test_server):
+def _in_worker(chromium, server: Server, script: str, message) -> dict:
+    """What the test worker ``script`` (served under __tests__/) posts back for
+    ``message``; ``{"error"}`` if it fails to run."""
     ctx = chromium.new_context()
     try:
         page = ctx.new_page()
-        page.goto(test_server.url + "__tests__/index.html")
-        result = page.evaluate("""([wheels, args]) => new Promise((resolve) => {
-            const w = new Worker("runner.js", {type: "module"});
+        page.goto(server.url + "__tests__/index.html")
+        return page.evaluate("""([script, message]) => new Promise((resolve) => {
+            const w = new Worker(script, {type: "module"});
             w.onmessage = (e) => resolve(e.data);
-            w.onerror = (e) => resolve({code: -2, output: e.message});
-            w.postMessage({wheels, args});
-        })""", [test_server.wheels, ["-q", "-p", "no:cacheprovider", "-W", "ignore", *CORE_TESTS]])
+            w.onerror = (e) => resolve({error: e.message});
+            w.postMessage(message);
+        })""", [script, message])
     finally:
         ctx.close()
+
+
+def test_core_suite_passes_in_pyodide(chromium, test_server):
+    result = _in_worker(chromium, test_server, "runner.js", {"wheels": test_server.wheels, "args": [
+        "-q", "-p", "no:cacheprovider", "-W", "ignore", *CORE_TESTS]})
+    assert "error" not in result, result.get("error")
     print(result["output"])
     if os.environ.get("PYODIDE_MODULES"):  # where every imported module came from
         Path(os.environ["PYODIDE_MODULES"]).write_text(json.dumps(result["modules"], indent=0))
@@ -121,3 +132,84 @@ def test_core_suite_passes_in_pyodide(chromium, test_server):
                   if file and file.startswith("/lib/stdlib-extra/")}
     assert from_extra <= TOOLS_ONLY_STDLIB, from_extra - TOOLS_ONLY_STDLIB
     assert result["modules"]["numpy"].startswith("/lib/python3.12/site-packages/numpy/")
+
+
+# Every operation the worker runs before the runtime's later parts are installed (all but
+# handlers.js NEEDS_LATER), as the App calls behind it: each must work without them.
+V = "json.loads(app.list())[0]['version']"
+SAMPLE = "{'label': 'b', 'pattern': [1] * 100, 'split': 'test'}"
+WITHOUT_LATER = [
+    *((m, f"app.{m}()") for m in ("settings", "templates", "model_info", "health", "list",
+                                  "production_history")),
+    *((m, f"app.{m}({V})") for m in ("get", "weights", "training_history")),
+    ("predict", "app.predict(json.dumps([0] * 100))"),
+    ("predict_all_bits", "app.predict_all_bits('0' * 100)"),
+    ("predict_with_bits", f"app.predict_with_bits({V}, '0' * 100)"),
+    ("echo", "app.echo('[1]')"),
+    ("monitoring", "app.monitoring_summary('[]', ''); app.monitoring_unsure('[]', '*', 24); "
+     "app.monitoring_disagreements('[]', 24)"),
+    ("own data", f"app.with_splits(json.dumps([{SAMPLE}])); app.check_split('\"train\"'); "
+     f"app.check_sample(json.dumps({SAMPLE}), '[\"b\"]'); "
+     "app.check_class(json.dumps({'letter': 'x', 'template': [1] * 50 + [0] * 50}), '[]')"),
+    ("evaluate", f"app.evaluate('', json.dumps([{SAMPLE}])); "
+     f"app.evaluate_all(json.dumps([{SAMPLE}])); app.compare({V}, json.dumps([{SAMPLE}]))"),
+    ("export and project", "app.export('null'); app.project('[]', '[]', '2026-12-07T00:00:00Z')"),
+    ("registry changes", f"""
+for op, args in [("update", {{"version": {V}, "notes": "n", "tags": ["t"]}}),
+                 ("import", {{"bundle": app.export("null")}}),
+                 ("restore", {{"project": app.project("[]", "[]", "2026-12-07T00:00:00Z")}}),
+                 ("repair", {{}}), ("set_production", {{"version": {V}}})]:
+    app.plan(op, json.dumps(args))
+    app.adopt()"""),
+    ("a coded error", "from mlp_core.messages import explain\ntry:\n"
+     "    app.check_sample(json.dumps({'label': 'q', 'pattern': [1] * 99}), '[]')\n"
+     "except ValueError as e:\n    explain(e)"),
+]
+# The operations of NEEDS_LATER: the first fails without the later parts, all work with.
+TRAIN = ("while not json.loads(app.train_step()).get('done'):\n    pass\n"
+         "app.plan('register', json.dumps({'promote': False})); app.adopt()")
+NEEDS_LATER = [
+    *((f"export_as {f}", f"app.export_as({V}, '{f}')") for f in export.FORMATS),
+    ("model_card", f"app.model_card({V}, '[]')"),
+    ("train", "app.start_training(json.dumps({'hyperparameters': {'hidden_layer_sizes': [8], "
+     "'max_epochs': 2}, 'data': {'n_samples': 300}}))\n" + TRAIN),
+    ("fine-tune", "app.start_finetune(json.dumps({'samples': [" + SAMPLE.replace("test", "train")
+     + "]}))\n" + TRAIN),
+]
+
+
+def _files(modules: dict, libraries: list[str], under: str) -> set[str]:
+    """The files below ``under`` that the modules and libraries came from."""
+    return {path.split(under, 1)[1] for path in [*modules.values(), *libraries]
+            if path and under in path}
+
+
+def test_a_first_prediction_imports_exactly_what_ready_ships(chromium, test_server):
+    """Starting as the page does, loading the default models and predicting imports every
+    standard-library module, NumPy file and mlp_core module shipped before ready, and
+    nothing of ``build.LATER`` (not there yet); every operation but handlers.js's
+    NEEDS_LATER then runs without it, and those run once the worker installed it."""
+    import build
+
+    result = _in_worker(chromium, test_server, "first-prediction.js", {
+        "before": [*WITHOUT_LATER, NEEDS_LATER[0]], "after": NEEDS_LATER})
+    assert "error" not in result, result.get("error")
+    modules, libraries = result["modules"], result["libraries"]
+    stdlib = {name.split("/")[0].removesuffix(".py")
+              for name in _files(modules, libraries, "/python312.zip/")}
+    ready = build.STDLIB_KEEP - build.STDLIB_LATER
+    assert stdlib == ready, (f"shipped before ready, not imported: {sorted(ready - stdlib)}; "
+                             f"imported, shipped later: {sorted(stdlib - ready)}: update "
+                             "build.STDLIB_LATER")
+    loaded = _files(modules, libraries, "/site-packages/")
+    for wheel in (build.DIST / "pyodide").glob("*.whl"):
+        with zipfile.ZipFile(wheel) as z:
+            code = {n for n in z.namelist() if n.endswith((".py", ".so"))}
+        used = {f for f in loaded if f.split("/")[0] in {n.split("/")[0] for n in code}}
+        assert code == used, (f"{wheel.name}: shipped before ready, not imported: "
+                              f"{sorted(code - used)} (add them to build's *_LATER)")
+    failed = dict(result["withoutLater"])
+    assert "No module named 'mlp_core.export'" in failed.pop(NEEDS_LATER[0][0])
+    assert failed == dict.fromkeys(failed), {k: v for k, v in failed.items() if v}
+    after = dict(result["withLater"])
+    assert after == dict.fromkeys(after), {k: v for k, v in after.items() if v}

@@ -1,14 +1,18 @@
 // Test-only worker: runs the core pytest suite inside Pyodide, from the built site's own
-// Pyodide, trimmed standard library, NumPy and mlp_core wheel. Served under /__tests__/
+// Pyodide, trimmed standard library, NumPy and mlp_core wheel, and their later parts. Served under /__tests__/
 // by tests/test_pyodide.py. What pytest needs beyond the site's standard library comes
 // from stdlib-extra.zip, on the end of sys.path; the result lists every module imported
 // and where from, so the test can check that only the tools used it.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { DATA_FILES } from "../shared/limits.generated.js";
+import { LATER } from "../shared/runtime.generated.js";
 
 self.onmessage = async ({ data: { wheels, args } }) => {
   try {
     const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href });
+    // What the page installs once ready (build.py LATER), first: loadPackage imports tarfile.
+    const later = await (await fetch(new URL(`../pyodide/${LATER}`, import.meta.url))).arrayBuffer();
+    pyodide.unpackArchive(later, "zip", { extractDir: pyodide.runPython("import os; os.path.dirname(os.__file__)") });
     const failures = [];
     const opts = { messageCallback: () => {}, errorCallback: (m) => failures.push(m) };
     await pyodide.loadPackage("mlp_core", opts);

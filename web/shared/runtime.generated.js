@@ -9,3 +9,6 @@ export const BOOT_BYTES = {};
 // The wheels the worker installs, in order (each after what it needs), file names in
 // pyodide/.
 export const WHEELS = [];
+// The archive of what a first prediction does not import (build.py LATER: files below
+// /lib/python3.12/), installed once Python is ready, before any operation needing it.
+export const LATER = "";

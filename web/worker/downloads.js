@@ -10,6 +10,18 @@ import { codedError } from "../shared/coded-error.js";
 
 const fileName = (url) => decodeURIComponent(new URL(url, self.location.href).pathname.split("/").pop());
 
+/** The bytes at `url` (a file fetched after the start: data files, the runtime's later
+ * parts); a failure is a coded error naming the file. */
+export async function download(url) {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    throw codedError("worker.download_failed", { file: fileName(url), why: err.message }, "DownloadFailed");
+  }
+}
+
 /** Start watching. `onBytes(name, bytes)` hears of every chunk of data that arrives.
  * Returns {progress(), stop()}. */
 export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {

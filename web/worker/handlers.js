@@ -180,14 +180,26 @@ function ownData(python, registry, { query, stored, knownLetters, saving, announ
   };
 }
 
-/** Every operation's handler, over a booted Python, the registry and the monitor. */
-export function handlersFor(python, registry, monitor) {
+/** The operations whose Python imports what a first prediction does not (build.py's
+ * *_LATER parts: mlp_core.export for exports, imports from scikit-learn and the model
+ * card; training, to be safe): each waits until those parts are installed. Every other
+ * operation runs on what ready had (tests/test_pyodide.py runs their Python so). */
+export const NEEDS_LATER = ["train", "fineTune", "registry.exportAs", "registry.importSklearn", "modelCard"];
+
+/** Every operation's handler, over a booted Python, the registry and the monitor;
+ * `later()` installs the runtime's later parts (python-runtime.js laterParts). */
+export function handlersFor(python, registry, monitor, later) {
   const shared = context(python, registry);
-  return {
+  const handlers = {
     ...predictions(python, registry, monitor, shared),
     ...models(python, registry, shared),
     ...trainings(python, registry),
     ...monitoring(python, registry, monitor, shared),
     ...ownData(python, registry, shared),
   };
+  for (const op of NEEDS_LATER) {
+    const handler = handlers[op];
+    handlers[op] = async (...args) => (await later(), handler(...args));
+  }
+  return handlers;
 }

@@ -6,6 +6,7 @@ import { Boot } from "./boot.js";
 import { handlersFor } from "./handlers.js";
 import { Monitor } from "./monitoring.js";
 import { Python } from "./python.js";
+import { laterParts } from "./python-runtime.js";
 import { RegistrySync, storageError } from "./registry-sync.js";
 import { describe, emit, serve } from "./transport.js";
 import { checkOperations } from "../shared/protocol.js";
@@ -19,8 +20,11 @@ const monitor = new Monitor({
   onLogged: () => emit("predictions-logged"),
 });
 
+const LATER_AFTER_MS = 2000;
+let later = null; // installs what a first prediction does not import (python-runtime.js)
 const started = boot.run(async () => {
   const pyodide = await boot.initRuntime();
+  later = laterParts(pyodide);
   const python = new Python(await boot.initPackages(pyodide));
   boot.step("model", "active");
   await registry.open(python);
@@ -28,12 +32,17 @@ const started = boot.run(async () => {
   const health = { ...python.call("health"), storage: registry.storage };
   boot.step("model", health.model_loaded ? "done" : "failed", health.error);
   // Answer exactly the protocol's operations, or fail to start (never half-serve).
-  const handlers = handlersFor(python, registry, monitor);
+  const handlers = handlersFor(python, registry, monitor, later);
   checkOperations(Object.keys(handlers), "the worker's handlers");
   return { handlers, health };
 });
 started.then(
-  ({ health }) => emit("ready", { ...health, timings: boot.timings }),
+  ({ health }) => {
+    emit("ready", { ...health, timings: boot.timings });
+    // Soon, in the background (the operations that need it wait for it, handlers.js),
+    // once the page has had the worker for its own first calls.
+    setTimeout(() => later().catch((err) => console.warn("the runtime's later parts will be fetched when needed:", err)), LATER_AFTER_MS);
+  },
   (err) => emit("boot-failed", describe(err)),
 );
 serve(started.then(({ handlers }) => handlers));

@@ -2,7 +2,9 @@
 // restored from a memory snapshot taken in that state (shared/snapshot.js keeps it).
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { loadedLibraries, precompile, relink, snapshotMemory } from "./dynlibs.js";
-import { fetchWheels, unpackWheels } from "./wheels.js";
+import { fetchWheels, unpackLater, unpackWheels } from "./wheels.js";
+import { download } from "./downloads.js";
+import { LATER } from "../shared/runtime.generated.js";
 
 export const indexURL = new URL("../pyodide/", import.meta.url).href;
 
@@ -25,6 +27,21 @@ export function downloadPackages() {
 export async function installPackages(pyodide, wheels = downloadPackages()) {
   await unpackWheels(pyodide, await wheels);
   pyodide.runPython(IMPORT);
+}
+
+/** What a first prediction does not import (build.py LATER), for `pyodide`: a function
+ * that installs it once (again after a failure) and resolves when it is importable. The
+ * snapshot never holds it, so every start installs it after ready. */
+export function laterParts(pyodide) {
+  let installing = null;
+  return () => {
+    installing ??= download(new URL(LATER, indexURL)).then((bytes) => unpackLater(pyodide, bytes))
+      .catch((err) => {
+        installing = null;
+        throw err;
+      });
+    return installing;
+  };
 }
 
 /** A runtime started with `_makeSnapshot` and its packages installed, as a snapshot:

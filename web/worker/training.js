@@ -4,17 +4,7 @@ import { codedError } from "../shared/coded-error.js";
 import { gateReason, gateWarning } from "../shared/gate-reason.js";
 import { translatorFor } from "../shared/i18n.js";
 import { DATA_FILES } from "../shared/limits.generated.js";
-
-/** Fetch data file `name` from the site's root; a failure is a coded error naming it. */
-async function download(name) {
-  try {
-    const response = await fetch(new URL(`../${name}`, import.meta.url));
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  } catch (err) {
-    throw codedError("worker.download_failed", { file: name, why: err.message }, "DownloadFailed");
-  }
-}
+import { download } from "./downloads.js";
 
 function cancelled() {
   return codedError("worker.training_cancelled", {}, "TrainingCancelled");
@@ -36,7 +26,7 @@ export class Training {
   dataFiles() {
     return Promise.all(DATA_FILES.map((name) => {
       if (!this.installed.has(name)) {
-        this.installed.set(name, download(name).then((bytes) => this.python.run("install_data", name, bytes))
+        this.installed.set(name, download(new URL(`../${name}`, import.meta.url)).then((bytes) => this.python.run("install_data", name, bytes))
           .catch((err) => {
             this.installed.delete(name);
             throw err;

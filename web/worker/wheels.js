@@ -31,9 +31,20 @@ export function fetchWheels(indexURL) {
 export async function unpackWheels(pyodide, wheels, { skipImported = false } = {}) {
   const [site, imported] = JSON.parse(pyodide.runPython(SITE));
   const skip = new Set(skipImported ? imported : []);
-  const files = wheels.flatMap(({ bytes }) => [...extract(bytes, (name) => !name.endsWith("/") && !skip.has(moduleOf(name)))]);
+  await write(pyodide, site, wheels.flatMap(({ bytes }) => [...extract(bytes, (name) => !skip.has(moduleOf(name)))]));
+}
+
+/** Unpack `archive` (build.py LATER: what a first prediction does not import) below the
+ * standard library's folder, where Python finds it from then on. */
+export async function unpackLater(pyodide, archive) {
+  await write(pyodide, pyodide.runPython("import os; os.path.dirname(os.__file__)"), extract(archive, () => true));
+}
+
+/** Write `files` (from extract) below `folder`, then let Python's importers see them. */
+async function write(pyodide, folder, files) {
   for (const [name, data] of files) {
-    const path = `${site}/${name}`;
+    if (name.endsWith("/")) continue;
+    const path = `${folder}/${name}`;
     pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
     pyodide.FS.writeFile(path, await data);
   }
