@@ -11,7 +11,10 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,9 +193,11 @@ def time_epoch(browser, url: str, runs: int) -> dict[str, float]:
 NETWORKS = (("20mbps", 20, 40), ("5mbps", 5, 70))
 
 
-def first_visit_ms(p, url: str, mbps: float, latency_ms: float) -> float:
-    """ms from navigation until a first prediction is possible, in a fresh profile on a
-    network throttled by Chromium (CDP Network.emulateNetworkConditions)."""
+def first_visit_ms(p, url: str, mbps: float, latency_ms: float, ready_js: str = APP_READY,
+                   arg=B_BITS) -> float:
+    """ms from navigation until a first prediction is possible (``ready_js``: the app's,
+    or the bare page's ``BARE_READY``), in a fresh profile on a network throttled by
+    Chromium (CDP Network.emulateNetworkConditions)."""
     with tempfile.TemporaryDirectory() as profile:
         ctx = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(),
                                                    args=CHROMIUM_ARGS)
@@ -204,9 +209,92 @@ def first_visit_ms(p, url: str, mbps: float, latency_ms: float) -> float:
                 "offline": False, "latency": latency_ms,
                 "downloadThroughput": mbps * 1e6 / 8, "uploadThroughput": mbps * 1e6 / 8})
             page.goto(url)
-            return page.evaluate(APP_READY, B_BITS)
+            return page.evaluate(ready_js, arg)
         finally:
             ctx.close()
+
+
+class ByteLog:
+    """The body bytes a server sent (gzip where it compresses, as GitHub Pages does), in
+    the order the requests arrived, split by a marker request (``MARK``)."""
+
+    MARK = "__bench__/ready"
+
+    def __init__(self, server) -> None:
+        self.lock = threading.Lock()
+        self.sent: list[tuple[str, int]] = []
+        self.marked: int | None = None  # len(sent) when the marker arrived
+        base = server.httpd.RequestHandlerClass  # functools.partial(handler, directory=...)
+        log = self
+
+        class Counting(base.func):
+            def send_head(self):
+                if self.MARK_PATH in self.path:
+                    with log.lock:
+                        log.marked = len(log.sent)
+                return super().send_head()
+
+            def copyfile(self, source, outputfile) -> None:
+                data = source.read()
+                with log.lock:
+                    log.sent.append((self.path.split("?")[0], len(data)))
+                outputfile.write(data)
+
+        Counting.MARK_PATH = self.MARK
+        server.httpd.RequestHandlerClass = partial(Counting, *base.args, **base.keywords)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.sent, self.marked = [], None
+
+    def split(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """The files sent before the marker and after it."""
+        with self.lock:
+            at = len(self.sent) if self.marked is None else self.marked
+            return self.sent[:at], self.sent[at:]
+
+
+# Fetches ByteLog.MARK the moment the page says a first prediction is possible.
+MARK_READY = """(() => {
+    const poll = setInterval(() => {
+        if (!window.mlp) return;
+        clearInterval(poll);
+        window.mlp.ready.then(() => fetch("/MARK"));
+    }, 2);
+})();""".replace("MARK", ByteLog.MARK)
+# Offline-ready: the service worker controls the page and the runtime snapshot is made.
+OFFLINE_READY = """async () => {
+    await navigator.serviceWorker.ready;
+    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+    return await window.mlp.snapshotReady;
+}"""
+QUIET_S = 3  # the page is idle once nothing more was sent for this long
+
+
+def first_visit_bytes(browser, url: str, log: ByteLog) -> dict:
+    """Body bytes a first visit fetches (fresh profile, unthrottled) until a first
+    prediction is possible, and after that until the page is idle and offline-ready;
+    ``files`` lists each part's files."""
+    log.clear()
+    ctx = browser.new_context()
+    try:
+        ctx.add_init_script(MARK_READY)
+        page = ctx.new_page()
+        page.goto(url)
+        page.evaluate(APP_READY, B_BITS)
+        page.evaluate(OFFLINE_READY)
+        quiet, seen = 0.0, -1
+        while quiet < QUIET_S:  # bounded: the page's own downloads are finite
+            time.sleep(0.5)
+            n = len(log.split()[1])
+            quiet = quiet + 0.5 if n == seen else 0.0
+            seen = n
+    finally:
+        ctx.close()
+    before, after = log.split()
+    return {"first_visit_bytes_before_ready": sum(n for _, n in before),
+            "first_visit_bytes_after_ready": sum(n for _, n in after),
+            "files": {"before_ready": before, "after_ready": after}}
 
 
 def time_finetune(browser, url: str) -> float:
@@ -279,6 +367,41 @@ def _cold_warm(p, url: str, ready_js: str, arg=None) -> tuple[float, float]:
             ctx.close()
 
 
+def first_visits(p, server: Server, runs: int) -> dict:
+    """The app's and the bare page's first visits at each of ``NETWORKS``, alternating
+    (medians of ``runs``), and the bytes a first visit of the app fetches before and after
+    ready (``first_visit_bytes``). ``server`` serves the bare page under __tests__/."""
+    log = ByteLog(server)
+    browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    try:
+        sizes = first_visit_bytes(browser, server.url, log)
+    finally:
+        browser.close()
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for name, mbps, latency in NETWORKS:
+            samples.setdefault(f"first_visit_{name}_ms", []).append(
+                first_visit_ms(p, server.url, mbps, latency))
+            samples.setdefault(f"first_visit_bare_{name}_ms", []).append(first_visit_ms(
+                p, server.url + "__tests__/index.html", mbps, latency, BARE_READY, None))
+    out = {k: statistics.median(v) for k, v in samples.items()}
+    out["first_visit_bytes_before_ready"] = sizes["first_visit_bytes_before_ready"]
+    out["first_visit_bytes_after_ready"] = sizes["first_visit_bytes_after_ready"]
+    out["samples"] = {**samples, "first_visit_files": sizes["files"]}
+    return out
+
+
+def measure_first_visits(runs: int = 3) -> dict:
+    """Only ``first_visits``, on the built site in dist/ and the bare page."""
+    with tempfile.TemporaryDirectory() as bare_dir:
+        server = Server(ROOT / "dist", bare_site(Path(bare_dir)))
+        try:
+            with sync_playwright() as p:
+                return first_visits(p, server, runs)
+        finally:
+            server.close()
+
+
 def measure(runs: int = 3, calls: int = 1000, train_presets: dict[str, str] | None = None,
             train_on_cpython: Callable[[], float] | None = None,
             startup_runs: int = 5) -> dict:
@@ -298,9 +421,7 @@ def measure(runs: int = 3, calls: int = 1000, train_presets: dict[str, str] | No
             for _ in range(startup_runs):  # alternating: both see the same machine load
                 bare.append(_cold_warm(p, server.url + "__tests__/index.html", BARE_READY))
                 app.append(_cold_warm(p, server.url, APP_READY, B_BITS))
-            visits = {name: statistics.median(first_visit_ms(p, server.url, mbps, latency)
-                                              for _ in range(runs))
-                      for name, mbps, latency in NETWORKS}
+            visits = first_visits(p, server, runs)
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(server.url)
@@ -329,12 +450,13 @@ def measure(runs: int = 3, calls: int = 1000, train_presets: dict[str, str] | No
         "predict_shadow_off_p50_ms": percentile(shadow["off"], 0.5),
         "predict_shadow_on_p50_ms": percentile(shadow["on"], 0.5),
         "finetune_seconds": statistics.median(finetune),
-        **{f"first_visit_{name}_ms": v for name, v in visits.items()},
+        **{k: v for k, v in visits.items() if k != "samples"},
         **epoch,
     }
     training_samples = training.pop("samples")
     out.update(training)
-    out["samples"] = {"bare": bare, "app": app, **training_samples, "finetune": finetune,
+    out["samples"] = {"bare": bare, "app": app, **training_samples, **visits["samples"],
+                      "finetune": finetune,
                       "echo_ms": trips["echo"],
                       "echo_tiny_ms": trips["echo_tiny"], "predict_ms": trips["predict"],
                       "predict_shadow_off_ms": shadow["off"],
@@ -352,8 +474,14 @@ def main() -> None:
     ap.add_argument("--training-only", action="store_true",
                     help="time only the page's training of the default preset and of "
                     "today's recipe (preset fonts), in turn in one page per round")
+    ap.add_argument("--first-visit-only", action="store_true",
+                    help="measure only first visits: the bytes before and after ready, "
+                    "and the app and the bare page at each throttled network")
     ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
+    if args.first_visit_only:
+        print(json.dumps(measure_first_visits(args.runs), indent=1))
+        return
     out = (measure_training(args.runs) if args.training_only
            else measure(args.runs, train_presets=TRAIN_PRESETS))
     entries = {k: out.pop(k) for k in list(out) if k.endswith("_entry")}
