@@ -108,6 +108,12 @@ TARGETS = [
     ("shadow mode adds no visible delay: predict_p50 with a shadow <= 1.25 x without",
      _ratio("browser", "predict_shadow_on_p50_ms", "predict_shadow_off_p50_ms"),
      lambda v: v <= 1.25),
+    ("page training of the default preset <= 10 s on this machine "
+     "(train_default_preset_seconds, median)",
+     lambda r: r["browser"]["train_default_preset_seconds"], lambda v: v <= 10.0),
+    ("... and <= 2.2 x the same recipe on CPython (data, fit and evaluation), same run",
+     _ratio("browser", "train_default_preset_seconds", "cpython_train_seconds"),
+     lambda v: v <= 2.2),
     ("page training of the default preset <= 1.2 x the 1.0 recipe (preset fonts), same run "
      "(ratio of medians)", lambda r: r["browser"]["train_default_over_fonts"],
      lambda v: v <= 1.2),
