@@ -180,7 +180,10 @@ async function showWeights(version) {
   $("weights").dataset.units = String(units.length);
 }
 
-async function refreshModel() {
+/** Show the production model; with `reread`, read the drawing again (it may have changed:
+ * not at ready, where the drawing kept across a reload is read once, and a stroke made
+ * meanwhile is read when it ends). */
+async function refreshModel({ reread = true } = {}) {
   try {
     const info = await client.call("modelInfo");
     views.showModelInfo(info);
@@ -190,7 +193,7 @@ async function refreshModel() {
     views.showHealth({ status: "degraded", error: err.message });
   }
   await models.refresh().catch((err) => views.showError(err.message));
-  if (!grid.isEmpty()) predict();
+  if (reread && !grid.isEmpty()) predict();
 }
 
 /** Examples or letters changed: their list, and every model's test-drawing accuracy. */
@@ -233,7 +236,7 @@ function start() {
       download: (data) => views.showDownload(data),
       ready: resolve,
       "boot-failed": (data) => reject(new Error(i18n.error(data))),
-      "registry-changed": refreshModel,
+      "registry-changed": () => refreshModel(),
       "examples-changed": refreshExamples,
       "bad-entries": showDamaged,
       "storage-unavailable": (data) => {
@@ -259,7 +262,7 @@ function start() {
       $("predict").disabled = false;
       if (!grid.isEmpty()) predict(); // a drawing kept across a reload
       startTraining().catch((err) => views.showError(i18n.t("error.training_unavailable", { error: err.message })));
-      refreshModel();
+      refreshModel({ reread: false });
       data.start().catch((err) => views.showError(i18n.t("error.read_examples", { error: err.message })));
       projects.askPersistence().catch((err) => views.showError(i18n.t("error.persistence", { error: err.message })));
     },
