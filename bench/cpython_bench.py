@@ -39,9 +39,9 @@ def letter_data(seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def compare_with_sklearn(runs: int) -> dict:
     """Both fit the same 60,000 drawings of the default preset: 100-128-4 ReLU, SGD with
-    momentum 0.9 (no Nesterov), learning rate 0.05, batch 32, L2 0.03, the preset's
-    budget of ``max_epochs`` (20) epochs and the same stopping rule within it: stop when
-    the training loss has not improved by 1e-6 for 10 epochs.
+    momentum 0.9 (no Nesterov), the preset's learning rate (0.08), batch (64) and L2
+    (0.03), its budget of ``max_epochs`` (5) epochs and the same stopping rule within it:
+    stop when the training loss has not improved by 1e-6 for 10 epochs.
 
     The preset lowers the learning rate by ``learning_rate_decay`` each epoch;
     scikit-learn has no such schedule (``invscaling`` decays by samples seen, ``adaptive``

@@ -192,7 +192,8 @@ FINETUNE: tuple[Setting, ...] = (
     Setting("repeat", "finetune", "Fine-tuning", "int", 4, "Repeat",
             "Times each of your training drawings is shown per epoch.", min=1, max=100),
     Setting("learning_rate_scale", "finetune", "Fine-tuning", "float", 0.05,
-            "Learning rate scale", "The model's own learning rate is multiplied by this.",
+            "Learning rate scale",
+            "The model's own learning rate is multiplied by this, and kept constant.",
             min=0.0, max=1.0, min_exclusive=True),
 )
 
@@ -260,8 +261,9 @@ _RECIPE_NETWORK = {"hidden_layer_sizes": [128], "activation": "relu", "learning_
                    "momentum": 0.9}
 _SYNTHETIC = {"n_samples": 40000, "augment": 0.5, "noise_max": 0.4, "negatives": 0.35}
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("recipe", "Default model recipe (about 30 s)",
-           {**_RECIPE_NETWORK, "l2": 0.03, "learning_rate_decay": 0.8, "max_epochs": 20},
+    Preset("recipe", "Default model recipe (about 10 s)",
+           {**_RECIPE_NETWORK, "l2": 0.03, "learning_rate": 0.08, "batch_size": 64,
+            "learning_rate_decay": 0.5, "max_epochs": 5},
            {**_SYNTHETIC, "n_samples": 60000, "negatives": 0.5, "handwriting": 0.6,
             "fonts": 0.15}),
     Preset("fonts", "1.0 recipe, no handwriting (about 30 s)",

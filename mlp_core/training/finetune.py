@@ -39,8 +39,11 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
     ``config`` holds the fine-tuning settings (``settings.FINETUNE``). The data are the
     person's ``samples`` of split "train" (each shown ``repeat`` times per epoch) and
     ``replay`` synthetic samples drawn as the parent's were (its data settings, its
-    letters, the person's new letters in ``templates``). Validation is a share of the
-    replay only, so early stopping watches what the model already knew.
+    letters, the person's new letters in ``templates``). The rate is the parent's times
+    ``learning_rate_scale``, kept constant: a parent's decay is fitted to its own
+    epochs, and 0.5 over 15 epochs would leave the last ones nothing to learn with.
+    Validation is a share of the replay only, so early stopping watches what the model
+    already knew.
     """
     started = time.perf_counter()
     cfg = settings.check("finetune", config)
@@ -56,7 +59,7 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
     data = {**data, "n_samples": cfg["replay"],
             "negatives": data["negatives"] if NONE_LABEL in known else 0.0}
     all_templates = letters({**info.get("templates", {}), **(templates or {})})
-    hp = {**model.hyperparameters, "max_epochs": cfg["epochs"],
+    hp = {**model.hyperparameters, "max_epochs": cfg["epochs"], "learning_rate_decay": 1.0,
           "learning_rate": model.hyperparameters["learning_rate"] * cfg["learning_rate_scale"]}
     X, y = dataset(data, all_templates, seed=hp["seed"])
     X_tr, X_val, y_tr, y_val = train_val_split(
@@ -70,7 +73,8 @@ def finetune_steps(parent: Entry, config: Mapping[str, Any] | None = None, *,
                               added, Xs, ys)
     X_tr = np.vstack([X_tr, np.repeat(prepare(Xs), cfg["repeat"], axis=0)])
     y_tr = np.concatenate([y_tr, np.repeat(ys, cfg["repeat"])])
-    model.set_params(**{k: hp[k] for k in ("max_epochs", "learning_rate")})
+    model.set_params(**{k: hp[k] for k in ("max_epochs", "learning_rate",
+                                           "learning_rate_decay")})
     epochs = model.fine_tune_epochs(X_tr, y_tr, X_val=X_val, y_val=y_val)
 
     def run() -> Generator[dict[str, Any], None, TrainResult]:
