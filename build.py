@@ -109,8 +109,8 @@ ENCODINGS_KEEP = frozenset({"__init__", "aliases", "utf_8", "utf_8_sig", "ascii"
 #: any operation that needs them (worker/handlers.js): top-level standard-library modules,
 #: and paths inside NumPy's and mlp_core's packages (a folder ends in "/", a module's file
 #: name is given up to its suffix).
-STDLIB_LATER = frozenset({"argparse", "gettext", "tarfile"})
-NUMPY_LATER = ("testing/", "random/_examples/", "_core/lib/", "linalg/lapack_lite.",
+STDLIB_LATER = frozenset({"argparse", "gettext", "hmac", "secrets", "tarfile"})
+NUMPY_LATER = ("testing/", "random/", "_core/lib/", "linalg/lapack_lite.",
                "_core/_rational_tests.", "_core/_umath_tests.", "_core/_struct_ufunc_tests.",
                "_core/_operand_flag_tests.", "_core/_simd.", "_core/defchararray.",
                "_core/strings.", "_core/cversions.", "lib/recfunctions.",

@@ -28,8 +28,10 @@ from .negatives import make_negatives
 from .synthetic import make_dataset
 
 Rows = tuple[np.ndarray, np.ndarray, np.ndarray]
+# Quoted: evaluating np.random.Generator would import numpy.random, which a first
+# prediction does not need (it ships after ready, build.NUMPY_LATER).
 Make = Callable[[int, int, Mapping[str, np.ndarray], str, Mapping[str, Any],
-                 np.random.Generator, int], Rows]
+                 "np.random.Generator", int], Rows]
 
 
 @dataclass(frozen=True)

@@ -182,9 +182,11 @@ function ownData(python, registry, { query, stored, knownLetters, saving, announ
 
 /** The operations whose Python imports what a first prediction does not (build.py's
  * *_LATER parts: mlp_core.export for exports, imports from scikit-learn and the model
- * card; training, to be safe): each waits until those parts are installed. Every other
- * operation runs on what ready had (tests/test_pyodide.py runs their Python so). */
-export const NEEDS_LATER = ["train", "fineTune", "registry.exportAs", "registry.importSklearn", "modelCard"];
+ * card; numpy.random for the promotion gate's held-out drawings; training, to be safe):
+ * each waits until those parts are installed. Every other operation runs on what ready
+ * had (tests/test_pyodide.py runs their Python so). */
+export const NEEDS_LATER = ["train", "fineTune", "registry.exportAs", "registry.importSklearn", "modelCard",
+  "registry.compare"];
 
 /** Every operation's handler, over a booted Python, the registry and the monitor;
  * `later()` installs the runtime's later parts (python-runtime.js laterParts). */
