@@ -1,11 +1,13 @@
 // Times an epoch against its matrix products on the site's own runtime (its trimmed
-// Pyodide and mlp_core wheel), with bench/epoch/epoch_timing.py.
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+// Pyodide, mlp_core wheel and later parts, installed as the page installs them), with
+// bench/epoch/epoch_timing.py.
+import { installPackages, laterParts, startPython } from "../worker/python-runtime.js";
 
 self.onmessage = async ({ data: { runs } }) => {
   try {
-    const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href });
-    await pyodide.loadPackage("mlp_core", { messageCallback: () => {} });
+    const pyodide = await startPython();
+    await installPackages(pyodide);
+    await laterParts(pyodide)(); // training's random numbers come after ready
     const code = await (await fetch(new URL("./epoch_timing.py", import.meta.url))).text();
     pyodide.FS.writeFile("/home/pyodide/epoch_timing.py", code);
     const out = pyodide.runPython(`import json, sys; sys.path.insert(0, "/home/pyodide")
