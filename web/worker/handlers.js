@@ -188,6 +188,12 @@ function ownData(python, registry, { query, stored, knownLetters, saving, announ
 export const NEEDS_LATER = ["train", "fineTune", "registry.exportAs", "registry.importSklearn", "modelCard",
   "registry.compare"];
 
+/** Operations that need the later parts only for some records: model_info measures the
+ * held-out figures (numpy.random) of a model stored without them, as models from before
+ * those figures were. They run at once, and again once the parts are installed when
+ * Python missed a module. */
+export const LATER_IF_MISSING = ["modelInfo"];
+
 /** Every operation's handler, over a booted Python, the registry and the monitor;
  * `later()` installs the runtime's later parts (python-runtime.js laterParts). */
 export function handlersFor(python, registry, monitor, later) {
@@ -202,6 +208,18 @@ export function handlersFor(python, registry, monitor, later) {
   for (const op of NEEDS_LATER) {
     const handler = handlers[op];
     handlers[op] = async (...args) => (await later(), handler(...args));
+  }
+  for (const op of LATER_IF_MISSING) {
+    const handler = handlers[op];
+    handlers[op] = async (...args) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        if (err?.type !== "ModuleNotFoundError") throw err;
+        await later();
+        return handler(...args);
+      }
+    };
   }
   return handlers;
 }
