@@ -7,6 +7,7 @@ import copy
 import re
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from browser import WITHIN
@@ -483,6 +484,39 @@ SNAPSHOT_BYTES = """async (change) => {
     await cache.put(key, new Response(bytes, { headers }));
     return bytes.length;
 }"""
+
+
+def test_the_wheels_are_fetched_once_the_interpreters_files_have_arrived(chromium, dist):
+    """A first start asks for NumPy's and mlp_core's wheels only after the server has sent
+    all of the interpreter's wasm and standard library: on a slow network, sharing it with
+    the wheels held Python's start back by their whole download."""
+    from browser import Server
+
+    server, log = Server(dist), []
+    base = server.httpd.RequestHandlerClass  # functools.partial(handler, directory=...)
+
+    class Logged(base.func):
+        def send_head(self):
+            log.append(("asked", self.path.split("?")[0].rsplit("/", 1)[-1]))
+            return super().send_head()
+
+        def copyfile(self, source, outputfile) -> None:
+            super().copyfile(source, outputfile)
+            log.append(("sent", self.path.split("?")[0].rsplit("/", 1)[-1]))
+
+    server.httpd.RequestHandlerClass = partial(Logged, *base.args, **base.keywords)
+    context = chromium.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(server.url)
+        page.evaluate("window.mlp.ready")
+    finally:
+        context.close()
+        server.close()
+    wheels = [i for i, (what, name) in enumerate(log) if what == "asked" and name.endswith(".whl")]
+    assert len(wheels) == 2, log  # NumPy's and mlp_core's
+    for runtime in ("pyodide.asm.wasm", "python_stdlib.zip"):
+        assert log.index(("sent", runtime)) < min(wheels), log
 
 
 def _snapshot_used(page) -> bool:

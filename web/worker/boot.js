@@ -11,6 +11,8 @@ import { emit } from "./transport.js";
 const TOTAL_BYTES = Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0);
 
 const DOWNLOAD_STALL_MS = 20_000;
+// What Pyodide itself downloads before Python can start (the wheels wait for them).
+const RUNTIME_FILES = ["pyodide.asm.wasm", "python_stdlib.zip"];
 const SNAPSHOT_TIMEOUT_MS = 10_000; // restoring and relinking take ~0.5 s here
 
 export class Boot {
@@ -125,8 +127,13 @@ export class Boot {
         this.abandonRestore = null;
       }
     }
-    this.wheels = downloadPackages(); // while Python starts
-    const pyodide = await startPython();
+    // The runtime's own files first, then the wheels, while Python starts: on a slow
+    // network, sharing it with the wheels delayed the interpreter, which needs its files
+    // before it can start, by the wheels' whole download.
+    const started = startPython();
+    this.wheels = Promise.race([this.watch.arrived(RUNTIME_FILES), started]).then(() => downloadPackages());
+    this.wheels.catch(() => {}); // reported by whoever awaits it
+    const pyodide = await started;
     // Only now is the snapshot to blame: had the network or the runtime's files failed,
     // the normal start would have failed too, and the snapshot is kept.
     if (failedSnapshot) {

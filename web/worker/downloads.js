@@ -23,10 +23,20 @@ export async function download(url) {
 }
 
 /** Start watching. `onBytes(name, bytes)` hears of every chunk of data that arrives.
- * Returns {progress(), stop()}. */
+ * Returns {progress(), arrived(names), stop()}: `arrived` resolves once a download of
+ * each of `names` has received its last byte. */
 export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
   const realFetch = self.fetch;
   const active = new Set(); // {name, last, waiting}: downloads not finished yet
+  const done = new Map(); // file name -> {promise, resolve}: its download has arrived
+  const arrival = (name) => {
+    if (!done.has(name)) {
+      let resolve;
+      const promise = new Promise((r) => { resolve = r; });
+      done.set(name, { promise, resolve });
+    }
+    return done.get(name);
+  };
   let lastProgress = performance.now(); // a download finished or a step was done
   // `why`: what went wrong (the browser's words, or an HTTP status); null: it stalled.
   const fail = (download, why) => {
@@ -64,12 +74,13 @@ export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
     const copy = response.clone().body.getReader();
     (async () => {
       for (;;) {
-        const { done, value } = await copy.read();
+        const { done: last, value } = await copy.read();
         download.last = lastProgress = performance.now();
-        if (done) break;
+        if (last) break;
         onBytes(download.name, value.byteLength);
       }
       active.delete(download);
+      arrival(download.name).resolve();
     })().catch((err) => fail(download, err?.message || String(err)));
     return response;
   };
@@ -91,6 +102,7 @@ export function watchDownloads({ stallMs, onFailure, onBytes = () => {} }) {
 
   return {
     progress() { lastProgress = performance.now(); },
+    arrived: (names) => Promise.all(names.map((name) => arrival(name).promise)),
     stop() {
       clearInterval(timer);
       self.fetch = realFetch;
