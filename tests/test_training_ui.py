@@ -111,6 +111,39 @@ def test_data_files_arrive_with_the_first_training_and_a_failed_download_is_retr
     assert entry["metrics"]["handwriting"]["role"] == "evaluation"
 
 
+# Bounded waits for the page's own promises (evaluate has no timeout of its own).
+WITHIN = """([what, ms]) => Promise.race([eval(what), new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))])"""
+
+
+def test_what_a_first_training_needs_is_made_while_the_page_is_quiet(context):
+    """Once the page has asked nothing for a second, the worker fetches the data files
+    and makes what a first training would (mlp_core/training/preparation.py), a small
+    step at a time; while the page keeps asking, it waits."""
+    asked = []
+    context.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]))
+    page = open_app(context)
+    bits = as_bits(DRAWINGS["b"][0])
+    # Asking every 100 ms for 6 s: the later parts and data files arrive (2 s after
+    # ready), but no step is made while the page is busy.
+    busy = page.evaluate("""async (bits) => {
+        const end = performance.now() + 6000;
+        while (performance.now() < end) {
+            await window.mlp.predict(bits, {log: false});
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        return (await window.mlp.health()).training_prepared; }""", bits)
+    assert busy is False
+    assert set(DATA_FILES) <= set(asked)  # fetched without a training asking
+    assert page.evaluate(WITHIN, ["window.mlp.trainingPrepared", 60_000]) is True
+    assert page.evaluate("window.mlp.health()")["training_prepared"] is True
+    # A fine-tuning then fetches nothing more, and goes as before.
+    fetched = len(asked)
+    page.evaluate("b => window.mlp.samples.add('b', b, {split: 'train'})", bits)
+    entry = page.evaluate("window.mlp.fineTune({finetune: {epochs: 2}})")
+    assert entry["lineage"]["parent"] and asked[fetched:] == []
+
+
 def test_cancel_stops_and_leaves_registry_unchanged(context):
     page = open_app(context, "?hidden=128&max_epochs=400&patience=400&n_samples=20000")
     before = page.evaluate("window.mlp.registry.export()")

@@ -12,14 +12,17 @@ data at all (``UNSEEN``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Generator, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..model.recognizer import Recognizer
+from .stepwise import stepwise
 from .synthetic import GRID, N_PIXELS
+
+#: Drawings rendered per step when the set is made ahead (``stepwise``): about 30 ms.
+RENDERED_PER_STEP = 25
 
 Stroke = list[tuple[float, float]]  # (x, y) in a unit box, y pointing down
 
@@ -153,21 +156,23 @@ def _smooth(pts: np.ndarray, per: int = 6) -> np.ndarray:
     return np.vstack(out)
 
 
-@cache
+@stepwise
 def heldout_set(seed: int = 2026, per_letter: int = 100, per_shape: int = 8
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                ) -> Generator[None, None, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """``(X_letters, y_letters, X_other, other_names)``: ``per_letter`` drawings of each
     of b, d and f, and ``per_shape`` drawings of each non-letter (plus empty, full,
-    speckle and wandering lines). Read-only arrays (the result is cached)."""
+    speckle and wandering lines). Read-only arrays, made once (``stepwise``)."""
     rng = np.random.default_rng(seed)
-    X, y = [], []
-    for letter, (strokes, aspect) in LETTERS.items():
-        X += [_render(strokes, aspect, rng) for _ in range(per_letter)]
-        y += [letter] * per_letter
-    Xo, names = [], []
-    for name, (strokes, aspect) in NON_LETTERS.items():
-        Xo += [_render(strokes, aspect, rng) for _ in range(per_shape)]
-        names += [name] * per_shape
+    jobs = [(letter, shape) for letter, shape in LETTERS.items() for _ in range(per_letter)]
+    jobs += [(name, shape) for name, shape in NON_LETTERS.items() for _ in range(per_shape)]
+    drawn = []
+    for i, (_, (strokes, aspect)) in enumerate(jobs, 1):
+        drawn.append(_render(strokes, aspect, rng))
+        if i % RENDERED_PER_STEP == 0:
+            yield
+    n_letters = len(LETTERS) * per_letter
+    X, y = drawn[:n_letters], [name for name, _ in jobs[:n_letters]]
+    Xo, names = drawn[n_letters:], [name for name, _ in jobs[n_letters:]]
     Xp, pnames = _procedural(per_shape, rng)
     out = (np.array(X, dtype=float), np.array(y), np.vstack([np.array(Xo, dtype=float), Xp]),
            np.array(names + pnames))

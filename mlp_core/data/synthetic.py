@@ -7,7 +7,7 @@ of size/stroke variants of each template.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import product
 from typing import Any
@@ -226,6 +226,14 @@ def _glyph_bank(templates: Mapping[str, np.ndarray], letters: list[str]
     first = np.concatenate([[0], np.cumsum(rows)[:-1]])
     return (np.concatenate([c for c, _ in banks]), np.concatenate([s for _, s in banks]),
             first, rows - 1)
+
+
+def prepare_glyphs(templates: Mapping[str, np.ndarray]) -> Iterator[str]:
+    """Make the glyph variants of each of ``templates`` (letter -> 10x10 pattern) ahead
+    of the data sets that draw them, one template per step; yields its letter."""
+    for letter, template in templates.items():
+        _template_bank(check_template(letter, template).tobytes())
+        yield letter
 
 
 @lru_cache(maxsize=256)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -23,6 +24,7 @@ from ..messages import explain
 from ..registry import Document
 from ..registry.model_card import model_card
 from ..registry.project import make_project
+from ..training.preparation import preparation_steps
 from . import monitoring
 from .stored import StoredRegistry
 
@@ -69,6 +71,8 @@ class App:
     def __init__(self) -> None:
         self.stored = StoredRegistry()
         self.service, self.trainer = self.stored.service, self.stored.trainer
+        self._preparation: Iterator[str] | None = None
+        self._prepared = False
 
     @property
     def doc(self) -> Document:
@@ -124,8 +128,10 @@ class App:
         return _dump(self.service.model_info())
 
     def health(self) -> str:
+        """The service's health, with the registry's counts and whether what a first
+        training makes has been made ahead (``prepare_step``)."""
         return _dump({**self.service.health(), "models": len(self.doc["models"]),
-                      "bad_entries": len(self.stored.bad)})
+                      "bad_entries": len(self.stored.bad), "training_prepared": self._prepared})
 
     def list(self) -> str:
         return _dump(registry.list_models(self.doc))
@@ -289,6 +295,16 @@ class App:
         reader = _reader_of(path)
         reader.shipped.cache_clear()
         reader.shipped()  # refuses a damaged file now, not in the middle of a training
+
+    def prepare_step(self) -> str:
+        """Make one more part of what a first training would make
+        (``training.preparation``), once the data files are installed: ``{"made": what,
+        "done": false}``, then ``{"made": null, "done": true}``."""
+        if self._preparation is None:
+            self._preparation = preparation_steps()
+        made = next(self._preparation, None)
+        self._prepared = made is None
+        return _dump({"made": made, "done": self._prepared})
 
     def start_training(self, config_json: str) -> str:
         """Check a training configuration and get ready to train one epoch per

@@ -21,15 +21,18 @@ function requester(call, op, { params = [], progress = false, json = [], sent = 
   };
 }
 
-/** The API over `call(op, args, onProgress)`; `ready()` and `snapshotReady()` give the
- * current promises, `grid` is the drawing grid. */
-export function publicApi(call, { ready, snapshotReady, grid }) {
+/** The API over `call(op, args, onProgress)`; `ready()`, `snapshotReady()` and
+ * `trainingPrepared()` give the current promises, `grid` is the drawing grid. */
+export function publicApi(call, { ready, snapshotReady, trainingPrepared, grid }) {
   const api = {
     get ready() { return ready(); },
     grid,
     /** Resolves once this visit's runtime snapshot is stored (true), or was not needed
      * or could not be made (false): see page/next-visit.js. */
     get snapshotReady() { return snapshotReady(); },
+    /** Resolves once what a first training makes has been made ahead, while the page
+     * was idle (true), or could not be (false; the training makes it then). */
+    get trainingPrepared() { return trainingPrepared(); },
   };
   for (const [op, spec] of Object.entries(OPERATIONS)) {
     if (spec.internal) continue;

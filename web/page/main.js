@@ -58,6 +58,7 @@ function setupLanguage(select) {
 let readyPromise = null;
 let ready = false;
 let snapshotPromise = null; // set when loading starts
+let preparedPromise = null; // likewise
 
 const call = async (op, args, onProgress) => {
   await readyPromise;
@@ -137,6 +138,7 @@ $("retry").addEventListener("click", () => location.reload());
 window.mlp = publicApi(call, {
   ready: () => readyPromise,
   snapshotReady: () => snapshotPromise,
+  trainingPrepared: () => preparedPromise,
   grid,
 });
 const registry = window.mlp.registry;
@@ -230,6 +232,8 @@ function showDamaged(bad) {
 // --- start ------------------------------------------------------------------------------
 
 function start() {
+  let prepared;
+  preparedPromise = new Promise((resolve) => { prepared = resolve; });
   readyPromise = new Promise((resolve, reject) => {
     client.on({
       step: (data) => views.showStep(data.step, data.state),
@@ -246,13 +250,17 @@ function start() {
         [{ label: i18n.t("action.reload"), onClick: () => location.reload() }]),
       "monitoring-failed": (data) => views.showNotice(i18n.t("error.monitoring", { error: i18n.error(data) })),
       "predictions-logged": () => { if (!$("panel-monitoring").hidden) monitoringView.refresh(); },
-      crashed: (data) => (ready ? crashed(data) : reject(new Error(data.message))),
+      "training-prepared": (data) => prepared(!data.error),
+      crashed: (data) => {
+        prepared(false);
+        return ready ? crashed(data) : reject(new Error(data.message));
+      },
     });
   });
   const slow = setTimeout(() => {
     if (!ready) views.showNotice(i18n.t("loading.slow", { mb: Math.round(Object.values(BOOT_BYTES).reduce((a, b) => a + b, 0) / 1e6) }), [{ label: i18n.t("action.retry"), onClick: () => location.reload() }]);
   }, 45_000);
-  readyPromise.then(() => clearTimeout(slow), () => clearTimeout(slow));
+  readyPromise.then(() => clearTimeout(slow), () => { clearTimeout(slow); prepared(false); });
   snapshotPromise = readyPromise.then(snapshotForNextVisit, () => false);
   readyPromise.then(
     (health) => {
@@ -279,6 +287,7 @@ if (problem) {
   readyPromise = Promise.reject(new Error(i18n.t(problem)));
   readyPromise.catch(() => {});
   snapshotPromise = Promise.resolve(false);
+  preparedPromise = Promise.resolve(false);
 } else {
   start();
   // Register the offline cache once the recognizer has loaded (or failed to): its

@@ -150,6 +150,7 @@ export const EVENTS = {
   "newer-version": "a newer version of the app (another tab) has the stored data, which this one cannot read: reload",
   "monitoring-failed": "the prediction log could not be written: a described error",
   "predictions-logged": "predictions were written to the local log",
+  "training-prepared": "what a first training makes was made ahead, while the page was idle (worker/training.js): {} or {error: a described error}",
   crashed: "the worker stopped: {message}",
 };
 

@@ -2,7 +2,6 @@
 // handler names the mlp_core.service.webapi.App method behind it (python.call), and
 // tests/test_protocol.py checks that those exist. Python decides; storage only stores.
 import * as storage from "./storage.js";
-import { Training } from "./training.js";
 import { storageError } from "./registry-sync.js";
 import { emit } from "./transport.js";
 import { GRID, MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
@@ -98,8 +97,7 @@ function models(python, registry, { query, ownExamples }) {
   };
 }
 
-function trainings(python, registry) {
-  const training = new Training({ python, registry, storage });
+function trainings(training) {
   return {
     train: ({ config = {}, lang }, progress) => training.run(config, progress, { lang }),
     fineTune: ({ config = {}, lang }, progress) => training.run(config, progress, { kind: "finetune", lang }),
@@ -194,14 +192,15 @@ export const NEEDS_LATER = ["train", "fineTune", "registry.exportAs", "registry.
  * Python missed a module. */
 export const LATER_IF_MISSING = ["modelInfo"];
 
-/** Every operation's handler, over a booted Python, the registry and the monitor;
- * `later()` installs the runtime's later parts (python-runtime.js laterParts). */
-export function handlersFor(python, registry, monitor, later) {
+/** Every operation's handler, over a booted Python, the registry, the monitor and the
+ * worker's Training (training.js); `later()` installs the runtime's later parts
+ * (python-runtime.js laterParts). */
+export function handlersFor(python, registry, monitor, training, later) {
   const shared = context(python, registry);
   const handlers = {
     ...predictions(python, registry, monitor, shared),
     ...models(python, registry, shared),
-    ...trainings(python, registry),
+    ...trainings(training),
     ...monitoring(python, registry, monitor, shared),
     ...ownData(python, registry, shared),
   };

@@ -8,7 +8,8 @@ import { Monitor } from "./monitoring.js";
 import { Python } from "./python.js";
 import { laterParts } from "./python-runtime.js";
 import { RegistrySync, storageError } from "./registry-sync.js";
-import { describe, emit, serve } from "./transport.js";
+import { Training } from "./training.js";
+import { describe, emit, idle, serve } from "./transport.js";
 import { checkOperations } from "../shared/protocol.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
@@ -21,7 +22,10 @@ const monitor = new Monitor({
 });
 
 const LATER_AFTER_MS = 2000;
+// How long the page must have asked nothing before a step of the training's preparation.
+const PREPARE_WHEN_QUIET_MS = 1000;
 let later = null; // installs what a first prediction does not import (python-runtime.js)
+let training = null;
 const started = boot.run(async () => {
   const pyodide = await boot.initRuntime();
   later = laterParts(pyodide);
@@ -32,7 +36,8 @@ const started = boot.run(async () => {
   const health = { ...python.call("health"), storage: registry.storage };
   boot.step("model", health.model_loaded ? "done" : "failed", health.error);
   // Answer exactly the protocol's operations, or fail to start (never half-serve).
-  const handlers = handlersFor(python, registry, monitor, later);
+  training = new Training({ python, registry, storage });
+  const handlers = handlersFor(python, registry, monitor, training, later);
   checkOperations(Object.keys(handlers), "the worker's handlers");
   return { handlers, health };
 });
@@ -40,8 +45,14 @@ started.then(
   ({ health }) => {
     emit("ready", { ...health, timings: boot.timings });
     // Soon, in the background (the operations that need it wait for it, handlers.js),
-    // once the page has had the worker for its own first calls.
-    setTimeout(() => later().catch((err) => console.warn("the runtime's later parts will be fetched when needed:", err)), LATER_AFTER_MS);
+    // once the page has had the worker for its own first calls; then, whenever the page
+    // is quiet, what a first training would make (a training does it itself otherwise).
+    setTimeout(() => later()
+      .then(() => training.prepare(() => idle(PREPARE_WHEN_QUIET_MS)))
+      .then(() => emit("training-prepared"), (err) => {
+        console.warn("what a first training needs will be made when it starts:", err);
+        emit("training-prepared", { error: describe(err) });
+      }), LATER_AFTER_MS);
   },
   (err) => emit("boot-failed", describe(err)),
 );

@@ -36,6 +36,18 @@ export class Training {
     }));
   }
 
+  /** Make ahead, while the page is idle, what a first training or fine-tuning would
+   * make before its first epoch: the data files, then Python's parts
+   * (mlp_core/training/preparation.py), one step each time `idle()` resolves, so that
+   * a prediction waits for one step at most. Resolves when all is made. */
+  async prepare(idle) {
+    await this.dataFiles();
+    for (;;) {
+      await idle();
+      if (this.python.call("prepare_step").done) return;
+    }
+  }
+
   /** Train with `config` ({hyperparameters, data, include_samples, promote: true, false
    * or "if_better"}); calls `progress` per epoch; resolves with the registered model's
    * summary (with `gate` when it promotes: what the gate found; the promotion's note

@@ -30,11 +30,16 @@ export function describe(err) {
   return err?.code ? { ...out, code: err.code, params: err.params } : out; // shared/coded-error.js
 }
 
+let answering = 0; // requests received and not yet answered
+let lastRequest = -Infinity; // when the last one arrived (performance.now())
+
 /** Answer each request {id, op, args} with handlers[op](args, progress) once the
  * `handlers` promise resolves (if it rejects, every request fails with its reason). */
 export function serve(handlers) {
   handlers.catch(() => {}); // a failed start is each request's answer, not an uncaught error
   self.onmessage = async ({ data: { id, op, args } }) => {
+    answering += 1;
+    lastRequest = performance.now();
     try {
       const handler = (await handlers)[op];
       if (!handler) throw new Error(`unknown request ${op}`);
@@ -42,6 +47,22 @@ export function serve(handlers) {
       self.postMessage({ id, ok: true, result: await handler(args ?? {}, progress) });
     } catch (err) {
       self.postMessage({ id, ok: false, error: describe(err) });
+    } finally {
+      answering -= 1;
     }
   };
+}
+
+/** Resolves once the page has asked nothing for `quietMs` and every request has been
+ * answered: the moment for background work. Always after a turn of the event loop, so
+ * that a request that has arrived meanwhile is seen first. */
+export function idle(quietMs) {
+  return new Promise((resolve) => {
+    const check = () => {
+      const quiet = performance.now() - lastRequest;
+      if (!answering && quiet >= quietMs) resolve();
+      else setTimeout(check, Math.max(quietMs / 4, quietMs - quiet));
+    };
+    setTimeout(check, 0);
+  });
 }
