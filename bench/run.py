@@ -108,7 +108,7 @@ TARGETS = [
     ("shadow mode adds no visible delay: predict_p50 with a shadow <= 1.25 x without",
      _ratio("browser", "predict_shadow_on_p50_ms", "predict_shadow_off_p50_ms"),
      lambda v: v <= 1.25),
-    ("page training of the default preset <= 10 s on this machine "
+    ("page training of the default preset <= 10 s on this machine, in a settled page "
      "(train_default_preset_seconds, median)",
      lambda r: r["browser"]["train_default_preset_seconds"], lambda v: v <= 10.0),
     ("... and <= 2.2 x the same recipe on CPython (data, fit and evaluation), same run",
@@ -117,7 +117,7 @@ TARGETS = [
     ("page training of the default preset <= 1.2 x the 1.0 recipe (preset fonts), same run "
      "(ratio of medians)", lambda r: r["browser"]["train_default_over_fonts"],
      lambda v: v <= 1.2),
-    ("browser fine-tuning on 50 examples <= 2 s (finetune_seconds)",
+    ("browser fine-tuning on 50 examples <= 2 s, in a settled page (finetune_seconds)",
      lambda r: r["browser"]["finetune_seconds"], lambda v: v <= 2.0),
     ("with rejection counted as an error: accuracy >= 99% at every flip rate up to 0.2 "
      "(lowest)", _min_accuracy(0.2), lambda v: v >= 0.99),
@@ -246,12 +246,15 @@ def report(results: dict, figures: list[str]) -> str:
         f"{b['train_default_over_fonts_paired']:.2f} x) |",
         f"| default preset's training, browser / CPython | "
         f"{b['train_default_preset_seconds']:.1f} s / {b['cpython_train_seconds']:.1f} s |",
+        f"| default preset's training in a page asked as soon as it is ready (it makes "
+        f"what a settled page prepared) | {b['train_at_once_seconds']:.1f} s |",
         f"| an epoch of the default recipe / its matrix products alone, browser | "
         f"{b['epoch_ms']:.0f} ms / {b['epoch_products_ms']:.0f} ms "
         f"({b['epoch_over_products']:.2f} x, median of paired runs) |",
         *first_visit_lines(b),
-        f"| fine-tuning production on 50 examples, browser | "
-        f"{b['finetune_seconds']:.2f} s |",
+        f"| fine-tuning production on 50 examples, browser: settled page / asked as soon "
+        f"as it is ready | {b['finetune_seconds']:.2f} s / "
+        f"{b['finetune_at_once_seconds']:.2f} s |",
         f"| site size / gzip | {d['bytes'] / 1e6:.1f} MB / {d['gzip_bytes'] / 1e6:.1f} MB |",
         "", "## Targets", "", "| target | measured | met |", "|---|---|---|",
     ]

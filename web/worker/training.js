@@ -39,8 +39,10 @@ export class Training {
   /** Make ahead, while the page is idle, what a first training or fine-tuning would
    * make before its first epoch: the data files, then Python's parts
    * (mlp_core/training/preparation.py), one step each time `idle()` resolves, so that
-   * a prediction waits for one step at most. Resolves when all is made. */
+   * a prediction waits for one step at most. Resolves when all is made. (A training
+   * that starts meanwhile shares the data files' installation, hence no wait inside.) */
   async prepare(idle) {
+    await idle();
     await this.dataFiles();
     for (;;) {
       await idle();
