@@ -26,21 +26,35 @@ async function sha256(bytes, meta) {
   return `${await hex(bytes)} ${await hex(new TextEncoder().encode(meta))}`;
 }
 
-/** The stored snapshot as {bytes, meta}, or null when there is none (or no Cache
- * Storage). A snapshot whose bytes and metadata do not match the digest stored with them
- * is dropped: restoring damaged memory could fail in ways no error reports. */
+/** The stored snapshot as {meta, bytes}, or null when there is none (or no Cache
+ * Storage): `meta` at once, `bytes` a promise, so that reading them (36 MB) overlaps the
+ * start of a restore. A snapshot whose bytes and metadata do not match the digest stored
+ * with them is dropped, and `bytes` rejects: restoring damaged memory could fail in ways
+ * no error reports, so nothing may use the bytes before they are checked. */
 export async function read() {
   if (!self.caches) return null;
   const hit = await caches.match(KEY, { cacheName: CACHE }); // (open() would create it)
   if (!hit) return null;
-  const bytes = new Uint8Array(await hit.arrayBuffer());
-  const meta = hit.headers.get(META) ?? "";
-  if (hit.headers.get(DIGEST) !== await sha256(bytes, meta)) {
+  const text = hit.headers.get(META) ?? "";
+  const damaged = async () => {
     console.warn("the runtime snapshot is damaged; dropping it");
     await drop();
+    return new Error("the runtime snapshot is damaged");
+  };
+  let meta;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    await damaged();
     return null;
   }
-  return { bytes, meta: JSON.parse(meta) };
+  const bytes = hit.arrayBuffer().then(async (buffer) => {
+    const read = new Uint8Array(buffer);
+    if (hit.headers.get(DIGEST) !== await sha256(read, text)) throw await damaged();
+    return read;
+  });
+  bytes.catch(() => {}); // the restore that awaits them reports it
+  return { meta, bytes };
 }
 
 /** Store `bytes` as the snapshot, with `meta` (JSON-able), dropping those of other

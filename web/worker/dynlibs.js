@@ -48,16 +48,24 @@ export function loadedLibraries(pyodide) {
   return { libs, tableLength: M.wasmTable.length };
 }
 
-/** Start compiling the libraries `libs` (from loadedLibraries) names, out of `wheels`
- * ([{name, bytes}]): resolves to a Map library name -> {module, size}, leaving out any it
- * could not compile (relink compiles those itself). */
-export async function precompile(wheels, { libs }) {
+/** The files of the libraries `libs` (from loadedLibraries) names, out of `wheels`
+ * ([{name, bytes}]): a Map of their paths in the wheels (site-packages/…) to promises of
+ * their contents, inflated once for both precompile and the file system. */
+export function libraryFiles(wheels, { libs }) {
+  const paths = new Set(libs.map((lib) => lib.name.split("/site-packages/")[1]));
+  return new Map(wheels.flatMap(({ bytes }) => [...extract(bytes, (entry) => paths.has(entry))]));
+}
+
+/** Start compiling the libraries `libs` (from loadedLibraries) names, out of `files`
+ * (from libraryFiles): resolves to a Map library name -> {module, size}, leaving out any
+ * it could not compile (relink compiles those itself). */
+export async function precompile(files, { libs }) {
   const paths = new Map(libs.map((lib) => [lib.name.split("/site-packages/")[1], lib.name]));
-  const jobs = wheels.flatMap(({ bytes }) => [...extract(bytes, (entry) => paths.has(entry))]
+  const jobs = [...files].filter(([entry]) => paths.has(entry))
     .map(async ([entry, data]) => {
       const binary = await data;
       return [paths.get(entry), { module: await WebAssembly.compile(binary), size: binary.byteLength }];
-    }));
+    });
   const done = await Promise.allSettled(jobs);
   return new Map(done.filter((job) => job.status === "fulfilled").map((job) => job.value));
 }

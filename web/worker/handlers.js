@@ -6,7 +6,9 @@ import { storageError } from "./registry-sync.js";
 import { emit } from "./transport.js";
 import { GRID, MAX_BUNDLE_BYTES } from "../shared/limits.generated.js";
 import { codedError } from "../shared/coded-error.js";
-import { pythonWords } from "../shared/i18n.js";
+
+/** The page's catalogues (95 kB), loaded when first needed: a start never needs them. */
+const i18n = () => import("../shared/i18n.js");
 
 /** A drawing of 0s and 1s as the compact "0"/"1" string Python reads fastest; null for
  * anything else, which goes as JSON for Python to check and explain. */
@@ -93,7 +95,8 @@ function models(python, registry, { query, ownExamples }) {
       python.call("evaluate", v ?? "", JSON.stringify(await ownExamples()))),
     evaluateAll: query(async () => python.call("evaluate_all", JSON.stringify(await ownExamples()))),
     modelCard: query(async ({ version: v, lang = "en" }) =>
-      python.call("model_card", String(v), JSON.stringify(await ownExamples()), pythonWords(lang, "card."))),
+      python.call("model_card", String(v), JSON.stringify(await ownExamples()),
+        (await i18n()).pythonWords(lang, "card."))),
   };
 }
 

@@ -1,7 +1,7 @@
 // Python with the site's packages installed and mlp_core imported: started fresh, or
 // restored from a memory snapshot taken in that state (shared/snapshot.js keeps it).
 import { loadPyodide } from "../pyodide/pyodide.mjs";
-import { loadedLibraries, precompile, relink, snapshotMemory } from "./dynlibs.js";
+import { libraryFiles, loadedLibraries, precompile, relink, snapshotMemory } from "./dynlibs.js";
 import { fetchWheels, unpackLater, unpackWheels } from "./wheels.js";
 import { download } from "./downloads.js";
 import { LATER } from "../shared/runtime.generated.js";
@@ -53,19 +53,23 @@ export function capture(pyodide) {
   return { bytes: pyodide.makeMemorySnapshot(), meta: loadedLibraries(pyodide) };
 }
 
-/** A runtime restored from `saved` ({bytes, meta}), with mlp_core imported and its
- * compiled extensions working; `timings.compiledAhead` tells how many extensions were
- * compiled in the background. Throws when any part of that fails. */
+/** A runtime restored from `saved` ({meta, bytes: a promise}, shared/snapshot.js read),
+ * with mlp_core imported and its compiled extensions working; `timings.compiledAhead`
+ * tells how many extensions were compiled in the background. Throws when any part of
+ * that fails. */
 export async function restore(saved, timings = {}) {
   const wheels = downloadPackages(); // meanwhile, and compiling the extensions in them
-  const compiled = wheels.then((w) => precompile(w, saved.meta)).catch((err) => {
+  const libraries = wheels.then((w) => libraryFiles(w, saved.meta));
+  libraries.catch(() => {}); // reported by unpackWheels' await
+  const compiled = libraries.then((files) => precompile(files, saved.meta)).catch((err) => {
     console.warn("could not compile the extensions ahead; relinking compiles them:", err);
     return new Map();
   });
+  // Pyodide loads its script and starts fetching its wasm before it awaits the bytes.
   const pyodide = await loadPyodide({ indexURL, _loadSnapshot: saved.bytes });
   // The files the snapshot cannot hold: the compiled extensions, and what is imported later.
-  await unpackWheels(pyodide, await wheels, { skipImported: true });
-  timings.compiledAhead = relink(pyodide, saved.meta, snapshotMemory(saved.bytes), await compiled);
+  await unpackWheels(pyodide, await wheels, { skipImported: true, inflated: await libraries });
+  timings.compiledAhead = relink(pyodide, saved.meta, snapshotMemory(await saved.bytes), await compiled);
   // Every restore would otherwise draw the same "random" numbers.
   pyodide.runPython(`
 import gc, sys

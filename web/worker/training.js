@@ -2,7 +2,6 @@
 // predictions and Cancel get in between; the model is registered only at the end.
 import { codedError } from "../shared/coded-error.js";
 import { gateReason, gateWarning } from "../shared/gate-reason.js";
-import { translatorFor } from "../shared/i18n.js";
 import { DATA_FILES } from "../shared/limits.generated.js";
 import { download } from "./downloads.js";
 
@@ -86,7 +85,8 @@ export class Training {
       // The gate judges on every test drawing, whether or not examples were trained on,
       // inside the registry change (on the production every tab sees); a promotion keeps
       // its reason, or the gate's warning, in the page's language.
-      const tr = translatorFor(lang);
+      // The page's catalogues, loaded when first needed: a start never needs them.
+      const tr = (await import("../shared/i18n.js")).translatorFor(lang);
       const words = {
         gate_reason: (gate) => gateReason(tr, JSON.parse(gate)),
         gate_warning: (gate) => gateWarning(tr, JSON.parse(gate)),

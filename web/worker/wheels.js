@@ -26,12 +26,14 @@ export function fetchWheels(indexURL) {
 /** Unpack `wheels` (from fetchWheels) into the runtime's site-packages. With
  * `skipImported`, leave out the Python files of modules already imported (in a runtime
  * restored from a snapshot: only later imports, and the compiled extensions, need
- * files). Unzipped here (worker/zip.js, the browser's own inflate), not by Python's
- * zipfile: in WebKit that took 0.7-0.9 s of a warm start. */
-export async function unpackWheels(pyodide, wheels, { skipImported = false } = {}) {
+ * files). `inflated` (a Map of paths in the wheels to promises of their contents) holds
+ * files already taken out. Unzipped here (worker/zip.js, the browser's own inflate), not
+ * by Python's zipfile: in WebKit that took 0.7-0.9 s of a warm start. */
+export async function unpackWheels(pyodide, wheels, { skipImported = false, inflated = new Map() } = {}) {
   const [site, imported] = JSON.parse(pyodide.runPython(SITE));
   const skip = new Set(skipImported ? imported : []);
-  await write(pyodide, site, wheels.flatMap(({ bytes }) => [...extract(bytes, (name) => !skip.has(moduleOf(name)))]));
+  const wanted = (name) => !skip.has(moduleOf(name)) && !inflated.has(name);
+  await write(pyodide, site, [...inflated, ...wheels.flatMap(({ bytes }) => [...extract(bytes, wanted)])]);
 }
 
 /** Unpack `archive` (build.py LATER: what a first prediction does not import) below the
