@@ -356,9 +356,7 @@ def time_shadow(browser, url: str, calls: int) -> dict[str, list[float]]:
     shadow a 128-unit model trained in the page; logging on, as a person's page has it."""
     ctx = browser.new_context()
     try:
-        page = ctx.new_page()
-        page.goto(url)
-        page.evaluate("window.mlp.ready")
+        page = open_page(ctx, url, settled=False)
         shadow = page.evaluate("c => window.mlp.train(c)", {
             "hyperparameters": {"hidden_layer_sizes": [128], "max_epochs": 3},
             "data": {"n_samples": 600}})["version"]

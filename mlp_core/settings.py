@@ -178,10 +178,11 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 #: Fine-tuning settings (``finetune.finetune_steps``): how far a model is trained on from
-#: its own weights. The defaults fine-tune on 50 drawings in 1.3-1.8 s in the browser
-#: (the first in a page 4 s: docs/benchmarks.md). The rate is a twentieth of the model's
-#: starting rate, kept constant (0.004 for the default model); with the 1.0 model,
-#: fine-tuning at half its start cost 3-7 points of held-out non-letters rejected.
+#: its own weights. The defaults fine-tune on 50 drawings in 1.3-1.7 s in the browser
+#: once the page has prepared while idle (3-4 s asked at once: docs/benchmarks.md). The
+#: rate is a twentieth of the model's starting rate, kept constant (0.004 for the default
+#: model); with the 1.0 model, fine-tuning at half its start cost 3-7 points of held-out
+#: non-letters rejected.
 FINETUNE: tuple[Setting, ...] = (
     Setting("epochs", "finetune", "Fine-tuning", "int", 15, "Epochs",
             "Passes over the examples and the replay, at most (the best is kept).",

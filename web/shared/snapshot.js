@@ -36,22 +36,22 @@ export async function read() {
   const hit = await caches.match(KEY, { cacheName: CACHE }); // (open() would create it)
   if (!hit) return null;
   const text = hit.headers.get(META) ?? "";
-  const damaged = async () => {
+  const dropDamaged = async () => {
     console.warn("the runtime snapshot is damaged; dropping it");
     await drop();
-    return new Error("the runtime snapshot is damaged");
   };
   let meta;
   try {
     meta = JSON.parse(text);
   } catch {
-    await damaged();
+    await dropDamaged();
     return null;
   }
   const bytes = hit.arrayBuffer().then(async (buffer) => {
     const read = new Uint8Array(buffer);
-    if (hit.headers.get(DIGEST) !== await sha256(read, text)) throw await damaged();
-    return read;
+    if (hit.headers.get(DIGEST) === await sha256(read, text)) return read;
+    await dropDamaged();
+    throw new Error("the runtime snapshot is damaged");
   });
   bytes.catch(() => {}); // the restore that awaits them reports it
   return { meta, bytes };
