@@ -16,6 +16,7 @@ import hashlib
 import http.server
 import io
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -42,6 +43,7 @@ DIST = ROOT / "dist"
 WEB = ROOT / "web"
 NODE = ROOT / "node_modules"
 PYODIDE = NODE / "pyodide"
+PYODIDE_LOCK = PYODIDE / "pyodide-lock.json"  # its Python's version
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 VENDOR = {  # npm file -> dist/vendor name
     NODE / "idb" / "build" / "index.js": "idb.js",
@@ -117,6 +119,10 @@ NUMPY_LATER = ("testing/", "random/", "_core/lib/", "linalg/lapack_lite.",
                "lib/_user_array_impl.", "lib/user_array.", "_utils/_pep440.",
                "_typing/_add_docstring.", "_typing/_extended_precision.")
 MLP_CORE_LATER = ("export/", "cli.", "__main__.", "registry/store.")
+#: Where Pyodide's Python finds the standard library, the packages' files, and LATER's.
+STDLIB_IN = "/lib/python312.zip/"
+SITE_PACKAGES = "/lib/python3.12/site-packages/"
+LATER_IN = "/lib/python3.12/"
 #: The archive of those parts, in dist/pyodide/: paths below /lib/python3.12/, where the
 #: worker unpacks it (site-packages/ for the packages' files).
 LATER = "runtime-later.zip"
@@ -141,8 +147,8 @@ def _numpy_kept(name: str) -> bool:
     parts = name.split("/")
     if parts[0].endswith(".dist-info"):
         return True
-    return (len(parts) > 1 and parts[1] in NUMPY_KEEP and "tests" not in parts
-            and "include" not in parts and not name.endswith(DROP_SUFFIXES))
+    return (len(parts) > 1 and parts[1] in NUMPY_KEEP and not {"tests", "_examples", "include"}
+            & set(parts) and not name.endswith(DROP_SUFFIXES))
 
 
 def _later(name: str, package: str, later: tuple[str, ...]) -> bool:
@@ -163,25 +169,62 @@ def _mlp_core_later(name: str) -> bool:
 
 
 def _rezip(src: Path, out: Path, kept, later: zipfile.ZipFile | None = None,
-           deferred=lambda name: False, prefix: str = "") -> None:
+           deferred=lambda name: False, prefix: str = "", compiled_in: str | None = None) -> None:
     """Copy the zip ``src`` to ``out`` with only the entries ``kept(name)`` accepts, those
-    ``deferred(name)`` accepts to ``later`` instead (under ``prefix``); a wheel's RECORD is
-    cut to the entries in ``out``."""
+    ``deferred(name)`` accepts to ``later`` instead (under ``prefix``). With ``compiled_in``
+    (the folder the runtime finds ``out``'s files in), Python modules go as bytecode
+    (``_bytecode``). A wheel's RECORD is cut to the entries in ``out``."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
                                                       compresslevel=9) as zout:
-        names = [i for i in zin.infolist() if kept(i.filename)]
-        if later is not None:
-            for info in (i for i in names if deferred(i.filename)):
-                later.writestr(_renamed(info, prefix + info.filename), zin.read(info))
-            names = [i for i in names if not deferred(i.filename)]
-        shipped = {i.filename for i in names}
-        for info in names:
-            data = zin.read(info)
-            if info.filename.endswith(".dist-info/RECORD"):
-                data = b"".join(line for line in data.splitlines(keepends=True)
-                                if line.split(b",")[0].decode() in shipped
-                                or line.startswith(info.filename.encode()))
-            zout.writestr(info, data)
+        entries = {i.filename: (i, zin.read(i)) for i in zin.infolist() if kept(i.filename)}
+        record = next((entries.pop(n) for n in list(entries) if n.endswith(".dist-info/RECORD")),
+                      None)
+        compiled = {} if compiled_in is None else _bytecode({
+            n: ((LATER_IN + prefix if deferred(n) else compiled_in) + n, data)
+            for n, (_, data) in entries.items() if _is_module(n, entries)})
+        shipped: dict[str, str] = {}  # name in src -> name in out
+        for name, (info, data) in entries.items():
+            new = name + "c" if name in compiled else name
+            data = compiled.get(name, data)
+            if later is not None and deferred(name):
+                later.writestr(_renamed(info, prefix + new), data)
+            else:
+                shipped[name] = new
+                zout.writestr(info if new == name else _renamed(info, new), data)
+        if record is not None:  # bytecode has no hash (the wheel format allows that)
+            info, data = record
+            rows = [line.split(",", 1) for line in data.decode().splitlines()]
+            zout.writestr(info, "".join(f"{shipped[n]},,\n" if shipped[n] != n else f"{n},{rest}\n"
+                                        for n, rest in rows if n in shipped)
+                          + f"{info.filename},,\n")
+
+
+def _is_module(name: str, names) -> bool:
+    """Whether the file ``name`` among ``names`` is a Python module: a ``.py`` file at the
+    top or in a package, as opposed to one read as data (mlp_core/export/shipped/)."""
+    folders = name.split("/")[:-1]
+    return name.endswith(".py") and all(
+        "/".join(folders[:i]) + "/__init__.py" in names for i in range(1, len(folders) + 1))
+
+
+#: The modules whose docstrings are used: NumPy's array-function dispatchers' become the C
+#: functions' (``add_docstring``, which refuses None unless Python runs with -OO); the
+#: command line's describes it.
+KEEPS_DOCSTRINGS = ("numpy/_core/multiarray.py", "mlp_core/cli.py")
+
+
+def _bytecode(sources: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+    """``sources`` ({name: (its path at run time, Python source)}) as sourceless bytecode
+    for Pyodide's Python (``build`` checks it is this one's minor version), by
+    scripts/bytecode.py: without docstrings (but ``KEEPS_DOCSTRINGS``') or column
+    positions. Importing NumPy and mlp_core then compiles nothing (0.4-0.6 s of a start
+    without a snapshot), and the files deflate to about the source's size."""
+    result = subprocess.run([sys.executable, "-X", "no_debug_ranges",
+                             str(ROOT / "scripts" / "bytecode.py"), *KEEPS_DOCSTRINGS],
+                            input=marshal.dumps(sources), capture_output=True)
+    if result.returncode:
+        raise BuildError(f"compiling to bytecode failed:\n{result.stderr.decode()}")
+    return marshal.loads(result.stdout)
 
 
 #: Deflated with Zopfli, slow: each result is kept here, by the sha256 of what it deflates.
@@ -450,6 +493,11 @@ def build(dist: Path = DIST) -> dict:
     if missing:
         raise BuildError(f"{missing[0]} is missing: run `npm ci` first (make does)")
     store.read_registry(DEFAULT_BUNDLE)  # refuse to ship a broken default bundle
+    python = json.loads(PYODIDE_LOCK.read_text())["info"]["python"]
+    if python.split(".")[:2] != [str(v) for v in sys.version_info[:2]]:
+        raise BuildError(f"Pyodide runs Python {python}, this is {sys.version.split()[0]}, "
+                         "whose bytecode it cannot read: build with the same minor version "
+                         "(scripts/find-python.sh finds one; make uses it)")
     numpy = numpy_wheel()
     wheel = core_wheel(ROOT / "build" / "wheels")
     if dist.exists():
@@ -469,13 +517,14 @@ def build(dist: Path = DIST) -> dict:
     left_out = {p.resolve().relative_to(ROOT).as_posix() for p in left_out}
     with _zopfli_zips(), zipfile.ZipFile(dist / "pyodide" / LATER, "w") as later:
         _rezip(PYODIDE / "python_stdlib.zip", dist / "pyodide" / "python_stdlib.zip",
-               _stdlib_kept, later, _stdlib_later)
+               _stdlib_kept, later, _stdlib_later, compiled_in=STDLIB_IN)
         _rezip(numpy, dist / "pyodide" / NUMPY_WHEEL, _numpy_kept, later, _numpy_later,
-               "site-packages/")
+               "site-packages/", SITE_PACKAGES)
         # The fonts' licence texts (282 kB) are in dist/THIRD-PARTY-NOTICES.txt already:
         # the wheel the page fetches before its first prediction does without its copy.
         _rezip(wheel, site_wheel, lambda name: name not in left_out
-               and "/licenses/vendor/" not in name, later, _mlp_core_later, "site-packages/")
+               and "/licenses/vendor/" not in name, later, _mlp_core_later, "site-packages/",
+               SITE_PACKAGES)
     for name, path in DATA_FILES.items():
         shutil.copy2(path, dist / name)
     lock = site_lock(site_wheel, dist / "pyodide" / "pyodide-lock.json")

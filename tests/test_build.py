@@ -1,10 +1,14 @@
-"""The build: the vendored NumPy wheel is verified, dist/ carries every license, and the
-data files training reads are served beside the site's wheel, not in it."""
+"""The build: the vendored NumPy wheel is verified, dist/ carries every license, the
+official files ship cut to what runs with their modules compiled, and the data files
+training reads are served beside the site's wheel, not in it."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
+import json
+import marshal
 import shutil
 import zipfile
 
@@ -46,25 +50,62 @@ def _entries(path):
         return {i.filename: z.read(i) for i in z.infolist()}
 
 
+def _matches_official(site: dict[str, bytes], official: dict[str, bytes]) -> None:
+    """Each of the ``site``'s files is its ``official`` file byte for byte, or, for a
+    ``.pyc``, the official module's code as build compiles it, for this Python's bytecode."""
+    modules = {n: data for n, data in site.items() if n.endswith(".pyc")}
+    code = build._bytecode({n[:-1]: ("<official>", official[n[:-1]]) for n in modules})
+    for name, data in modules.items():
+        assert data[:4] == importlib.util.MAGIC_NUMBER, name
+        assert marshal.loads(data[16:]) == marshal.loads(code[name[:-1]][16:]), name
+    for name, data in site.items():
+        assert name.endswith((".pyc", "RECORD")) or data == official[name], name
+
+
 def test_the_site_ships_the_official_files_cut_to_what_runs(dist):
     """The site's NumPy and standard library are the official files with parts left out,
-    every kept file byte for byte (the wheel's RECORD lists what is kept)."""
+    every kept file byte for byte but Python modules, which go compiled (the wheel's
+    RECORD lists what is kept)."""
     for shipped, official, gone, kept in (
             (dist / "pyodide" / build.NUMPY_WHEEL, build.VENDORED / build.NUMPY_WHEEL,
              ("numpy/f2py/", "numpy/__init__.pyi", "numpy/_core/include/", "numpy/ma/"),
              ("numpy/_core/", "numpy/linalg/")),
             (dist / "pyodide" / "python_stdlib.zip", build.PYODIDE / "python_stdlib.zip",
              ("unittest/", "xml/", "encodings/cp1252.py", "pydoc.py"),
-             ("json/", "encodings/utf_8.py", "pyodide/"))):
+             ("json/", "encodings/utf_8.pyc", "pyodide/"))):
         site, full = _entries(shipped), _entries(official)
         assert len(site) < len(full)
-        for name, data in site.items():
-            assert name.endswith("RECORD") or data == full[name], name
+        _matches_official(site, full)
         assert not any(n.startswith(gone) for n in site), shipped.name
         assert all(any(n.startswith(k) for n in site) for k in kept), shipped.name
     record = next(d for n, d in _entries(dist / "pyodide" / build.NUMPY_WHEEL).items()
                   if n.endswith("RECORD")).decode()
-    assert "numpy/f2py" not in record and "numpy/_core/__init__.py" in record
+    assert "numpy/f2py" not in record and "numpy/_core/__init__.pyc,," in record
+
+
+def test_python_ships_compiled_for_pyodides_python(dist, tmp_path, monkeypatch):
+    """The archives hold no Python modules' source, only their bytecode, which is
+    smaller deflated than NumPy's source; the build refuses a Python other than Pyodide's
+    minor version, whose bytecode Pyodide could not read."""
+    for archive in dist.joinpath("pyodide").glob("*.*"):
+        if archive.suffix in (".whl", ".zip"):
+            names = set(_entries(archive))
+            source = {n for n in names if n.endswith(".py")}
+            assert source <= {"site-packages/mlp_core/export/shipped/letter_centering.py",
+                              "site-packages/mlp_core/export/shipped/letter_predictor.py"}, (
+                archive.name, source)  # those two are read as text, for exports
+            assert any(n.endswith(".pyc") for n in names), archive.name
+    with zipfile.ZipFile(dist / "pyodide" / build.NUMPY_WHEEL) as site, \
+            zipfile.ZipFile(build.VENDORED / build.NUMPY_WHEEL) as official:
+        def deflated(z, suffix):
+            return sum(i.compress_size for i in z.infolist() if i.filename.endswith(suffix))
+        assert deflated(site, ".pyc") < 0.8 * deflated(official, ".py")
+    lock = tmp_path / "pyodide-lock.json"
+    lock.write_text(json.dumps({"info": {"python": "3.13.1"}}))
+    monkeypatch.setattr(build, "PYODIDE_LOCK", lock)
+    with pytest.raises(build.BuildError, match="Pyodide runs Python 3.13.1"):
+        build.build(tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()
 
 
 def test_the_data_files_are_served_precached_and_left_out_of_the_sites_wheel(dist):
@@ -80,7 +121,7 @@ def test_the_data_files_are_served_precached_and_left_out_of_the_sites_wheel(dis
         assert f'["{name}", "sha256-{digest}"]' in sw, name
     (wheel,) = (dist / "pyodide").glob("mlp_core-*.whl")
     names = set(_entries(wheel))
-    assert "mlp_core/data/sources.py" in names
+    assert "mlp_core/data/sources.pyc" in names
     assert not any(n.endswith((".npz", "/default_registry.json")) for n in names), names
     # ... nor the fonts' licence texts, which dist/THIRD-PARTY-NOTICES.txt holds: the wheel
     # is fetched before the first prediction.
@@ -102,14 +143,15 @@ def test_what_a_first_prediction_does_not_import_is_shipped_apart(dist):
     (wheel,) = (dist / "pyodide").glob("mlp_core-*.whl")
     deferred = {"python_stdlib.zip": build._stdlib_later, build.NUMPY_WHEEL: build._numpy_later,
                 wheel.name: build._mlp_core_later}
-    for name, data in later.items():
-        inner = name.removeprefix("site-packages/")
+    for name in later:
+        inner = name.removeprefix("site-packages/").removesuffix("c")
         assert any(later_part(inner) for later_part in deferred.values()), name
-        assert inner.startswith("mlp_core/") or official[inner] == data, name
+    _matches_official({n.removeprefix("site-packages/"): data for n, data in later.items()
+                       if not n.startswith("site-packages/mlp_core/")}, official)
     assert {n.split("/")[1] for n in later if n.startswith("site-packages/")} == {
         "numpy", "mlp_core"}
     assert any(n.startswith("site-packages/mlp_core/export/") for n in later)
-    assert "argparse.py" in later and "site-packages/numpy/testing/__init__.py" in later
+    assert "argparse.pyc" in later and "site-packages/numpy/testing/__init__.pyc" in later
     assert "site-packages/numpy/random/_generator.cpython-312-wasm32-emscripten.so" in later
     for archive, later_part in deferred.items():
         assert not any(later_part(n) for n in _entries(dist / "pyodide" / archive)), archive

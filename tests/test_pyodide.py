@@ -196,7 +196,7 @@ def test_a_first_prediction_imports_exactly_what_ready_ships(chromium, test_serv
         "before": [*WITHOUT_LATER, NEEDS_LATER[0]], "after": NEEDS_LATER})
     assert "error" not in result, result.get("error")
     modules, libraries = result["modules"], result["libraries"]
-    stdlib = {name.split("/")[0].removesuffix(".py")
+    stdlib = {name.split("/")[0].removesuffix(".pyc")
               for name in _files(modules, libraries, "/python312.zip/")}
     ready = build.STDLIB_KEEP - build.STDLIB_LATER
     assert stdlib == ready, (f"shipped before ready, not imported: {sorted(ready - stdlib)}; "
@@ -205,7 +205,7 @@ def test_a_first_prediction_imports_exactly_what_ready_ships(chromium, test_serv
     loaded = _files(modules, libraries, "/site-packages/")
     for wheel in (build.DIST / "pyodide").glob("*.whl"):
         with zipfile.ZipFile(wheel) as z:
-            code = {n for n in z.namelist() if n.endswith((".py", ".so"))}
+            code = {n for n in z.namelist() if n.endswith((".pyc", ".so"))}
         used = {f for f in loaded if f.split("/")[0] in {n.split("/")[0] for n in code}}
         assert code == used, (f"{wheel.name}: shipped before ready, not imported: "
                               f"{sorted(code - used)} (add them to build's *_LATER)")

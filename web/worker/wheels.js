@@ -11,8 +11,9 @@ import json, sys
 json.dumps([next(p for p in sys.path if p.endswith("site-packages")), list(sys.modules)])
 `;
 
-/** The module a wheel's file `name` holds, if it is Python source ("a/b/__init__.py" -> "a.b"). */
-const moduleOf = (name) => (name.endsWith(".py") ? name.slice(0, -3).replaceAll("/", ".").replace(/\.__init__$/, "") : null);
+/** The module a wheel's file `name` holds, if it is Python source or bytecode (build.py
+ * ships the site's as "a/b/__init__.pyc" -> "a.b"). */
+const moduleOf = (name) => name.match(/^(.*)\.pyc?$/)?.[1].replaceAll("/", ".").replace(/\.__init__$/, "") ?? null;
 
 /** Start downloading the wheels from `indexURL`: a promise of [{name, bytes}]. */
 export function fetchWheels(indexURL) {
