@@ -111,7 +111,8 @@ ENCODINGS_KEEP = frozenset({"__init__", "aliases", "utf_8", "utf_8_sig", "ascii"
 #: any operation that needs them (worker/handlers.js): top-level standard-library modules,
 #: and paths inside NumPy's and mlp_core's packages (a folder ends in "/", a module's file
 #: name is given up to its suffix).
-STDLIB_LATER = frozenset({"argparse", "gettext", "hmac", "secrets", "tarfile"})
+STDLIB_LATER = frozenset({"argparse", "calendar", "csv", "email", "gettext", "hmac", "quopri",
+                          "secrets", "tarfile"})
 NUMPY_LATER = ("testing/", "random/", "_core/lib/", "linalg/lapack_lite.",
                "_core/_rational_tests.", "_core/_umath_tests.", "_core/_struct_ufunc_tests.",
                "_core/_operand_flag_tests.", "_core/_simd.", "_core/defchararray.",

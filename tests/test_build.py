@@ -9,8 +9,10 @@ import hashlib
 import importlib.util
 import json
 import marshal
+import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +186,27 @@ def test_the_server_sends_no_body_for_a_copy_the_browser_has(dist):
             assert answer.value.code == 304, name
     finally:
         server.close()
+
+
+#: A static import or re-export in an ES module (not ``import()``).
+STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\s(?:[^;"]*?\sfrom\s*)?"([^"]+)"', re.M)
+
+
+def test_the_worker_asks_for_all_its_modules_in_two_rounds(dist):
+    """Every module of the worker's static graph is at most two imports from its entry
+    (worker/main.js imports the deeper ones itself): the browser asks for a module's
+    imports only once it has arrived, and each round through the service worker adds to
+    every warm start."""
+    depth: dict[Path, int] = {}
+    todo = [(dist / "worker" / "main.js", 0)]
+    while todo:
+        path, d = todo.pop()
+        path = path.resolve()
+        if depth.get(path, 99) <= d:
+            continue
+        depth[path] = d
+        if path.suffix in (".js", ".mjs"):
+            todo += [(path.parent / m, d + 1) for m in STATIC_IMPORT.findall(path.read_text())]
+    assert len(depth) > 20 and all(p.exists() for p in depth)
+    deep = {p.relative_to(dist).as_posix(): d for p, d in depth.items() if d > 2}
+    assert not deep, f"import these in worker/main.js too: {deep}"

@@ -13,9 +13,10 @@ export class WorkerError extends Error {
   }
 }
 
-/** Start the worker at `url` and return {call, inFlight, setErrorWords, on}. */
-export function connect(url) {
-  const worker = new Worker(url, { type: "module" });
+/** The page's end of `worker` (a module Worker): {call, inFlight, setErrorWords, on}.
+ * `held`: the events the worker fired before this module arrived (start-worker.js
+ * `hold`), handled first. */
+export function connect(worker, held = () => []) {
   const pending = new Map();
   const listeners = new Set();
   const early = []; // events that arrived before anyone listened (the worker starts first)
@@ -28,27 +29,30 @@ export function connect(url) {
     else early.push([event, data]);
   };
 
-  worker.addEventListener("message", ({ data }) => {
-    if (data.event) return emit(data.event, data.data);
-    const request = pending.get(data.id);
-    if (!request) return;
-    if ("progress" in data) return request.onProgress?.(data.progress);
-    pending.delete(data.id);
-    if (data.ok) request.resolve(data.result);
-    else request.reject(new WorkerError(data.error, say));
-  });
-
   const die = (message) => {
     dead = new WorkerError({ type: "WorkerCrashed", message });
     for (const { reject } of pending.values()) reject(dead);
     pending.clear();
     emit("crashed", { message });
   };
-  worker.addEventListener("error", (e) => {
-    e.preventDefault();
-    die(`the Python worker stopped: ${e.message || "it failed to start"}`);
-  });
-  worker.addEventListener("messageerror", () => die("a message from the worker could not be read"));
+  const handlers = {
+    message({ data }) {
+      if (data.event) return emit(data.event, data.data);
+      const request = pending.get(data.id);
+      if (!request) return;
+      if ("progress" in data) return request.onProgress?.(data.progress);
+      pending.delete(data.id);
+      if (data.ok) request.resolve(data.result);
+      else request.reject(new WorkerError(data.error, say));
+    },
+    error(e) {
+      e.preventDefault();
+      die(`the Python worker stopped: ${e.message || "it failed to start"}`);
+    },
+    messageerror: () => die("a message from the worker could not be read"),
+  };
+  for (const [type, handle] of Object.entries(handlers)) worker.addEventListener(type, handle);
+  for (const e of held()) handlers[e.type](e);
 
   return {
     /** Run `op` in the worker; resolves with its result, rejects with a WorkerError. */

@@ -11,6 +11,23 @@ import { RegistrySync, storageError } from "./registry-sync.js";
 import { Training } from "./training.js";
 import { describe, emit, idle, serve } from "./transport.js";
 import { checkOperations } from "../shared/protocol.js";
+// The modules the ones above import, so that the browser asks for them all at once: it
+// asks for a module's imports only once that module has arrived, and through the
+// service worker each such round cost 40-90 ms of a warm start (six rounds before).
+// tests/test_build.py checks that every module is at most two imports from here.
+import "../pyodide/pyodide.mjs";
+import "../shared/coded-error.js";
+import "../shared/gate-reason.js";
+import "../shared/i18n.js";
+import "../shared/languages.generated.js";
+import "../shared/limits.generated.js";
+import "../shared/runtime.generated.js";
+import "../shared/snapshot.js";
+import "../vendor/idb.js";
+import "./downloads.js";
+import "./dynlibs.js";
+import "./wheels.js";
+import "./zip.js";
 
 const boot = new Boot();          // first: it watches the downloads from the start
 storage.whenNewerVersion(() => emit("newer-version", {}));
