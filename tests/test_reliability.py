@@ -489,7 +489,9 @@ SNAPSHOT_BYTES = """async (change) => {
 def test_the_wheels_are_fetched_once_the_interpreters_files_have_arrived(chromium, dist):
     """A first start asks for NumPy's and mlp_core's wheels only after the server has sent
     all of the interpreter's wasm and standard library: on a slow network, sharing it with
-    the wheels held Python's start back by their whole download."""
+    the wheels held Python's start back by their whole download. (The server logs a file
+    as sent just before its last byte: logged after it, the page could have the whole file
+    and ask for a wheel before the sending thread got to log it.)"""
     from browser import Server
 
     server, log = Server(dist), []
@@ -501,8 +503,10 @@ def test_the_wheels_are_fetched_once_the_interpreters_files_have_arrived(chromiu
             return super().send_head()
 
         def copyfile(self, source, outputfile) -> None:
-            super().copyfile(source, outputfile)
+            data = source.read()
+            outputfile.write(data[:-1])
             log.append(("sent", self.path.split("?")[0].rsplit("/", 1)[-1]))
+            outputfile.write(data[-1:])
 
     server.httpd.RequestHandlerClass = partial(Logged, *base.args, **base.keywords)
     context = chromium.new_context(service_workers="block")
